@@ -1,0 +1,81 @@
+use crate::components::ErrorMessage;
+use crate::error::AppError;
+use crate::use_me;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use photoshare_domain::types::{Handle, Password, UserView};
+
+#[server(prefix = "/api/sf", endpoint = "sign_up")]
+pub async fn sign_up(handle: String, password: String) -> Result<UserView, AppError> {
+    crate::session::ssr::answer(async move {
+        let services = crate::session::ssr::services()?;
+        let handle = Handle::parse(&handle)?;
+        let password = Password::parse(&password)?;
+        let user = services.accounts.sign_up(&handle, &password, false).await?;
+        crate::session::ssr::start_session(&services, &user).await?;
+        Ok(user.view())
+    })
+    .await
+}
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let me = use_me();
+    let navigate = use_navigate();
+    let handle = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    // The same checks the server makes, as the user types.
+    let handle_hint = move || {
+        let h = handle.get();
+        (!h.is_empty()).then(|| Handle::parse(&h).err().map(|e| e.0)).flatten()
+    };
+    let password_hint = move || {
+        let p = password.get();
+        (!p.is_empty()).then(|| Password::parse(&p).err().map(|e| e.0)).flatten()
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match sign_up(handle.get_untracked(), password.get_untracked()).await {
+                Ok(user) => {
+                    me.user.set(Some(user));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="auth-card">
+            <h1>"Create your account"</h1>
+            <form on:submit=submit>
+                <label>
+                    "Handle"
+                    <input name="handle" autocomplete="username" required bind:value=handle aria-describedby="handle-hint" />
+                    <small id="handle-hint" class="hint">
+                        {move || handle_hint().unwrap_or_else(|| "3–30 letters, digits or _; shown as @handle.".into())}
+                    </small>
+                </label>
+                <label>
+                    "Password"
+                    <input name="password" type="password" autocomplete="new-password" required bind:value=password aria-describedby="password-hint" />
+                    <small id="password-hint" class="hint">
+                        {move || password_hint().unwrap_or_else(|| "At least 8 characters.".into())}
+                    </small>
+                </label>
+                <ErrorMessage message=error />
+                <button class="button primary" type="submit" disabled=move || busy.get()>"Sign up"</button>
+            </form>
+            <p class="aside">"Already have an account? " <A href="/login">"Log in"</A></p>
+        </section>
+    }
+}

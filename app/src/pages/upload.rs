@@ -1,0 +1,183 @@
+//! Posting a photo: pick or drop a file, see it, caption it, watch it upload.
+
+use crate::components::ErrorMessage;
+use crate::use_me;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use photoshare_domain::types::Caption;
+
+#[component]
+pub fn UploadPage() -> impl IntoView {
+    let me = use_me();
+    view! {
+        <section class="upload-card">
+            <h1>"Post a photo"</h1>
+            <Show
+                when=move || me.user.with(|u| u.is_some())
+                fallback=move || {
+                    view! {
+                        <Show when=move || me.loaded.get()>
+                            <p>"Please " <A href="/login">"log in"</A> " to post photos."</p>
+                        </Show>
+                    }
+                }
+            >
+                <UploadForm />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn UploadForm() -> impl IntoView {
+    let caption = RwSignal::new(String::new());
+    let preview = RwSignal::new(None::<String>);
+    let file_name = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<f64>);
+    let error = RwSignal::new(None::<String>);
+    let dragging = RwSignal::new(false);
+    // The chosen file lives in the browser only; it is not Send, so keep it in local storage.
+    let file = StoredValue::new_local(None::<FileHandle>);
+
+    let choose = move |f: FileHandle| {
+        error.set(None);
+        file_name.set(Some(f.name()));
+        preview.set(f.preview_url());
+        file.set_value(Some(f));
+    };
+
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Some(f) = FileHandle::from_input(&ev) {
+            choose(f);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(f) = FileHandle::from_drop(&ev) {
+            choose(f);
+        }
+    };
+
+    let navigate = leptos_router::hooks::use_navigate();
+    let caption_error = move || Caption::parse(&caption.get()).err().map(|e| e.0);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(msg) = caption_error() {
+            error.set(Some(msg));
+            return;
+        }
+        let Some(f) = file.with_value(|f| f.clone()) else {
+            error.set(Some("Choose a photo first.".into()));
+            return;
+        };
+        error.set(None);
+        progress.set(Some(0.0));
+        let navigate = navigate.clone();
+        f.send(
+            &caption.get_untracked(),
+            move |p| progress.set(Some(p)),
+            move |result| match result {
+                Ok(photo) => {
+                    let href = format!("/p/{}", photo.id);
+                    navigate(&href, Default::default());
+                }
+                Err(msg) => {
+                    progress.set(None);
+                    error.set(Some(msg));
+                }
+            },
+        );
+    };
+
+    view! {
+        <form class="upload-form" on:submit=submit>
+            <label
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <Show
+                    when=move || preview.with(|p| p.is_some())
+                    fallback=|| view! { <span class="dropzone-text">"Drop a photo here, or tap to choose one"</span> }
+                >
+                    <img class="preview" src=move || preview.get().unwrap_or_default() alt="Preview of the chosen photo" />
+                </Show>
+                <input class="visually-hidden" type="file" name="image" accept="image/jpeg,image/png,image/webp,image/*" on:change=on_input data-testid="file-input" />
+            </label>
+            <p class="hint">{move || file_name.get().unwrap_or_else(|| "JPEG, PNG or WebP, up to 25 MB.".into())}</p>
+            <label>
+                "Caption"
+                <textarea name="caption" rows="3" maxlength="500" bind:value=caption placeholder="Say something about it (optional)"></textarea>
+                <small class="hint">{move || format!("{} / 500", caption.with(|c| c.chars().count()))}</small>
+            </label>
+            <ErrorMessage message=error />
+            <Show when=move || progress.with(|p| p.is_some())>
+                <div class="progress-row">
+                    <progress max="100" value=move || (progress.get().unwrap_or(0.0) * 100.0).round()></progress>
+                    <span>{move || format!("{:.0}%", progress.get().unwrap_or(0.0) * 100.0)}</span>
+                </div>
+            </Show>
+            <button class="button primary" type="submit" disabled=move || progress.with(|p| p.is_some())>
+                "Post photo"
+            </button>
+        </form>
+    }
+}
+
+/// A file the user picked, wrapping the browser's `File` (nothing on the server).
+#[derive(Clone)]
+struct FileHandle {
+    #[cfg(feature = "csr")]
+    file: web_sys::File,
+}
+
+#[cfg(feature = "csr")]
+impl FileHandle {
+    fn from_input(ev: &leptos::ev::Event) -> Option<Self> {
+        use wasm_bindgen::JsCast;
+        let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
+        input.files()?.get(0).map(|file| Self { file })
+    }
+
+    fn from_drop(ev: &leptos::ev::DragEvent) -> Option<Self> {
+        ev.data_transfer()?.files()?.get(0).map(|file| Self { file })
+    }
+
+    fn name(&self) -> String {
+        self.file.name()
+    }
+
+    fn preview_url(&self) -> Option<String> {
+        web_sys::Url::create_object_url_with_blob(&self.file).ok()
+    }
+
+    fn send(&self, caption: &str, on_progress: impl Fn(f64) + 'static, on_done: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static) {
+        if let Err(msg) = crate::upload::send(&self.file, caption, on_progress, on_done) {
+            leptos::logging::error!("{msg}");
+        }
+    }
+}
+
+/// Without a browser there is no file to pick; these exist so the server build compiles.
+#[cfg(not(feature = "csr"))]
+impl FileHandle {
+    fn from_input(_: &leptos::ev::Event) -> Option<Self> {
+        None
+    }
+    fn from_drop(_: &leptos::ev::DragEvent) -> Option<Self> {
+        None
+    }
+    fn name(&self) -> String {
+        String::new()
+    }
+    fn preview_url(&self) -> Option<String> {
+        None
+    }
+    fn send(&self, _: &str, _: impl Fn(f64) + 'static, _: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static) {}
+}

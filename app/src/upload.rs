@@ -1,0 +1,51 @@
+//! Posting a photo from the browser: an XMLHttpRequest to the JSON API, because it reports upload
+//! progress (fetch does not).
+
+use photoshare_domain::types::PhotoView;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{FormData, ProgressEvent, XmlHttpRequest};
+
+/// Sends `file` with `caption`; `on_progress` gets 0.0–1.0 as bytes leave; `on_done` gets the new
+/// photo or a message for the user.
+pub fn send(
+    file: &web_sys::File,
+    caption: &str,
+    on_progress: impl Fn(f64) + 'static,
+    on_done: impl FnOnce(Result<PhotoView, String>) + 'static,
+) -> Result<(), String> {
+    let fail = |_| "Your browser could not start the upload.".to_string();
+    let xhr = XmlHttpRequest::new().map_err(fail)?;
+    xhr.open("POST", "/api/v1/photos").map_err(fail)?;
+    let form = FormData::new().map_err(fail)?;
+    form.append_with_str("caption", caption).map_err(fail)?;
+    form.append_with_blob_and_filename("image", file, &file.name()).map_err(fail)?;
+
+    let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+        if e.length_computable() && e.total() > 0.0 {
+            on_progress(e.loaded() / e.total());
+        }
+    });
+    xhr.upload().map_err(fail)?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    progress.forget();
+
+    let done_xhr = xhr.clone();
+    let mut on_done = Some(on_done);
+    let finished = Closure::<dyn FnMut()>::new(move || {
+        let Some(done) = on_done.take() else { return };
+        let status = done_xhr.status().unwrap_or(0);
+        let body = done_xhr.response_text().ok().flatten().unwrap_or_default();
+        done(match status {
+            201 => serde_json::from_str::<PhotoView>(&body).map_err(|_| "The server's answer was not understood.".into()),
+            0 => Err("The upload was interrupted. Check your connection and try again.".into()),
+            _ => Err(serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|m| m.as_str()).map(str::to_owned))
+                .unwrap_or_else(|| format!("The upload failed (HTTP {status})."))),
+        });
+    });
+    xhr.set_onloadend(Some(finished.as_ref().unchecked_ref()));
+    finished.forget();
+
+    xhr.send_with_opt_form_data(Some(&form)).map_err(fail)
+}

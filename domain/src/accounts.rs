@@ -1,0 +1,217 @@
+//! Accounts and sessions. Password hashing (argon2id) runs on the blocking pool, never on the async
+//! threads.
+
+use crate::db::{now_micros, Db};
+use crate::error::{Error, Result};
+use crate::media::{imaging, MediaStore};
+use crate::types::{media_url, ContentHash, Handle, Password, UserId, UserView};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use uuid::Uuid;
+
+/// How long a session lasts without logging in again.
+pub const SESSION_DAYS: i64 = 30;
+
+/// A signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub handle: Handle,
+    pub is_admin: bool,
+    pub icon: Option<ContentHash>,
+}
+
+impl User {
+    pub fn view(&self) -> UserView {
+        UserView {
+            id: self.id.to_string(),
+            handle: self.handle.to_string(),
+            is_admin: self.is_admin,
+            icon_url: self.icon.as_ref().map(media_url),
+        }
+    }
+}
+
+/// A session token as the client holds it (the cookie's value). Only its hash is stored.
+pub struct SessionToken(pub String);
+
+#[derive(Clone)]
+pub struct Accounts {
+    db: Db,
+}
+
+async fn hash_password(password: Password) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(Error::internal)
+    })
+    .await
+    .map_err(Error::internal)?
+}
+
+async fn verify_password(password: String, phc: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&phc).map_err(Error::internal)?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(Error::internal)?
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
+    let id: String = row.try_get("id")?;
+    let handle: String = row.try_get("handle")?;
+    let icon: Option<String> = row.try_get("icon_hash")?;
+    Ok(User {
+        id: id.parse()?,
+        handle: Handle::parse(&handle)?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        icon: icon.map(|h| h.parse()).transpose()?,
+    })
+}
+
+impl Accounts {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// Creates an account. Fails with [`Error::Conflict`] if the handle is taken.
+    #[tracing::instrument(skip_all, fields(handle = %handle))]
+    pub async fn sign_up(&self, handle: &Handle, password: &Password, is_admin: bool) -> Result<User> {
+        let phc = hash_password(password.clone()).await?;
+        let id = Uuid::now_v7();
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, handle, password_hash, is_admin, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (handle) DO NOTHING",
+        )
+        .bind(id.to_string())
+        .bind(handle.as_str())
+        .bind(phc)
+        .bind(is_admin as i64)
+        .bind(now_micros())
+        .execute(self.db.pool())
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(Error::Conflict(format!("The handle “{handle}” is already taken.")));
+        }
+        Ok(User { id: UserId::from_uuid(id), handle: handle.clone(), is_admin, icon: None })
+    }
+
+    /// Checks a handle and password. Takes about as long for an unknown handle as for a wrong
+    /// password, so the timing does not reveal which handles exist.
+    #[tracing::instrument(skip_all)]
+    pub async fn log_in(&self, handle: &str, password: &str) -> Result<User> {
+        // A syntactically impossible handle cannot exist; still spend the hashing time.
+        let row = match Handle::parse(handle) {
+            Ok(h) => sqlx::query(
+                "SELECT id, handle, is_admin, icon_hash, password_hash FROM users WHERE handle = $1",
+            )
+            .bind(h.as_str())
+            .fetch_optional(self.db.pool())
+            .await?,
+            Err(_) => None,
+        };
+        let phc = match &row {
+            Some(r) => r.try_get::<String, _>("password_hash")?,
+            None => dummy_hash(),
+        };
+        let ok = verify_password(password.to_owned(), phc).await?;
+        match row {
+            Some(r) if ok => user_from_row(&r),
+            _ => Err(Error::BadCredentials),
+        }
+    }
+
+    /// Starts a session for `user` and returns its token.
+    pub async fn create_session(&self, user: &User) -> Result<SessionToken> {
+        let mut raw = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut raw);
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let now = now_micros();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash(&token))
+        .bind(user.id.to_string())
+        .bind(now)
+        .bind(now + SESSION_DAYS * 86_400 * 1_000_000)
+        .execute(self.db.pool())
+        .await?;
+        Ok(SessionToken(token))
+    }
+
+    /// The user a session token belongs to, if the session is live.
+    pub async fn user_for_session(&self, token: &str) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.handle, u.is_admin, u.icon_hash FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash(token))
+        .bind(now_micros())
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Ends a session. Ending one that does not exist is not an error.
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn by_handle(&self, handle: &Handle) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, handle, is_admin, icon_hash FROM users WHERE handle = $1")
+            .bind(handle.as_str())
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Stores `bytes` as the user's icon and points the account at it, in one transaction with the
+    /// object's sync-queue row.
+    pub async fn set_icon_bytes(&self, media: &MediaStore, user: &User, bytes: &[u8]) -> Result<ContentHash> {
+        let content_type = imaging::sniff(bytes)?;
+        let obj = media.keep_bytes(bytes, content_type).await?;
+        let mut tx = self.db.pool().begin().await?;
+        media.record(&mut tx, &[&obj]).await?;
+        sqlx::query("UPDATE users SET icon_hash = $1 WHERE id = $2")
+            .bind(obj.hash.to_hex())
+            .bind(user.id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        media.wake_sync();
+        Ok(obj.hash)
+    }
+
+    pub async fn count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.db.pool()).await?)
+    }
+}
+
+/// A valid argon2 hash of a random password, computed once, for timing-safe unknown-handle log-ins.
+fn dummy_hash() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            let mut pw = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut pw);
+            Argon2::default().hash_password(&pw, &salt).map(|h| h.to_string()).unwrap_or_default()
+        })
+        .clone()
+}

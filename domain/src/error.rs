@@ -1,0 +1,55 @@
+//! The domain's one error type. It knows nothing of HTTP; the server maps each kind to a status.
+
+use crate::types::Invalid;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input was refused; the message says why, for the person who sent it.
+    #[error("{0}")]
+    Invalid(String),
+    /// The thing already exists (a taken handle).
+    #[error("{0}")]
+    Conflict(String),
+    /// Wrong handle or password. Deliberately does not say which.
+    #[error("Wrong handle or password.")]
+    BadCredentials,
+    /// The action needs a signed-in user.
+    #[error("Please log in first.")]
+    Unauthenticated,
+    #[error("{0}")]
+    NotFound(String),
+    /// The upload is not an image we accept.
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    /// The upload is bigger than we accept.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The local disk is too full to accept an upload safely.
+    #[error("The server's storage is full right now; your photo was not saved. Please try again later.")]
+    InsufficientStorage,
+    /// The bytes are not available right now (no local copy and S3 is unreachable).
+    #[error("This image is temporarily unavailable; please try again shortly.")]
+    Unavailable,
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("I/O error")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<Invalid> for Error {
+    fn from(e: Invalid) -> Self {
+        Error::Invalid(e.0)
+    }
+}
+
+impl Error {
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        Error::Internal(msg.to_string())
+    }
+}

@@ -1,0 +1,76 @@
+//! PhotoShare's domain: no web framework in here. With the `server` feature it also holds the
+//! services (accounts, photos, the media store) and the database layer; without it, only the
+//! types the browser shares.
+
+pub mod types;
+
+#[cfg(feature = "server")]
+pub mod accounts;
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod demo;
+#[cfg(feature = "server")]
+pub mod error;
+#[cfg(feature = "server")]
+pub mod media;
+#[cfg(feature = "server")]
+pub mod metrics;
+#[cfg(feature = "server")]
+pub mod photos;
+
+#[cfg(feature = "server")]
+pub use error::{Error, Result};
+
+#[cfg(feature = "server")]
+pub use services::{Services, ServicesConfig};
+
+#[cfg(feature = "server")]
+mod services {
+    use crate::accounts::Accounts;
+    use crate::db::Db;
+    use crate::media::cache::LocalCache;
+    use crate::media::remote::Remote;
+    use crate::media::MediaStore;
+    use crate::metrics::Metrics;
+    use crate::photos::Photos;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// What the services need from the outside world.
+    pub struct ServicesConfig {
+        pub database_url: String,
+        pub cache_dir: PathBuf,
+        /// This app node's name, recorded with every object it holds that is not yet in S3.
+        pub node: String,
+        pub remote: Remote,
+    }
+
+    /// Every domain service, wired once at start-up and shared by reference.
+    #[derive(Clone)]
+    pub struct Services {
+        pub db: Db,
+        pub accounts: Accounts,
+        pub photos: Photos,
+        pub media: MediaStore,
+        pub metrics: Arc<Metrics>,
+    }
+
+    impl Services {
+        /// Connects to the database, runs the migrations (failing if they fail) and opens the cache.
+        pub async fn open(config: ServicesConfig) -> crate::Result<Self> {
+            let db = Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            let metrics = Arc::new(Metrics::default());
+            let cache = LocalCache::open(&config.cache_dir)?;
+            let media = MediaStore::new(db.clone(), cache, config.remote, config.node, metrics.clone());
+            Ok(Self {
+                accounts: Accounts::new(db.clone()),
+                photos: Photos::new(db.clone(), media.clone()),
+                media,
+                metrics,
+                db,
+            })
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Turning an uploaded file into the sizes PhotoShare serves. CPU-heavy: callers run it on the
+//! blocking pool.
+
+use crate::error::{Error, Result};
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+use std::io::{BufReader, Cursor};
+use std::path::Path;
+
+/// Longest side of the grid thumbnail.
+pub const THUMB_PX: u32 = 320;
+/// Longest side of the photo-page size.
+pub const LARGE_PX: u32 = 1280;
+/// Largest side accepted, and the most pixels: these stop decompression bombs before decoding.
+pub const MAX_SIDE: u32 = 12_000;
+pub const MAX_PIXELS: u64 = 50_000_000;
+const JPEG_QUALITY: u8 = 85;
+
+/// The image formats PhotoShare accepts, as (format, MIME type).
+pub const ACCEPTED: [(ImageFormat, &str); 3] = [
+    (ImageFormat::Jpeg, "image/jpeg"),
+    (ImageFormat::Png, "image/png"),
+    (ImageFormat::WebP, "image/webp"),
+];
+
+/// An upload, checked and resized.
+pub struct Processed {
+    /// MIME type of the original.
+    pub content_type: &'static str,
+    /// Dimensions after EXIF orientation.
+    pub width: u32,
+    pub height: u32,
+    pub large: Vec<u8>,
+    pub thumb: Vec<u8>,
+}
+
+/// Checks that the file is an image we accept and makes the large and thumb sizes.
+pub fn process_file(path: &Path) -> Result<Processed> {
+    let file = std::fs::File::open(path)?;
+    let reader = ImageReader::new(BufReader::new(file)).with_guessed_format()?;
+    process(reader)
+}
+
+/// As [`process_file`], for bytes in memory.
+pub fn process_bytes(bytes: &[u8]) -> Result<Processed> {
+    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    process(reader)
+}
+
+/// The MIME type of an accepted image, from its first bytes.
+pub fn sniff(bytes: &[u8]) -> Result<&'static str> {
+    let format = image::guess_format(bytes).map_err(|_| {
+        Error::UnsupportedMedia("That file is not an image. Please upload a JPEG, PNG or WebP photo.".into())
+    })?;
+    ACCEPTED
+        .iter()
+        .find(|(a, _)| *a == format)
+        .map(|(_, mime)| *mime)
+        .ok_or_else(|| unaccepted(format))
+}
+
+fn unaccepted(f: ImageFormat) -> Error {
+    Error::UnsupportedMedia(format!(
+        "{} images are not accepted. Please upload a JPEG, PNG or WebP photo.",
+        f.extensions_str().first().unwrap_or(&"These").to_uppercase()
+    ))
+}
+
+fn process<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> Result<Processed> {
+    let content_type = match reader.format() {
+        Some(f) => ACCEPTED.iter().find(|(a, _)| *a == f).map(|(_, mime)| *mime).ok_or_else(|| unaccepted(f))?,
+        None => {
+            return Err(Error::UnsupportedMedia(
+                "That file is not an image. Please upload a JPEG, PNG or WebP photo.".into(),
+            ))
+        }
+    };
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    reader.limits(limits);
+
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(too_big(w, h));
+    }
+    let orientation = decoder.orientation().map_err(decode_error)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    img.apply_orientation(orientation);
+
+    let large = encode_jpeg(&fit(&img, LARGE_PX))?;
+    let thumb = encode_jpeg(&fit(&img, THUMB_PX))?;
+    Ok(Processed { content_type, width: img.width(), height: img.height(), large, thumb })
+}
+
+fn too_big(w: u32, h: u32) -> Error {
+    Error::TooLarge(format!(
+        "That image is {w}×{h} pixels; PhotoShare accepts up to {MAX_SIDE} pixels a side and {} megapixels.",
+        MAX_PIXELS / 1_000_000
+    ))
+}
+
+fn decode_error(e: image::ImageError) -> Error {
+    match e {
+        image::ImageError::Limits(_) => Error::TooLarge(format!(
+            "That image is too large to process; PhotoShare accepts up to {MAX_SIDE} pixels a side and {} megapixels.",
+            MAX_PIXELS / 1_000_000
+        )),
+        image::ImageError::Unsupported(_) => Error::UnsupportedMedia(
+            "That image uses a variant of its format PhotoShare cannot read. Please upload a JPEG, PNG or WebP photo."
+                .into(),
+        ),
+        _ => Error::Invalid("That image could not be read; the file may be damaged or incomplete.".into()),
+    }
+}
+
+/// Scales down to fit a `px` square, keeping the aspect ratio; never scales up.
+fn fit(img: &DynamicImage, px: u32) -> DynamicImage {
+    if img.width() <= px && img.height() <= px {
+        img.clone()
+    } else {
+        img.thumbnail(px, px)
+    }
+}
+
+/// JPEG has no alpha: transparent pixels are laid over white, as a viewer would show them.
+fn flatten(img: &DynamicImage) -> RgbImage {
+    if !img.color().has_alpha() {
+        return img.to_rgb8();
+    }
+    let rgba = img.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let p = rgba.get_pixel(x, y).0;
+        let a = u16::from(p[3]);
+        let mix = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
+        image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])])
+    })
+}
+
+fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    flatten(img)
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
+        .map_err(Error::internal)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([x as u8, y as u8, 128, 200]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn makes_sizes_that_keep_the_aspect_ratio() {
+        let p = process_bytes(&png(2000, 1000)).unwrap();
+        assert_eq!((p.width, p.height, p.content_type), (2000, 1000, "image/png"));
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (320, 160));
+        let large = image::load_from_memory(&p.large).unwrap();
+        assert_eq!((large.width(), large.height()), (1280, 640));
+    }
+
+    #[test]
+    fn small_images_are_not_scaled_up() {
+        let p = process_bytes(&png(100, 50)).unwrap();
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (100, 50));
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_accepted_image() {
+        assert!(matches!(process_bytes(b"hello, I am text"), Err(Error::UnsupportedMedia(_))));
+        let err = process_bytes(b"GIF89a\x04\x00\x04\x00\x00\x00\x00;").err().unwrap();
+        assert!(matches!(err, Error::UnsupportedMedia(ref m) if m.contains("GIF")), "{err}");
+    }
+
+    #[test]
+    fn refuses_a_truncated_image() {
+        let bytes = png(300, 300);
+        assert!(matches!(process_bytes(&bytes[..bytes.len() / 2]), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn refuses_oversized_images_from_the_header() {
+        let err = process_bytes(&png(MAX_SIDE + 1, 1)).err().unwrap();
+        assert!(matches!(err, Error::TooLarge(_)), "{err}");
+    }
+}

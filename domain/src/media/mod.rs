@@ -1,0 +1,222 @@
+//! The media store: the local cache first, S3 behind it, a durable queue between them.
+//!
+//! Write path: the caller stages bytes into the cache, [`MediaStore::keep`]s them under their
+//! sha256, then records them with [`MediaStore::record`] in the same database transaction as the
+//! rows that use them. S3 is never in that path; the [`sync::SyncWorker`] copies objects later.
+//!
+//! Read path: [`MediaStore::read`] serves a verified local copy, or fetches from S3, verifies,
+//! caches and serves. Bytes that do not match their hash are never returned.
+
+pub mod cache;
+pub mod imaging;
+pub mod remote;
+pub mod sync;
+
+use crate::db::{now_micros, Db};
+use crate::error::{Error, Result};
+use crate::metrics::Metrics;
+use crate::types::ContentHash;
+use bytes::Bytes;
+use cache::{LocalCache, Staged};
+use remote::Remote;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+/// An object in the cache, ready to be recorded in the database.
+#[derive(Debug, Clone)]
+pub struct StoredObject {
+    pub hash: ContentHash,
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// Bytes to serve, with their type.
+pub struct Media {
+    pub bytes: Bytes,
+    pub content_type: String,
+    pub hash: ContentHash,
+}
+
+/// What the sync side last saw of S3, for health checks and the UI.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteStatus {
+    /// `None` until S3 was first contacted.
+    pub reachable: Option<bool>,
+    pub last_error: Option<String>,
+}
+
+/// Backlog of objects not yet in S3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    pub objects: i64,
+    pub bytes: i64,
+}
+
+#[derive(Clone)]
+pub struct MediaStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    cache: LocalCache,
+    remote: Remote,
+    node: String,
+    metrics: Arc<Metrics>,
+    wake: Notify,
+    status: Mutex<RemoteStatus>,
+}
+
+impl MediaStore {
+    pub fn new(db: Db, cache: LocalCache, remote: Remote, node: String, metrics: Arc<Metrics>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                cache,
+                remote,
+                node,
+                metrics,
+                wake: Notify::new(),
+                status: Mutex::new(RemoteStatus::default()),
+            }),
+        }
+    }
+
+    pub fn cache(&self) -> &LocalCache {
+        &self.inner.cache
+    }
+
+    pub fn remote(&self) -> &Remote {
+        &self.inner.remote
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Moves a staged upload under its content name in the cache.
+    pub async fn keep(&self, staged: Staged, content_type: &str) -> Result<StoredObject> {
+        let obj = StoredObject { hash: staged.hash, size: staged.len, content_type: content_type.to_owned() };
+        self.inner.cache.commit(staged).await?;
+        Ok(obj)
+    }
+
+    /// Stores bytes made on the server (resized variants, generated images).
+    pub async fn keep_bytes(&self, bytes: &[u8], content_type: &str) -> Result<StoredObject> {
+        let staged = self.inner.cache.stage_bytes(bytes).await?;
+        self.keep(staged, content_type).await
+    }
+
+    /// Records objects and queues them for S3, inside the caller's transaction. An object that is
+    /// already known (identical content) is not recorded or queued twice.
+    pub async fn record(&self, conn: &mut sqlx::AnyConnection, objects: &[&StoredObject]) -> Result<()> {
+        let now = now_micros();
+        for obj in objects {
+            let hash = obj.hash.to_hex();
+            let inserted = sqlx::query(
+                "INSERT INTO objects (hash, size, content_type, node, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(&hash)
+            .bind(obj.size as i64)
+            .bind(&obj.content_type)
+            .bind(&self.inner.node)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                sqlx::query("INSERT INTO sync_queue (hash, next_attempt_at) VALUES ($1, $2)")
+                    .bind(&hash)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells the sync worker there is new work (after a commit).
+    pub fn wake_sync(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.inner.wake.notified().await
+    }
+
+    /// Reads an object: the verified local copy, or S3's copy verified and cached.
+    #[tracing::instrument(skip_all, fields(hash = %hash))]
+    pub async fn read(&self, hash: &ContentHash) -> Result<Media> {
+        let content_type: Option<String> = sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
+            .bind(hash.to_hex())
+            .fetch_optional(self.inner.db.pool())
+            .await?;
+        let content_type = content_type.ok_or_else(|| Error::NotFound("No such image.".into()))?;
+        let m = &self.inner.metrics;
+        if let Some(bytes) = self.inner.cache.read_verified(hash).await? {
+            Metrics::inc(&m.cache_hits);
+            return Ok(Media { bytes, content_type, hash: *hash });
+        }
+        Metrics::inc(&m.cache_misses);
+        let bytes = match self.inner.remote.get(hash).await {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                tracing::error!("object is in the database but neither in the cache nor in S3");
+                return Err(Error::Unavailable);
+            }
+            Err(e) => {
+                self.note_remote(Err(&e));
+                tracing::warn!(error = %e, "read-through from S3 failed");
+                return Err(Error::Unavailable);
+            }
+        };
+        self.note_remote(Ok(()));
+        if cache::sha256(&bytes) != *hash {
+            Metrics::inc(&m.corrupt_objects);
+            tracing::error!("S3 returned bytes that do not match their sha256; not served");
+            return Err(Error::Unavailable);
+        }
+        self.inner.cache.store_verified(hash, &bytes).await?;
+        Ok(Media { bytes, content_type, hash: *hash })
+    }
+
+    /// Objects and bytes not yet confirmed by S3.
+    pub async fn backlog(&self) -> Result<Backlog> {
+        // SUM over BIGINT is NUMERIC on Postgres: cast back so both engines answer an integer.
+        let (objects, bytes): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM objects WHERE synced_at IS NULL",
+        )
+        .fetch_one(self.inner.db.pool())
+        .await?;
+        Ok(Backlog { objects, bytes })
+    }
+
+    pub fn remote_status(&self) -> RemoteStatus {
+        self.inner.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn note_remote(&self, outcome: std::result::Result<(), &remote::RemoteError>) {
+        if let Ok(mut s) = self.inner.status.lock() {
+            match outcome {
+                Ok(()) => {
+                    s.reachable = Some(true);
+                }
+                Err(e) => {
+                    s.reachable = Some(false);
+                    s.last_error = Some(e.to_string());
+                }
+            }
+        }
+    }
+
+    /// Asks S3 whether it is there, and remembers the answer.
+    pub async fn probe_remote(&self) -> bool {
+        let r = self.inner.remote.probe().await;
+        self.note_remote(r.as_ref().map(|_| ()));
+        r.is_ok()
+    }
+}

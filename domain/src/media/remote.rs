@@ -1,0 +1,121 @@
+//! The S3 side of the media store. Every PUT carries the object's sha256, which the S3 server
+//! verifies; every GET is verified by the caller before use.
+
+use crate::types::ContentHash;
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::ByteStream;
+use base64::Engine;
+use bytes::Bytes;
+
+/// Why a remote call failed, as the sync worker needs to know it.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RemoteError {
+    /// Worth retrying: network trouble, timeouts, 5xx, throttling.
+    #[error("S3 unavailable: {0}")]
+    Transient(String),
+    /// Retrying will not help until an operator acts: bad credentials, missing bucket.
+    #[error("S3 refused: {0}")]
+    Permanent(String),
+}
+
+/// Service error codes that need an operator, not a retry.
+const PERMANENT_CODES: [&str; 5] =
+    ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket", "InvalidBucketName"];
+
+fn classify<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: SdkError<E, R>) -> RemoteError {
+    match &e {
+        SdkError::ServiceError(se) => {
+            let code = se.err().code().unwrap_or("unknown").to_owned();
+            let msg = format!("{code}: {}", se.err().message().unwrap_or(""));
+            if PERMANENT_CODES.contains(&code.as_str()) {
+                RemoteError::Permanent(msg)
+            } else {
+                RemoteError::Transient(msg)
+            }
+        }
+        SdkError::TimeoutError(_) => RemoteError::Transient("timed out".into()),
+        SdkError::DispatchFailure(d) => RemoteError::Transient(format!(
+            "cannot connect{}",
+            if d.is_timeout() { " (timeout)" } else { "" }
+        )),
+        _ => RemoteError::Transient(format!("{e:?}").chars().take(300).collect()),
+    }
+}
+
+/// One bucket on one S3 endpoint.
+#[derive(Clone)]
+pub struct Remote {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+}
+
+/// The object key for a hash: spread over prefixes, named by content.
+pub fn key_of(hash: &ContentHash) -> String {
+    let hex = hash.to_hex();
+    format!("sha256/{}/{hex}", &hex[..2])
+}
+
+impl Remote {
+    pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
+        Self { client, bucket: bucket.into() }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Uploads an object; S3 rejects it (BadDigest) unless the bytes match `hash`.
+    pub async fn put(&self, hash: &ContentHash, body: Bytes, content_type: &str) -> Result<(), RemoteError> {
+        let checksum = base64::engine::general_purpose::STANDARD.encode(hash.as_bytes());
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key_of(hash))
+            .content_type(content_type)
+            .checksum_sha256(checksum)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    /// Downloads an object; `Ok(None)` if S3 does not have it. The bytes are NOT yet verified.
+    pub async fn get(&self, hash: &ContentHash) -> Result<Option<Bytes>, RemoteError> {
+        let out = match self.client.get_object().bucket(&self.bucket).key(key_of(hash)).send().await {
+            Ok(out) => out,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) => return Err(classify(e)),
+        };
+        let body = out
+            .body
+            .collect()
+            .await
+            .map_err(|e| RemoteError::Transient(format!("download interrupted: {e}")))?;
+        Ok(Some(body.into_bytes()))
+    }
+
+    /// Answers whether the bucket is reachable, for health checks and the circuit breaker.
+    pub async fn probe(&self) -> Result<(), RemoteError> {
+        self.client.head_bucket().bucket(&self.bucket).send().await.map_err(classify)?;
+        Ok(())
+    }
+
+    /// Creates the bucket if it does not exist (embedded S3 and first runs).
+    pub async fn ensure_bucket(&self) -> Result<(), RemoteError> {
+        if self.probe().await.is_ok() {
+            return Ok(());
+        }
+        match self.client.create_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error().is_some_and(|s| {
+                    s.is_bucket_already_owned_by_you() || s.is_bucket_already_exists()
+                }) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The write-behind worker: claims due rows from the sync queue, PUTs each object to S3 with its
+//! sha256, and marks it synced only once S3 has confirmed it. Failures back off exponentially with
+//! jitter; a row whose worker died is reclaimed when its lease runs out.
+
+use super::remote::RemoteError;
+use super::MediaStore;
+use crate::db::{now_micros, Backend};
+use crate::error::Result;
+use crate::metrics::Metrics;
+use crate::types::ContentHash;
+use futures::StreamExt;
+use rand::Rng;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Tuning for the worker; the defaults suit a laptop and a small server alike.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Objects uploaded at once.
+    pub concurrency: usize,
+    /// Rows claimed per round.
+    pub batch: i64,
+    /// How long a claimed row belongs to this worker before another may take it.
+    pub lease: Duration,
+    /// First retry delay; doubles per attempt up to `max_backoff`.
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// How long the worker waits for new work when the queue is empty.
+    pub idle_poll: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            batch: 64,
+            lease: Duration::from_secs(120),
+            base_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(300),
+            idle_poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncReport {
+    pub claimed: usize,
+    pub synced: usize,
+    pub failed: usize,
+}
+
+pub struct SyncWorker {
+    store: MediaStore,
+    config: SyncConfig,
+}
+
+/// Exponential backoff with full jitter, capped.
+fn backoff(config: &SyncConfig, attempts: i64) -> Duration {
+    let exp = attempts.clamp(1, 20) as u32 - 1;
+    let ceiling = config.base_backoff.saturating_mul(1u32 << exp.min(16)).min(config.max_backoff);
+    let ms = ceiling.as_millis().max(1) as u64;
+    Duration::from_millis(rand::thread_rng().gen_range(ms / 2..=ms))
+}
+
+impl SyncWorker {
+    pub fn new(store: MediaStore, config: SyncConfig) -> Self {
+        Self { store, config }
+    }
+
+    /// Claims the due rows (up to a batch) and tries each once.
+    #[tracing::instrument(skip_all)]
+    pub async fn run_once(&self) -> Result<SyncReport> {
+        let claimed = self.claim().await?;
+        let mut report = SyncReport { claimed: claimed.len(), ..Default::default() };
+        let results: Vec<bool> = futures::stream::iter(claimed)
+            .map(|(hash, attempts)| self.sync_one(hash, attempts))
+            .buffer_unordered(self.config.concurrency)
+            .collect()
+            .await;
+        for ok in results {
+            if ok {
+                report.synced += 1;
+            } else {
+                report.failed += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Runs rounds until nothing is due (tests and the CLI drain the queue this way).
+    pub async fn drain(&self) -> Result<SyncReport> {
+        let mut total = SyncReport::default();
+        loop {
+            let r = self.run_once().await?;
+            total.claimed += r.claimed;
+            total.synced += r.synced;
+            total.failed += r.failed;
+            if r.claimed == 0 || r.synced == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// The worker loop, until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!("sync worker started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let idle = match self.run_once().await {
+                Ok(r) => r.claimed == 0,
+                Err(e) => {
+                    tracing::error!(error = %e, "sync round failed");
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    _ = self.store.woken() => {}
+                    _ = tokio::time::sleep(self.config.idle_poll) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+        tracing::info!("sync worker stopped");
+    }
+
+    async fn claim(&self) -> Result<Vec<(ContentHash, i64)>> {
+        let now = now_micros();
+        let lease_until = now + self.config.lease.as_micros() as i64;
+        // Postgres lets several nodes claim side by side without waiting on each other; SQLite has
+        // a single writer, so the UPDATE is already exclusive.
+        let lock = match self.store.db().backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE sync_queue SET lease_until = $1, attempts = attempts + 1
+             WHERE hash IN (SELECT hash FROM sync_queue
+                            WHERE next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+                            ORDER BY next_attempt_at LIMIT $3 {lock})
+             RETURNING hash, attempts"
+        );
+        let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+            .bind(lease_until)
+            .bind(now)
+            .bind(self.config.batch)
+            .fetch_all(self.store.db().pool())
+            .await?;
+        Ok(rows.into_iter().filter_map(|(h, a)| h.parse().ok().map(|h| (h, a))).collect())
+    }
+
+    #[tracing::instrument(skip(self), fields(hash = %hash))]
+    async fn sync_one(&self, hash: ContentHash, attempts: i64) -> bool {
+        let outcome = self.push(&hash).await;
+        let m = self.store.metrics();
+        let recorded = match &outcome {
+            Ok(()) => {
+                Metrics::inc(&m.sync_successes);
+                self.store.note_remote(Ok(()));
+                self.mark_synced(&hash).await
+            }
+            Err(e) => {
+                Metrics::inc(&m.sync_failures);
+                let delay = match e {
+                    PushError::Remote(r @ RemoteError::Transient(_)) => {
+                        self.store.note_remote(Err(r));
+                        tracing::warn!(error = %e, attempts, "sync failed; will retry");
+                        backoff(&self.config, attempts)
+                    }
+                    PushError::Remote(r @ RemoteError::Permanent(_)) => {
+                        self.store.note_remote(Err(r));
+                        tracing::error!(error = %e, "S3 refused the object; check the bucket and credentials");
+                        self.config.max_backoff
+                    }
+                    PushError::Local(_) => {
+                        tracing::error!(error = %e, "the local copy of an unsynced object is unusable");
+                        self.config.max_backoff
+                    }
+                };
+                self.reschedule(&hash, delay, &e.to_string()).await
+            }
+        };
+        if let Err(e) = recorded {
+            tracing::error!(error = %e, "could not record the sync outcome; the lease will expire and it is retried");
+        }
+        outcome.is_ok()
+    }
+
+    async fn push(&self, hash: &ContentHash) -> std::result::Result<(), PushError> {
+        let content_type: String = sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
+            .bind(hash.to_hex())
+            .fetch_one(self.store.db().pool())
+            .await
+            .map_err(|e| PushError::Local(e.to_string()))?;
+        let bytes = self
+            .store
+            .cache()
+            .read_verified(hash)
+            .await
+            .map_err(|e| PushError::Local(e.to_string()))?
+            .ok_or_else(|| PushError::Local("missing or corrupt in the local cache".into()))?;
+        self.store.remote().put(hash, bytes, &content_type).await.map_err(PushError::Remote)
+    }
+
+    async fn mark_synced(&self, hash: &ContentHash) -> Result<()> {
+        let hex = hash.to_hex();
+        let mut tx = self.store.db().pool().begin().await?;
+        sqlx::query("UPDATE objects SET synced_at = $1 WHERE hash = $2")
+            .bind(now_micros())
+            .bind(&hex)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sync_queue WHERE hash = $1").bind(&hex).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reschedule(&self, hash: &ContentHash, delay: Duration, error: &str) -> Result<()> {
+        sqlx::query("UPDATE sync_queue SET lease_until = NULL, next_attempt_at = $1, last_error = $2 WHERE hash = $3")
+            .bind(now_micros() + delay.as_micros() as i64)
+            .bind(error)
+            .bind(hash.to_hex())
+            .execute(self.store.db().pool())
+            .await?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum PushError {
+    #[error(transparent)]
+    Remote(RemoteError),
+    #[error("local copy: {0}")]
+    Local(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_jittered_and_capped() {
+        let c = SyncConfig::default();
+        let first = backoff(&c, 1);
+        assert!(first >= Duration::from_millis(500) && first <= Duration::from_secs(1));
+        let fifth = backoff(&c, 5);
+        assert!(fifth >= Duration::from_secs(8) && fifth <= Duration::from_secs(16));
+        for _ in 0..100 {
+            assert!(backoff(&c, 1_000) <= c.max_backoff);
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Types that parse once, at the edge. They are shared with the browser, so the same checks that
+//! protect the database also give the user an early, clear message.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// Why a value was refused. The message is written for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+fn invalid(msg: impl Into<String>) -> Invalid {
+    Invalid(msg.into())
+}
+
+/// A user's public name in URLs: 3–30 of `a-z 0-9 _`, starting with a letter. Stored lower-case, so
+/// `Alice` and `alice` are the same account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Handle(String);
+
+impl Handle {
+    pub const MIN: usize = 3;
+    pub const MAX: usize = 30;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim().to_ascii_lowercase();
+        let len = s.chars().count();
+        if len < Self::MIN || len > Self::MAX {
+            return Err(invalid(format!(
+                "A handle is {} to {} characters long.",
+                Self::MIN,
+                Self::MAX
+            )));
+        }
+        if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return Err(invalid("A handle starts with a letter (a–z)."));
+        }
+        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(invalid("A handle may only use letters a–z, digits and _."));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Handle {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Handle> for String {
+    fn from(h: Handle) -> String {
+        h.0
+    }
+}
+
+impl fmt::Display for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new password: long enough to matter, short enough not to be a denial-of-service on argon2.
+/// Deliberately not `Debug`-printable and not serialisable.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN: usize = 8;
+    pub const MAX: usize = 256;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let len = raw.chars().count();
+        if len < Self::MIN {
+            return Err(invalid(format!(
+                "A password needs at least {} characters.",
+                Self::MIN
+            )));
+        }
+        if len > Self::MAX {
+            return Err(invalid(format!(
+                "A password has at most {} characters.",
+                Self::MAX
+            )));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// A photo's caption: any script, up to 500 characters, trimmed; no control characters but newlines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Caption(String);
+
+impl Caption {
+    pub const MAX: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim();
+        if s.chars().count() > Self::MAX {
+            return Err(invalid(format!(
+                "A caption has at most {} characters.",
+                Self::MAX
+            )));
+        }
+        if s.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(invalid("A caption cannot contain control characters."));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Caption {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Caption> for String {
+    fn from(c: Caption) -> String {
+        c.0
+    }
+}
+
+macro_rules! uuid_id {
+    ($name:ident, $what:literal) => {
+        #[doc = concat!("The id of a ", $what, ".")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Invalid;
+            fn from_str(s: &str) -> Result<Self, Invalid> {
+                Uuid::parse_str(s)
+                    .map(Self)
+                    .map_err(|_| invalid(concat!("That is not a valid ", $what, " id.")))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(PhotoId, "photo");
+uuid_id!(UserId, "user");
+
+/// The sha256 of an object's bytes: its name in the cache and in S3, and its proof of integrity.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContentHash([u8; 32]);
+
+impl ContentHash {
+    pub fn from_bytes(b: [u8; 32]) -> Self {
+        Self(b)
+    }
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl FromStr for ContentHash {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        let err = || invalid("That is not a sha256 content hash.");
+        if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(err());
+        }
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s, &mut out).map_err(|_| err())?;
+        Ok(Self(out))
+    }
+}
+
+impl fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ContentHash({})", self.to_hex())
+    }
+}
+
+/// A position in a newest-first feed: the last item's time and id. Opaque to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at_micros: i64,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.created_at_micros, self.id.simple())
+    }
+
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        let err = || invalid("That page cursor is not valid; start again from the first page.");
+        let (t, id) = s.split_once('_').ok_or_else(err)?;
+        Ok(Self {
+            created_at_micros: t.parse().map_err(|_| err())?,
+            id: Uuid::parse_str(id).map_err(|_| err())?,
+        })
+    }
+}
+
+/// How many items a feed page may hold, and how many it holds when the client does not say.
+pub const PAGE_DEFAULT: u32 = 24;
+pub const PAGE_MAX: u32 = 100;
+
+/// Checks a client's `limit`.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, Invalid> {
+    match limit {
+        None => Ok(PAGE_DEFAULT),
+        Some(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
+        Some(_) => Err(invalid(format!("limit is between 1 and {PAGE_MAX}."))),
+    }
+}
+
+/// A signed-in user as the UI and the API show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: String,
+    pub handle: String,
+    pub is_admin: bool,
+    pub icon_url: Option<String>,
+}
+
+/// Where a photo's sizes are served from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoUrls {
+    pub original: String,
+    pub large: String,
+    pub thumb: String,
+}
+
+/// A photo as the UI and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoView {
+    pub id: String,
+    pub caption: String,
+    pub owner: String,
+    pub owner_icon_url: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub width: u32,
+    pub height: u32,
+    pub urls: PhotoUrls,
+}
+
+/// One page of a keyset-paginated feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// The URL path media bytes are served from.
+pub fn media_url(hash: &ContentHash) -> String {
+    format!("/media/{hash}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_normalised_and_checked() {
+        assert_eq!(Handle::parse("  Alice_1 ").unwrap().as_str(), "alice_1");
+        for bad in ["ab", "1abc", "_abc", "a b c", "ääää", "abc-def", &"a".repeat(31)] {
+            assert!(Handle::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_have_bounds_and_never_print() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse(&"x".repeat(257)).is_err());
+        let p = Password::parse("correct horse").unwrap();
+        assert_eq!(format!("{p:?}"), "Password(***)");
+    }
+
+    #[test]
+    fn captions_accept_any_script_but_not_control_chars() {
+        assert_eq!(Caption::parse(" 夕焼け Закат ").unwrap().as_str(), "夕焼け Закат");
+        assert!(Caption::parse("a\u{0007}b").is_err());
+        assert!(Caption::parse(&"é".repeat(501)).is_err());
+        assert!(Caption::parse(&"é".repeat(500)).is_ok());
+    }
+
+    #[test]
+    fn content_hash_round_trips_and_rejects_garbage() {
+        let h = ContentHash::from_bytes([0xab; 32]);
+        assert_eq!(h.to_hex().parse::<ContentHash>().unwrap(), h);
+        assert!("AB".repeat(32).parse::<ContentHash>().is_err());
+        assert!("zz".parse::<ContentHash>().is_err());
+    }
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let c = Cursor { created_at_micros: 1_700_000_000_000_000, id: Uuid::from_u128(42) };
+        assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
+        for bad in ["", "abc", "12_notauuid", "x_00000000000000000000000000000000"] {
+            assert!(Cursor::parse(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn page_limit_bounds() {
+        assert_eq!(page_limit(None).unwrap(), PAGE_DEFAULT);
+        assert!(page_limit(Some(0)).is_err());
+        assert!(page_limit(Some(101)).is_err());
+    }
+}

@@ -1,0 +1,84 @@
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { makePng } from './images';
+
+async function snap(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: 'image/png' });
+}
+
+async function imageLoaded(page: Page, selector: string) {
+  await expect
+    .poll(() => page.locator(selector).first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
+}
+
+test('a new user signs up, posts a photo, finds it in Recent, opens it and logs out', async ({ page }, info) => {
+  const handle = `e2e_${Date.now().toString(36)}`;
+  const caption = `Hello from Playwright 🌸 ${handle}`;
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Recent photos' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign up' })).toBeVisible();
+  await snap(page, info, '01-recent-signed-out');
+
+  await page.getByRole('link', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/signup$/);
+  await page.getByLabel('Handle').fill('x');
+  await expect(page.locator('#handle-hint')).toContainText('3 to 30');
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByLabel('Password').fill('a good long password');
+  await snap(page, info, '02-signup');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByTestId('who')).toHaveText(`@${handle}`);
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.getByRole('link', { name: 'Upload' }).click();
+  await expect(page.getByRole('heading', { name: 'Post a photo' })).toBeVisible();
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'gradient.png',
+    mimeType: 'image/png',
+    buffer: makePng(800, 600, 3),
+  });
+  await imageLoaded(page, 'img.preview');
+  await page.getByLabel('Caption').fill(caption);
+  await snap(page, info, '03-upload-preview');
+  await page.getByRole('button', { name: 'Post photo' }).click();
+
+  await expect(page).toHaveURL(/\/p\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('caption')).toHaveText(caption);
+  await expect(page.locator('.byline .owner')).toHaveText(`@${handle}`);
+  await imageLoaded(page, 'img.photo-large');
+  const photoUrl = page.url();
+  await snap(page, info, '04-photo-page');
+
+  await page.getByRole('link', { name: 'Recent' }).click();
+  const first = page.getByTestId('recent-grid').locator('li img').first();
+  await expect(first).toHaveAttribute('alt', caption);
+  await imageLoaded(page, '[data-testid="recent-grid"] li img');
+  await snap(page, info, '05-recent-with-photo');
+  await first.click();
+  await expect(page).toHaveURL(photoUrl);
+  await expect(page.getByTestId('caption')).toHaveText(caption);
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByTestId('who')).toHaveCount(0);
+  // The session is really gone: the upload page asks to log in again after a reload.
+  await page.goto('/upload');
+  await expect(page.getByText('to post photos')).toBeVisible();
+  await snap(page, info, '06-logged-out');
+});
+
+test('a wrong password is refused with a clear message', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Handle').fill('nobody_here');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong handle or password.');
+});
+
+test('a photo link that does not exist says so', async ({ page }) => {
+  await page.goto('/p/00000000-0000-0000-0000-000000000000');
+  await expect(page.getByRole('heading', { name: 'Photo not found' })).toBeVisible();
+});

@@ -1,0 +1,131 @@
+//! Configuration: one typed struct per command, every option by flag or environment variable,
+//! defaults that run on a laptop.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "photoshare", version, about = "PhotoShare: share photos; the local disk first, S3 behind it.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Directory for the local media cache, the SQLite database and the embedded S3 server's data.
+    #[arg(long, env = "PHOTOSHARE_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://FILE` or `postgres://…` (default: a SQLite file in the data dir).
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Log filter, e.g. `info` or `photoshare=debug,info`.
+    #[arg(long, env = "PHOTOSHARE_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+impl CommonArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("photoshare.db").display()))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (and the background sync to S3).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage administrators.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an administrator. The password is read from standard input.
+    Create {
+        /// The new admin's handle.
+        handle: String,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Use port 0 to pick a free port.
+    #[arg(long, env = "PHOTOSHARE_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Where the built front end (Trunk's dist/) is.
+    #[arg(long, env = "PHOTOSHARE_DIST", default_value = "./dist")]
+    pub dist: PathBuf,
+
+    /// S3 bucket for photos.
+    #[arg(long, env = "PHOTOSHARE_S3_BUCKET", default_value = "photoshare")]
+    pub s3_bucket: String,
+
+    /// S3 endpoint. Without one, an embedded S3 server is started on a loopback port, storing
+    /// under the data dir. Credentials and region come from AWS's usual variables.
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub s3_endpoint: Option<String>,
+
+    /// Largest accepted upload, in bytes.
+    #[arg(long, env = "PHOTOSHARE_MAX_UPLOAD_BYTES", default_value_t = 25_000_000)]
+    pub max_upload_bytes: u64,
+
+    /// Create demo users and photos when the database is new.
+    #[arg(long, env = "PHOTOSHARE_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+
+    /// This node's name, recorded with objects it holds until they reach S3 (default: hostname).
+    #[arg(long, env = "PHOTOSHARE_NODE")]
+    pub node: Option<String>,
+}
+
+/// Checks what clap cannot, so a bad setting stops the start with a clear message.
+pub fn validate_bucket(name: &str) -> Result<(), String> {
+    let ok_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    if !(3..=63).contains(&name.len()) || !ok_chars || name.starts_with(['-', '.']) || name.ends_with(['-', '.']) {
+        return Err(format!(
+            "invalid S3 bucket name {name:?}: 3–63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
+pub fn default_node_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "node-1".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names_are_checked() {
+        assert!(validate_bucket("photoshare").is_ok());
+        for bad in ["ab", "Photos", "-x-", "a_b_c", &"a".repeat(64)] {
+            assert!(validate_bucket(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cli_parses_and_defaults_run_on_a_laptop() {
+        let cli = Cli::try_parse_from(["photoshare", "serve"]).unwrap();
+        let Command::Serve(s) = cli.command else { panic!("serve expected") };
+        assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
+        assert!(cli.common.database_url().starts_with("sqlite://"));
+        assert!(Cli::try_parse_from(["photoshare", "serve", "--listen", "nonsense"]).is_err());
+    }
+}

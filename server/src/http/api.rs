@@ -1,0 +1,133 @@
+//! HTTP API v1: JSON for the mobile app and scripts. Session-cookie auth, the same cookie the web
+//! app uses. Each handler parses, calls the domain, maps the error.
+
+use super::auth::SignedIn;
+use super::{ApiError, AppState};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use photoshare_app::session::ssr::{clear_cookie, session_cookie, token_from_headers};
+use photoshare_domain::accounts::User;
+use photoshare_domain::types::{page_limit, Caption, Cursor, Handle, Password, PhotoId};
+use serde::Deserialize;
+
+/// Room for the multipart framing and the caption around the image itself.
+const MULTIPART_OVERHEAD: u64 = 1 << 20;
+
+pub fn router(max_upload: u64) -> Router<AppState> {
+    Router::new()
+        .route("/accounts", post(create_account))
+        .route("/session", post(log_in).delete(log_out))
+        .route(
+            "/photos",
+            post(upload).layer(DefaultBodyLimit::max((max_upload + MULTIPART_OVERHEAD) as usize)),
+        )
+        .route("/photos/recent", get(recent))
+        .route("/photos/{id}", get(photo))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    handle: String,
+    password: String,
+}
+
+/// The signed-in user, with the cookie that keeps them signed in.
+async fn signed_in(state: &AppState, user: User, status: StatusCode) -> Result<Response, ApiError> {
+    let token = state.services.accounts.create_session(&user).await?;
+    Ok((status, [(header::SET_COOKIE, session_cookie(&token.0))], Json(user.view())).into_response())
+}
+
+async fn create_account(
+    State(state): State<AppState>,
+    body: Result<Json<Credentials>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(c) = body?;
+    let handle = Handle::parse(&c.handle)?;
+    let password = Password::parse(&c.password)?;
+    let user = state.services.accounts.sign_up(&handle, &password, false).await?;
+    signed_in(&state, user, StatusCode::CREATED).await
+}
+
+async fn log_in(
+    State(state): State<AppState>,
+    body: Result<Json<Credentials>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(c) = body?;
+    let user = state.services.accounts.log_in(&c.handle, &c.password).await?;
+    signed_in(&state, user, StatusCode::OK).await
+}
+
+async fn log_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = token_from_headers(&headers) {
+        state.services.accounts.end_session(&token).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
+}
+
+/// Streams the `image` field to the local cache while hashing it, then publishes the photo. The
+/// answer (201) comes only once the photo is durable on local disk and in the database.
+async fn upload(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let mut multipart = multipart.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the photo as multipart/form-data with an \"image\" file field.",
+        )
+    })?;
+    let mut caption = String::new();
+    let mut staged = None;
+    while let Some(mut field) = multipart.next_field().await? {
+        match field.name() {
+            Some("caption") => caption = field.text().await?,
+            Some("image") => {
+                let mut staging = state.services.media.cache().stage(state.max_upload).await?;
+                while let Some(chunk) = field.chunk().await? {
+                    staging.write(&chunk).await?;
+                }
+                staged = Some(staging.finish().await?);
+            }
+            _ => {}
+        }
+    }
+    let staged = staged.ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Add the photo as a file field named \"image\".")
+    })?;
+    if staged.len == 0 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "The image file is empty."));
+    }
+    let caption = Caption::parse(&caption)?;
+    let photo = state.services.photos.publish(&user, caption, staged).await?;
+    let location = format!("/api/v1/photos/{}", photo.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(photo)).into_response())
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn recent(
+    State(state): State<AppState>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = query?;
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty()).map(Cursor::parse).transpose()?;
+    let page = state.services.photos.recent(cursor, page_limit(q.limit)?).await?;
+    Ok(Json(page).into_response())
+}
+
+async fn photo(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let not_found = || ApiError::not_found("No such photo.");
+    let id: PhotoId = id.parse().map_err(|_| not_found())?;
+    let photo = state.services.photos.get(id).await?.ok_or_else(not_found)?;
+    Ok(Json(photo).into_response())
+}

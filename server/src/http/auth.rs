@@ -1,0 +1,25 @@
+//! The signed-in user of a JSON API request, from the session cookie.
+
+use super::{ApiError, AppState};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use photoshare_app::session::ssr::token_from_headers;
+use photoshare_domain::accounts::User;
+
+/// Extracting this answers 401 when nobody is signed in.
+pub struct SignedIn(pub User);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = token_from_headers(&parts.headers).ok_or(photoshare_domain::Error::Unauthenticated)?;
+        let user = state
+            .services
+            .accounts
+            .user_for_session(&token)
+            .await?
+            .ok_or(photoshare_domain::Error::Unauthenticated)?;
+        Ok(SignedIn(user))
+    }
+}

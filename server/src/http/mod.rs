@@ -1,0 +1,63 @@
+//! HTTP: the routes that are not server functions, and the layers around everything.
+
+mod api;
+mod auth;
+mod error;
+mod media;
+mod ops;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use http::header::{HeaderName, HeaderValue};
+use leptos::prelude::provide_context;
+use photoshare_domain::metrics::Metrics;
+use photoshare_domain::Services;
+use std::path::Path;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub max_upload: u64,
+}
+
+pub fn router(state: AppState, dist: &Path) -> Router {
+    photoshare_app::register_server_functions();
+    // Client routes (/p/…, /login, …) get index.html; the wasm app routes from there.
+    let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .nest("/api/v1", api::router(state.max_upload))
+        .route("/api/sf/{*fn_name}", any(server_fn))
+        .route("/api/{*rest}", any(|| async { ApiError::not_found("No such API endpoint.") }))
+        .merge(media::router())
+        .merge(ops::router())
+        .fallback_service(frontend)
+        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request) -> Response {
+    let services = state.services.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(services.clone()), req)
+        .await
+        .into_response()
+}
+
+async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    Metrics::inc(&state.services.metrics.http_requests);
+    next.run(req).await
+}

@@ -1,0 +1,124 @@
+//! The PhotoShare server: wiring, HTTP routes that are not server functions, and the CLI.
+
+pub mod config;
+pub mod embedded_s3;
+mod http;
+mod s3_client;
+
+use anyhow::Context;
+use config::{CommonArgs, ServeArgs};
+use photoshare_domain::demo::Seeded;
+use photoshare_domain::media::remote::Remote;
+use photoshare_domain::media::sync::{SyncConfig, SyncWorker};
+use photoshare_domain::{Services, ServicesConfig};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Options for [`start`] that are not user configuration.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// Run the background sync worker. Tests turn it off and drain the queue themselves.
+    pub sync_worker: bool,
+}
+
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub services: Services,
+    pub seeded: Option<Seeded>,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    worker: Option<JoinHandle<()>>,
+    _s3: Option<embedded_s3::EmbeddedS3>,
+}
+
+/// How long in-flight requests get to finish after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+impl Running {
+    /// Stops accepting connections, lets in-flight requests finish (up to a deadline), stops the
+    /// sync worker, closes the database.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        if tokio::time::timeout(SHUTDOWN_GRACE, self.server).await.is_err() {
+            tracing::warn!("requests still running after the shutdown deadline; stopping anyway");
+        }
+        if let Some(w) = self.worker {
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, w).await;
+        }
+        self.services.db.close().await;
+    }
+
+    /// A worker for draining the sync queue by hand (tests, CLI).
+    pub fn sync_worker(&self) -> SyncWorker {
+        SyncWorker::new(self.services.media.clone(), SyncConfig::default())
+    }
+}
+
+/// Binds, connects, migrates, wires everything and starts serving.
+pub async fn start(common: &CommonArgs, serve: &ServeArgs, options: StartOptions) -> anyhow::Result<Running> {
+    config::validate_bucket(&serve.s3_bucket).map_err(anyhow::Error::msg)?;
+    let index = serve.dist.join("index.html");
+    anyhow::ensure!(
+        index.is_file(),
+        "no built front end at {} (build it with `trunk build --release`, or point --dist / PHOTOSHARE_DIST at it)",
+        index.display()
+    );
+    std::fs::create_dir_all(&common.data_dir)
+        .with_context(|| format!("creating the data dir {}", common.data_dir.display()))?;
+
+    // Bind first, so port 0 works and a taken port fails before anything else happens.
+    let listener = tokio::net::TcpListener::bind(serve.listen)
+        .await
+        .with_context(|| format!("listening on {}", serve.listen))?;
+    let addr = listener.local_addr()?;
+
+    let (client, embedded) = match &serve.s3_endpoint {
+        Some(endpoint) => (s3_client::build(Some(endpoint), None).await, None),
+        None => {
+            let s3 = embedded_s3::start(&common.data_dir.join("s3")).await?;
+            let client = s3_client::build(Some(&s3.endpoint), Some((&s3.access_key, &s3.secret_key))).await;
+            (client, Some(s3))
+        }
+    };
+    let remote = Remote::new(client, serve.s3_bucket.clone());
+
+    let services = Services::open(ServicesConfig {
+        database_url: common.database_url(),
+        cache_dir: common.data_dir.join("cache"),
+        node: serve.node.clone().unwrap_or_else(config::default_node_name),
+        remote: remote.clone(),
+    })
+    .await
+    .context("opening the database (connect and migrate)")?;
+
+    // S3 being down must not stop PhotoShare from starting: uploads wait in the queue.
+    match remote.ensure_bucket().await {
+        Ok(()) => {
+            services.media.probe_remote().await;
+        }
+        Err(e) => tracing::warn!(error = %e, bucket = remote.bucket(), "S3 is not available yet; uploads will queue"),
+    }
+
+    let seeded = if serve.demo { photoshare_domain::demo::seed_if_new(&services).await? } else { None };
+
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let worker = options.sync_worker.then(|| {
+        let worker = SyncWorker::new(services.media.clone(), SyncConfig::default());
+        tokio::spawn(worker.run(shutdown_rx.clone()))
+    });
+
+    let app = http::router(http::AppState { services: services.clone(), max_upload: serve.max_upload_bytes }, &serve.dist);
+    let mut rx = shutdown_rx;
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "PhotoShare is listening");
+    Ok(Running { addr, services, seeded, shutdown, server, worker, _s3: embedded })
+}

@@ -1,0 +1,93 @@
+use anyhow::Context;
+use clap::Parser;
+use photoshare_domain::db::Db;
+use photoshare_domain::types::{Handle, Password};
+use photoshare_server::config::{AdminCommand, Cli, Command};
+use photoshare_server::{start, StartOptions};
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&cli.common.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(serve) => {
+            let running = start(&cli.common, &serve, StartOptions { sync_worker: true }).await?;
+            let url = format!("http://{}", running.addr);
+            if let Some(seeded) = &running.seeded {
+                println!("\nPhotoShare created demo data on this first run.");
+                println!("  admin:      {} / {}", seeded.admin_handle, seeded.admin_password);
+                println!(
+                    "  demo users: {} (password: {})",
+                    seeded.users.join(", "),
+                    photoshare_domain::demo::DEMO_PASSWORD
+                );
+            }
+            println!("\nPhotoShare is running at {url}  (Ctrl-C to stop)\n");
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            running.stop().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            std::fs::create_dir_all(&cli.common.data_dir)?;
+            let db = Db::connect(&cli.common.database_url()).await.context("connecting to the database")?;
+            db.migrate().await.context("running migrations")?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create { handle }) => {
+            let handle = Handle::parse(&handle).map_err(|e| anyhow::anyhow!("invalid handle: {e}"))?;
+            let password = read_password()?;
+            let password = Password::parse(&password).map_err(|e| anyhow::anyhow!("invalid password: {e}"))?;
+            std::fs::create_dir_all(&cli.common.data_dir)?;
+            let db = Db::connect(&cli.common.database_url()).await.context("connecting to the database")?;
+            db.migrate().await.context("running migrations")?;
+            let accounts = photoshare_domain::accounts::Accounts::new(db);
+            accounts.sign_up(&handle, &password, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Created admin @{handle}.");
+            Ok(())
+        }
+    }
+}
+
+/// The password for `admin create`, from standard input (one line).
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for the new admin (input is shown): ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
