@@ -46,10 +46,11 @@ setup_build() {
 }
 
 setup_test() {
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Chromium (Debian)"
+  if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then
+    say "installing Chromium and fonts for CJK and emoji captions (Debian)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   fi
   if [ ! -d "$PHOTOSHARE_ROOT/end2end/node_modules/@playwright/test" ] \
      || ! cmp -s "$PHOTOSHARE_ROOT/end2end/package-lock.json" "$PHOTOSHARE_ROOT/end2end/node_modules/.package-lock.json" 2>/dev/null; then

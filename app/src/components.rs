@@ -26,7 +26,7 @@ pub fn Header() -> impl IntoView {
                 "PhotoShare"
             </A>
             <nav class="site-nav" aria-label="Main">
-                <A href="/">"Recent"</A>
+                <A href="/" attr:class="nav-recent">"Recent"</A>
                 <Show
                     when=move || me.user.with(|u| u.is_some())
                     fallback=move || {

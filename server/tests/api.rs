@@ -353,3 +353,30 @@ async fn healthz_and_metrics_report_the_service() {
     assert!(text.contains("photoshare_uploads_total 1\n"), "{text}");
     assert!(text.contains("photoshare_sync_backlog_objects 3\n"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.running.services.db.close().await;
+    let r = app.client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let h: Value = r.json().await.unwrap();
+    assert_eq!((h["status"].as_str(), h["database"].as_str()), (Some("unavailable"), Some("error")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_is_compressed_for_clients_that_ask_and_images_are_not() {
+    let app = spawn_app().await;
+    let c = app.client();
+    app.sign_up(&c, "lars").await;
+    let photo: Value = app.upload(&c, png(400, 300, 8), &"caption ".repeat(20)).await.json().await.unwrap();
+    let r = c.get(app.url("/api/v1/photos/recent")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let r = c
+        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("content-encoding").is_none(), "JPEGs are sent as they are");
+}

@@ -1,0 +1,148 @@
+//! The `photoshare` binary as an operator uses it: subcommands, configuration errors, shutdown.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn photoshare(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_photoshare"));
+    cmd.arg("--data-dir").arg(data_dir).env("PHOTOSHARE_LOG", "warn").env_remove("AWS_ENDPOINT_URL");
+    cmd.env("DATABASE_URL", common::database_url(data_dir));
+    cmd
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Output {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = photoshare(dir.path());
+    cmd.args(["admin", "create", "Root_Admin"]);
+    let out = run_with_stdin(cmd, "correct horse battery\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("@root_admin"));
+
+    let mut again = photoshare(dir.path());
+    again.args(["admin", "create", "root_admin"]);
+    let out = run_with_stdin(again, "another password\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already taken"));
+
+    let mut short = photoshare(dir.path());
+    short.args(["admin", "create", "second"]);
+    let out = run_with_stdin(short, "short\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+}
+
+#[test]
+fn migrate_brings_a_new_database_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = photoshare(dir.path()).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Twice is fine.
+    assert!(photoshare(dir.path()).arg("migrate").output().unwrap().status.success());
+}
+
+#[test]
+fn invalid_configuration_stops_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = photoshare(dir.path()).args(["serve", "--listen", "not-an-address"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+
+    let out = photoshare(dir.path()).args(["serve", "--dist", "/nonexistent/dist"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no built front end"));
+
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
+    let out = photoshare(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--s3-bucket", "Bad_Bucket"])
+        .arg("--dist")
+        .arg(&dist)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid S3 bucket name"));
+
+    let out = photoshare(dir.path())
+        .env("DATABASE_URL", "mysql://localhost/db")
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .arg("--dist")
+        .arg(&dist)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite:// or postgres://"));
+}
+
+#[test]
+fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
+
+    let start = |expect_seed: bool| {
+        let mut child = photoshare(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .arg("--dist")
+            .arg(&dist)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seeded = false;
+        let url = loop {
+            let line = lines.next().expect("the server prints its URL").unwrap();
+            seeded |= line.contains("admin:");
+            if let Some(rest) = line.split("running at ").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        assert_eq!(seeded, expect_seed);
+        (child, url)
+    };
+
+    let (child, url) = start(true);
+    let recent: serde_json::Value =
+        reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100")).unwrap().json().unwrap();
+    assert_eq!(recent["items"].as_array().unwrap().len(), 12, "4 demo users × 3 photos");
+    assert!(recent["items"][0]["owner_icon_url"].is_string(), "demo users have icons");
+
+    let t = Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let status = wait_timeout(child, Duration::from_secs(15));
+    assert!(status.success(), "SIGTERM is a clean exit, got {status:?}");
+    assert!(t.elapsed() < Duration::from_secs(12));
+
+    // The second start finds the data and does not seed again.
+    let (child, url) = start(false);
+    let again: serde_json::Value =
+        reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100")).unwrap().json().unwrap();
+    assert_eq!(again["items"].as_array().unwrap().len(), 12);
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    wait_timeout(child, Duration::from_secs(15));
+}
+
+fn wait_timeout(mut child: std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let t = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if t.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("the server did not stop within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
