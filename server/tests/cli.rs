@@ -6,11 +6,29 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn photoshare(data_dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_photoshare"));
-    cmd.arg("--data-dir").arg(data_dir).env("PHOTOSHARE_LOG", "warn").env_remove("AWS_ENDPOINT_URL");
-    cmd.env("DATABASE_URL", common::database_url(data_dir));
-    cmd
+/// A data dir and a fresh database for one test; every command of the test uses both.
+struct Setup {
+    dir: tempfile::TempDir,
+    database_url: String,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = common::database_url(dir.path());
+        Self { dir, database_url }
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    fn photoshare(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_photoshare"));
+        cmd.arg("--data-dir").arg(self.path()).env("PHOTOSHARE_LOG", "warn").env_remove("AWS_ENDPOINT_URL");
+        cmd.env("DATABASE_URL", &self.database_url);
+        cmd
+    }
 }
 
 fn run_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Output {
@@ -21,20 +39,20 @@ fn run_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Output {
 
 #[test]
 fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = photoshare(dir.path());
+    let dir = Setup::new();
+    let mut cmd = dir.photoshare();
     cmd.args(["admin", "create", "Root_Admin"]);
     let out = run_with_stdin(cmd, "correct horse battery\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("@root_admin"));
 
-    let mut again = photoshare(dir.path());
+    let mut again = dir.photoshare();
     again.args(["admin", "create", "root_admin"]);
     let out = run_with_stdin(again, "another password\n");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already taken"));
 
-    let mut short = photoshare(dir.path());
+    let mut short = dir.photoshare();
     short.args(["admin", "create", "second"]);
     let out = run_with_stdin(short, "short\n");
     assert_eq!(out.status.code(), Some(1));
@@ -43,28 +61,28 @@ fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
 
 #[test]
 fn migrate_brings_a_new_database_up_to_date() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = photoshare(dir.path()).arg("migrate").output().unwrap();
+    let dir = Setup::new();
+    let out = dir.photoshare().arg("migrate").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Twice is fine.
-    assert!(photoshare(dir.path()).arg("migrate").output().unwrap().status.success());
+    assert!(dir.photoshare().arg("migrate").output().unwrap().status.success());
 }
 
 #[test]
 fn invalid_configuration_stops_with_a_clear_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = photoshare(dir.path()).args(["serve", "--listen", "not-an-address"]).output().unwrap();
+    let dir = Setup::new();
+    let out = dir.photoshare().args(["serve", "--listen", "not-an-address"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
 
-    let out = photoshare(dir.path()).args(["serve", "--dist", "/nonexistent/dist"]).output().unwrap();
+    let out = dir.photoshare().args(["serve", "--dist", "/nonexistent/dist"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no built front end"));
 
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
-    let out = photoshare(dir.path())
+    let out = dir.photoshare()
         .args(["serve", "--listen", "127.0.0.1:0", "--s3-bucket", "Bad_Bucket"])
         .arg("--dist")
         .arg(&dist)
@@ -73,7 +91,7 @@ fn invalid_configuration_stops_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid S3 bucket name"));
 
-    let out = photoshare(dir.path())
+    let out = dir.photoshare()
         .env("DATABASE_URL", "mysql://localhost/db")
         .args(["serve", "--listen", "127.0.0.1:0"])
         .arg("--dist")
@@ -86,13 +104,13 @@ fn invalid_configuration_stops_with_a_clear_message() {
 
 #[test]
 fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Setup::new();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
 
     let start = |expect_seed: bool| {
-        let mut child = photoshare(dir.path())
+        let mut child = dir.photoshare()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .arg("--dist")
             .arg(&dist)
