@@ -15,7 +15,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(status: u16, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
+        Self {
+            status,
+            message: message.into(),
+        }
     }
 }
 
@@ -24,9 +27,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         match e {
-            ServerFnErrorErr::Request(_) => {
-                Self::new(503, "PhotoShare cannot be reached. Check your connection and try again.")
-            }
+            ServerFnErrorErr::Request(_) => Self::new(
+                503,
+                "PhotoShare cannot be reached. Check your connection and try again.",
+            ),
             other => Self::new(500, format!("Something went wrong: {other}")),
         }
     }

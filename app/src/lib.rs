@@ -30,7 +30,10 @@ pub fn use_me() -> Me {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me = Me { user: RwSignal::new(None), loaded: RwSignal::new(false) };
+    let me = Me {
+        user: RwSignal::new(None),
+        loaded: RwSignal::new(false),
+    };
     provide_context(me);
     leptos::task::spawn_local(async move {
         if let Ok(user) = session::current_user().await {

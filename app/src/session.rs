@@ -68,7 +68,9 @@ pub mod ssr {
 
     /// Runs a server function's body. A failure answers with the error's own status (401, 409,
     /// 422, …), not a blanket 500.
-    pub async fn answer<T>(body: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    pub async fn answer<T>(
+        body: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
         let options = use_context::<leptos_axum::ResponseOptions>();
         let result = body.await;
         if let (Err(e), Some(options)) = (&result, options) {
@@ -81,7 +83,8 @@ pub mod ssr {
 
     /// The services, as the server put them in the server function's context.
     pub fn services() -> Result<Services, AppError> {
-        use_context::<Services>().ok_or_else(|| AppError::new(500, "The server is not set up correctly."))
+        use_context::<Services>()
+            .ok_or_else(|| AppError::new(500, "The server is not set up correctly."))
     }
 
     pub fn request_token() -> Option<String> {
@@ -89,7 +92,10 @@ pub mod ssr {
     }
 
     pub fn set_cookie(cookie: String) {
-        if let (Some(opts), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        if let (Some(opts), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&cookie),
+        ) {
             opts.append_header(SET_COOKIE, v);
         }
     }

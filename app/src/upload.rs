@@ -19,14 +19,17 @@ pub fn send(
     xhr.open("POST", "/api/v1/photos").map_err(fail)?;
     let form = FormData::new().map_err(fail)?;
     form.append_with_str("caption", caption).map_err(fail)?;
-    form.append_with_blob_and_filename("image", file, &file.name()).map_err(fail)?;
+    form.append_with_blob_and_filename("image", file, &file.name())
+        .map_err(fail)?;
 
     let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
         if e.length_computable() && e.total() > 0.0 {
             on_progress(e.loaded() / e.total());
         }
     });
-    xhr.upload().map_err(fail)?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    xhr.upload()
+        .map_err(fail)?
+        .set_onprogress(Some(progress.as_ref().unchecked_ref()));
     progress.forget();
 
     let done_xhr = xhr.clone();
@@ -36,7 +39,8 @@ pub fn send(
         let status = done_xhr.status().unwrap_or(0);
         let body = done_xhr.response_text().ok().flatten().unwrap_or_default();
         done(match status {
-            201 => serde_json::from_str::<PhotoView>(&body).map_err(|_| "The server's answer was not understood.".into()),
+            201 => serde_json::from_str::<PhotoView>(&body)
+                .map_err(|_| "The server's answer was not understood.".into()),
             0 => Err("The upload was interrupted. Check your connection and try again.".into()),
             _ => Err(serde_json::from_str::<serde_json::Value>(&body)
                 .ok()

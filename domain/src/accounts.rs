@@ -59,7 +59,9 @@ async fn hash_password(password: Password) -> Result<String> {
 async fn verify_password(password: String, phc: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&phc).map_err(Error::internal)?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(Error::internal)?
@@ -88,7 +90,12 @@ impl Accounts {
 
     /// Creates an account. Fails with [`Error::Conflict`] if the handle is taken.
     #[tracing::instrument(skip_all, fields(handle = %handle))]
-    pub async fn sign_up(&self, handle: &Handle, password: &Password, is_admin: bool) -> Result<User> {
+    pub async fn sign_up(
+        &self,
+        handle: &Handle,
+        password: &Password,
+        is_admin: bool,
+    ) -> Result<User> {
         let phc = hash_password(password.clone()).await?;
         let id = Uuid::now_v7();
         let inserted = sqlx::query(
@@ -103,9 +110,16 @@ impl Accounts {
         .execute(self.db.pool())
         .await?;
         if inserted.rows_affected() == 0 {
-            return Err(Error::Conflict(format!("The handle “{handle}” is already taken.")));
+            return Err(Error::Conflict(format!(
+                "The handle “{handle}” is already taken."
+            )));
         }
-        Ok(User { id: UserId::from_uuid(id), handle: handle.clone(), is_admin, icon: None })
+        Ok(User {
+            id: UserId::from_uuid(id),
+            handle: handle.clone(),
+            is_admin,
+            icon: None,
+        })
     }
 
     /// Checks a handle and password. Takes about as long for an unknown handle as for a wrong
@@ -174,16 +188,22 @@ impl Accounts {
     }
 
     pub async fn by_handle(&self, handle: &Handle) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, handle, is_admin, icon_hash FROM users WHERE handle = $1")
-            .bind(handle.as_str())
-            .fetch_optional(self.db.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT id, handle, is_admin, icon_hash FROM users WHERE handle = $1")
+                .bind(handle.as_str())
+                .fetch_optional(self.db.pool())
+                .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     /// Stores `bytes` as the user's icon and points the account at it, in one transaction with the
     /// object's sync-queue row.
-    pub async fn set_icon_bytes(&self, media: &MediaStore, user: &User, bytes: &[u8]) -> Result<ContentHash> {
+    pub async fn set_icon_bytes(
+        &self,
+        media: &MediaStore,
+        user: &User,
+        bytes: &[u8],
+    ) -> Result<ContentHash> {
         let content_type = imaging::sniff(bytes)?;
         let obj = media.keep_bytes(bytes, content_type).await?;
         let mut tx = self.db.pool().begin().await?;
@@ -199,7 +219,9 @@ impl Accounts {
     }
 
     pub async fn count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.db.pool()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(self.db.pool())
+            .await?)
     }
 }
 
@@ -211,7 +233,10 @@ fn dummy_hash() -> String {
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
             let mut pw = [0u8; 16];
             rand::rngs::OsRng.fill_bytes(&mut pw);
-            Argon2::default().hash_password(&pw, &salt).map(|h| h.to_string()).unwrap_or_default()
+            Argon2::default()
+                .hash_password(&pw, &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
         })
         .clone()
 }

@@ -14,10 +14,38 @@ const SEEDED_KEY: &str = "demo_seeded";
 
 /// (handle, [(caption, palette seed)]) — captions in several languages, as our users write them.
 const DEMO: [(&str, [&str; 3]); 4] = [
-    ("aiko", ["夕焼けの海。今日も一日おつかれさま", "Morning hike above the clouds", "桜の季節がやってきた"]),
-    ("mateo", ["Atardecer en la playa 🌅", "Montañas de Patagonia", "Café y buena luz"]),
-    ("lena", ["Abendlicht über dem See", "Первый снег в горах", "Wochenende auf dem Land"]),
-    ("kwame", ["Golden hour in Accra", "Harmattan haze over the hills", "Nuit d'été au bord du fleuve"]),
+    (
+        "aiko",
+        [
+            "夕焼けの海。今日も一日おつかれさま",
+            "Morning hike above the clouds",
+            "桜の季節がやってきた",
+        ],
+    ),
+    (
+        "mateo",
+        [
+            "Atardecer en la playa 🌅",
+            "Montañas de Patagonia",
+            "Café y buena luz",
+        ],
+    ),
+    (
+        "lena",
+        [
+            "Abendlicht über dem See",
+            "Первый снег в горах",
+            "Wochenende auf dem Land",
+        ],
+    ),
+    (
+        "kwame",
+        [
+            "Golden hour in Accra",
+            "Harmattan haze over the hills",
+            "Nuit d'été au bord du fleuve",
+        ],
+    ),
 ];
 
 /// What the first run created, to print for the operator.
@@ -34,36 +62,55 @@ pub async fn seed_if_new(services: &Services) -> Result<Option<Seeded>> {
     }
     let admin_password = random_password();
     let admin_handle = Handle::parse("admin")?;
-    services.accounts.sign_up(&admin_handle, &Password::parse(&admin_password)?, true).await?;
+    services
+        .accounts
+        .sign_up(&admin_handle, &Password::parse(&admin_password)?, true)
+        .await?;
 
     let mut users = Vec::new();
     for (i, (handle, captions)) in DEMO.iter().enumerate() {
         let handle = Handle::parse(handle)?;
-        let user = services.accounts.sign_up(&handle, &Password::parse(DEMO_PASSWORD)?, false).await?;
+        let user = services
+            .accounts
+            .sign_up(&handle, &Password::parse(DEMO_PASSWORD)?, false)
+            .await?;
         let icon = encode(&identicon(handle.as_str()), ImageFormat::Png);
-        services.accounts.set_icon_bytes(&services.media, &user, &icon).await?;
+        services
+            .accounts
+            .set_icon_bytes(&services.media, &user, &icon)
+            .await?;
         for (j, caption) in captions.iter().enumerate() {
             let img = landscape(1200, 900, (i * 3 + j) as u32);
             let jpeg = encode(&img, ImageFormat::Jpeg);
             let staged = services.media.cache().stage_bytes(&jpeg).await?;
-            services.photos.publish(&user, Caption::parse(caption)?, staged).await?;
+            services
+                .photos
+                .publish(&user, Caption::parse(caption)?, staged)
+                .await?;
         }
         users.push(handle.to_string());
     }
     services.db.set_setting(SEEDED_KEY, "1").await?;
-    Ok(Some(Seeded { admin_handle: admin_handle.to_string(), admin_password, users }))
+    Ok(Some(Seeded {
+        admin_handle: admin_handle.to_string(),
+        admin_password,
+        users,
+    }))
 }
 
 fn random_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 fn encode(img: &RgbImage, format: ImageFormat) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, format).expect("encoding an in-memory image cannot fail");
+    img.write_to(&mut out, format)
+        .expect("encoding an in-memory image cannot fail");
     out.into_inner()
 }
 
@@ -82,7 +129,10 @@ fn palette(seed: u32) -> [[f32; 3]; 3] {
 /// A generated landscape: sky gradient, a sun, and layered hills.
 pub fn landscape(w: u32, h: u32, seed: u32) -> RgbImage {
     let [top, horizon, ground] = palette(seed);
-    let sun = (w as f32 * (0.2 + 0.6 * ((seed * 37 % 100) as f32 / 100.0)), h as f32 * 0.42);
+    let sun = (
+        w as f32 * (0.2 + 0.6 * ((seed * 37 % 100) as f32 / 100.0)),
+        h as f32 * 0.42,
+    );
     let lerp = |a: [f32; 3], b: [f32; 3], t: f32| {
         Rgb([0, 1, 2].map(|i| (a[i] + (b[i] - a[i]) * t.clamp(0.0, 1.0)) as u8))
     };

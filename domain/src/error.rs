@@ -27,7 +27,9 @@ pub enum Error {
     #[error("{0}")]
     TooLarge(String),
     /// The local disk is too full to accept an upload safely.
-    #[error("The server's storage is full right now; your photo was not saved. Please try again later.")]
+    #[error(
+        "The server's storage is full right now; your photo was not saved. Please try again later."
+    )]
     InsufficientStorage,
     /// The bytes are not available right now (no local copy and S3 is unreachable).
     #[error("This image is temporarily unavailable; please try again shortly.")]

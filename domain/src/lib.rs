@@ -63,7 +63,13 @@ mod services {
             db.migrate().await?;
             let metrics = Arc::new(Metrics::default());
             let cache = LocalCache::open(&config.cache_dir)?;
-            let media = MediaStore::new(db.clone(), cache, config.remote, config.node, metrics.clone());
+            let media = MediaStore::new(
+                db.clone(),
+                cache,
+                config.remote,
+                config.node,
+                metrics.clone(),
+            );
             Ok(Self {
                 accounts: Accounts::new(db.clone()),
                 photos: Photos::new(db.clone(), media.clone()),

@@ -55,9 +55,21 @@ impl Metrics {
         let mut out = String::new();
         self.render_counters(&mut out);
         let gauges: [(&str, &str, i64); 3] = [
-            ("photoshare_sync_backlog_objects", "Objects waiting to reach S3.", g.backlog_objects),
-            ("photoshare_sync_backlog_bytes", "Bytes waiting to reach S3.", g.backlog_bytes),
-            ("photoshare_s3_up", "1 if the last S3 contact succeeded.", g.s3_up as i64),
+            (
+                "photoshare_sync_backlog_objects",
+                "Objects waiting to reach S3.",
+                g.backlog_objects,
+            ),
+            (
+                "photoshare_sync_backlog_bytes",
+                "Bytes waiting to reach S3.",
+                g.backlog_bytes,
+            ),
+            (
+                "photoshare_s3_up",
+                "1 if the last S3 contact succeeded.",
+                g.s3_up as i64,
+            ),
         ];
         for (name, help, v) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");

@@ -16,7 +16,8 @@ pub struct Photos {
     media: MediaStore,
 }
 
-const SELECT_PHOTO: &str = "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
+const SELECT_PHOTO: &str =
+    "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
         p.created_at, u.handle, u.icon_hash
     FROM photos p JOIN users u ON u.id = p.owner_id";
 
@@ -43,7 +44,13 @@ fn view_from_row(row: &sqlx::any::AnyRow) -> Result<(PhotoView, Cursor)> {
             thumb: hash_url(&row.try_get::<String, _>("thumb_hash")?)?,
         },
     };
-    Ok((view, Cursor { created_at_micros: created_at, id }))
+    Ok((
+        view,
+        Cursor {
+            created_at_micros: created_at,
+            id,
+        },
+    ))
 }
 
 impl Photos {
@@ -55,7 +62,12 @@ impl Photos {
     /// its sizes, keeps everything in the local cache, and records the photo and its sync-queue
     /// rows in one transaction. When this returns, the photo is durable; S3 comes later.
     #[tracing::instrument(skip_all, fields(owner = %owner.handle, bytes = staged.len))]
-    pub async fn publish(&self, owner: &User, caption: Caption, staged: Staged) -> Result<PhotoView> {
+    pub async fn publish(
+        &self,
+        owner: &User,
+        caption: Caption,
+        staged: Staged,
+    ) -> Result<PhotoView> {
         let result = self.publish_inner(owner, caption, staged).await;
         let m = self.media.metrics();
         match &result {
@@ -65,18 +77,31 @@ impl Photos {
         result
     }
 
-    async fn publish_inner(&self, owner: &User, caption: Caption, staged: Staged) -> Result<PhotoView> {
+    async fn publish_inner(
+        &self,
+        owner: &User,
+        caption: Caption,
+        staged: Staged,
+    ) -> Result<PhotoView> {
         let path = staged.path().to_owned();
         let processed = tokio::task::spawn_blocking(move || imaging::process_file(&path))
             .await
             .map_err(Error::internal)??;
         let original = self.media.keep(staged, processed.content_type).await?;
-        let large = self.media.keep_bytes(&processed.large, "image/jpeg").await?;
-        let thumb = self.media.keep_bytes(&processed.thumb, "image/jpeg").await?;
+        let large = self
+            .media
+            .keep_bytes(&processed.large, "image/jpeg")
+            .await?;
+        let thumb = self
+            .media
+            .keep_bytes(&processed.thumb, "image/jpeg")
+            .await?;
 
         let id = Uuid::now_v7();
         let mut tx = self.db.pool().begin().await?;
-        self.media.record(&mut tx, &[&original, &large, &thumb]).await?;
+        self.media
+            .record(&mut tx, &[&original, &large, &thumb])
+            .await?;
         sqlx::query(
             "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -104,10 +129,12 @@ impl Photos {
         let fetch = i64::from(limit) + 1;
         let rows = match cursor {
             None => {
-                sqlx::query(&format!("{SELECT_PHOTO} ORDER BY p.created_at DESC, p.id DESC LIMIT $1"))
-                    .bind(fetch)
-                    .fetch_all(self.db.pool())
-                    .await?
+                sqlx::query(&format!(
+                    "{SELECT_PHOTO} ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
+                ))
+                .bind(fetch)
+                .fetch_all(self.db.pool())
+                .await?
             }
             Some(c) => {
                 sqlx::query(&format!(
@@ -128,7 +155,11 @@ impl Photos {
             items.push(view);
             last = Some(cursor);
         }
-        let next_cursor = if rows.len() > limit as usize { last.map(|c| c.encode()) } else { None };
+        let next_cursor = if rows.len() > limit as usize {
+            last.map(|c| c.encode())
+        } else {
+            None
+        };
         Ok(Page { items, next_cursor })
     }
 
@@ -137,6 +168,8 @@ impl Photos {
             .bind(id.to_string())
             .fetch_optional(self.db.pool())
             .await?;
-        row.as_ref().map(|r| view_from_row(r).map(|(v, _)| v)).transpose()
+        row.as_ref()
+            .map(|r| view_from_row(r).map(|(v, _)| v))
+            .transpose()
     }
 }

@@ -28,7 +28,7 @@ impl Handle {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let s = raw.trim().to_ascii_lowercase();
         let len = s.chars().count();
-        if len < Self::MIN || len > Self::MAX {
+        if !(Self::MIN..=Self::MAX).contains(&len) {
             return Err(invalid(format!(
                 "A handle is {} to {} characters long.",
                 Self::MIN,
@@ -38,7 +38,10 @@ impl Handle {
         if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
             return Err(invalid("A handle starts with a letter (a–z)."));
         }
-        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             return Err(invalid("A handle may only use letters a–z, digits and _."));
         }
         Ok(Self(s))
@@ -201,7 +204,11 @@ impl FromStr for ContentHash {
     type Err = Invalid;
     fn from_str(s: &str) -> Result<Self, Invalid> {
         let err = || invalid("That is not a sha256 content hash.");
-        if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if s.len() != 64
+            || !s
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err(err());
         }
         let mut out = [0u8; 32];
@@ -307,7 +314,15 @@ mod tests {
     #[test]
     fn handles_are_normalised_and_checked() {
         assert_eq!(Handle::parse("  Alice_1 ").unwrap().as_str(), "alice_1");
-        for bad in ["ab", "1abc", "_abc", "a b c", "ääää", "abc-def", &"a".repeat(31)] {
+        for bad in [
+            "ab",
+            "1abc",
+            "_abc",
+            "a b c",
+            "ääää",
+            "abc-def",
+            &"a".repeat(31),
+        ] {
             assert!(Handle::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -322,7 +337,10 @@ mod tests {
 
     #[test]
     fn captions_accept_any_script_but_not_control_chars() {
-        assert_eq!(Caption::parse(" 夕焼け Закат ").unwrap().as_str(), "夕焼け Закат");
+        assert_eq!(
+            Caption::parse(" 夕焼け Закат ").unwrap().as_str(),
+            "夕焼け Закат"
+        );
         assert!(Caption::parse("a\u{0007}b").is_err());
         assert!(Caption::parse(&"é".repeat(501)).is_err());
         assert!(Caption::parse(&"é".repeat(500)).is_ok());
@@ -338,9 +356,17 @@ mod tests {
 
     #[test]
     fn cursor_round_trips_and_rejects_garbage() {
-        let c = Cursor { created_at_micros: 1_700_000_000_000_000, id: Uuid::from_u128(42) };
+        let c = Cursor {
+            created_at_micros: 1_700_000_000_000_000,
+            id: Uuid::from_u128(42),
+        };
         assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
-        for bad in ["", "abc", "12_notauuid", "x_00000000000000000000000000000000"] {
+        for bad in [
+            "",
+            "abc",
+            "12_notauuid",
+            "x_00000000000000000000000000000000",
+        ] {
             assert!(Cursor::parse(bad).is_err());
         }
     }

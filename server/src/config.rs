@@ -6,7 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "photoshare", version, about = "PhotoShare: share photos; the local disk first, S3 behind it.")]
+#[command(
+    name = "photoshare",
+    version,
+    about = "PhotoShare: share photos; the local disk first, S3 behind it."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -17,7 +21,12 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
     /// Directory for the local media cache, the SQLite database and the embedded S3 server's data.
-    #[arg(long, env = "PHOTOSHARE_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "PHOTOSHARE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// Database URL: `sqlite://FILE` or `postgres://…` (default: a SQLite file in the data dir).
@@ -31,9 +40,9 @@ pub struct CommonArgs {
 
 impl CommonArgs {
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("photoshare.db").display()))
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", self.data_dir.join("photoshare.db").display())
+        })
     }
 }
 
@@ -77,7 +86,11 @@ pub struct ServeArgs {
     pub s3_endpoint: Option<String>,
 
     /// Largest accepted upload, in bytes.
-    #[arg(long, env = "PHOTOSHARE_MAX_UPLOAD_BYTES", default_value_t = 25_000_000)]
+    #[arg(
+        long,
+        env = "PHOTOSHARE_MAX_UPLOAD_BYTES",
+        default_value_t = 25_000_000
+    )]
     pub max_upload_bytes: u64,
 
     /// Create demo users and photos when the database is new.
@@ -91,8 +104,14 @@ pub struct ServeArgs {
 
 /// Checks what clap cannot, so a bad setting stops the start with a clear message.
 pub fn validate_bucket(name: &str) -> Result<(), String> {
-    let ok_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-    if !(3..=63).contains(&name.len()) || !ok_chars || name.starts_with(['-', '.']) || name.ends_with(['-', '.']) {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    if !(3..=63).contains(&name.len())
+        || !ok_chars
+        || name.starts_with(['-', '.'])
+        || name.ends_with(['-', '.'])
+    {
         return Err(format!(
             "invalid S3 bucket name {name:?}: 3–63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit"
         ));
@@ -123,7 +142,9 @@ mod tests {
     #[test]
     fn cli_parses_and_defaults_run_on_a_laptop() {
         let cli = Cli::try_parse_from(["photoshare", "serve"]).unwrap();
-        let Command::Serve(s) = cli.command else { panic!("serve expected") };
+        let Command::Serve(s) = cli.command else {
+            panic!("serve expected")
+        };
         assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
         assert!(cli.common.database_url().starts_with("sqlite://"));
         assert!(Cli::try_parse_from(["photoshare", "serve", "--listen", "nonsense"]).is_err());

@@ -26,26 +26,41 @@ impl Drop for EmbeddedS3 {
 /// Starts the server on a free loopback port, storing under `root`, with fresh random keys.
 pub async fn start(root: &Path) -> anyhow::Result<EmbeddedS3> {
     std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
-    let fs = s3s_fs::FileSystem::new(root).map_err(|e| anyhow::anyhow!("opening the embedded S3 store: {e:?}"))?;
+    let fs = s3s_fs::FileSystem::new(root)
+        .map_err(|e| anyhow::anyhow!("opening the embedded S3 store: {e:?}"))?;
     let access_key = Alphanumeric.sample_string(&mut rand::thread_rng(), 20);
     let secret_key = Alphanumeric.sample_string(&mut rand::thread_rng(), 40);
     let service = {
         let mut b = S3ServiceBuilder::new(fs);
-        b.set_auth(SimpleAuth::from_single(access_key.clone(), secret_key.clone()));
+        b.set_auth(SimpleAuth::from_single(
+            access_key.clone(),
+            secret_key.clone(),
+        ));
         b.build()
     };
-    let listener = TcpListener::bind("127.0.0.1:0").await.context("binding the embedded S3 server")?;
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding the embedded S3 server")?;
     let endpoint = format!("http://{}", listener.local_addr()?);
     let task = tokio::spawn(async move {
         let http = ConnBuilder::new(TokioExecutor::new());
         loop {
-            let Ok((socket, _)) = listener.accept().await else { continue };
-            let conn = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
+            let Ok((socket, _)) = listener.accept().await else {
+                continue;
+            };
+            let conn = http
+                .serve_connection(TokioIo::new(socket), service.clone())
+                .into_owned();
             tokio::spawn(async move {
                 let _ = conn.await;
             });
         }
     });
     tracing::info!(%endpoint, root = %root.display(), "embedded S3 server started");
-    Ok(EmbeddedS3 { endpoint, access_key, secret_key, task })
+    Ok(EmbeddedS3 {
+        endpoint,
+        access_key,
+        secret_key,
+        task,
+    })
 }

@@ -42,7 +42,10 @@ impl Running {
     /// sync worker, closes the database.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
-        if tokio::time::timeout(SHUTDOWN_GRACE, self.server).await.is_err() {
+        if tokio::time::timeout(SHUTDOWN_GRACE, self.server)
+            .await
+            .is_err()
+        {
             tracing::warn!("requests still running after the shutdown deadline; stopping anyway");
         }
         if let Some(w) = self.worker {
@@ -58,7 +61,11 @@ impl Running {
 }
 
 /// Binds, connects, migrates, wires everything and starts serving.
-pub async fn start(common: &CommonArgs, serve: &ServeArgs, options: StartOptions) -> anyhow::Result<Running> {
+pub async fn start(
+    common: &CommonArgs,
+    serve: &ServeArgs,
+    options: StartOptions,
+) -> anyhow::Result<Running> {
     config::validate_bucket(&serve.s3_bucket).map_err(anyhow::Error::msg)?;
     let index = serve.dist.join("index.html");
     anyhow::ensure!(
@@ -79,7 +86,8 @@ pub async fn start(common: &CommonArgs, serve: &ServeArgs, options: StartOptions
         Some(endpoint) => (s3_client::build(Some(endpoint), None).await, None),
         None => {
             let s3 = embedded_s3::start(&common.data_dir.join("s3")).await?;
-            let client = s3_client::build(Some(&s3.endpoint), Some((&s3.access_key, &s3.secret_key))).await;
+            let client =
+                s3_client::build(Some(&s3.endpoint), Some((&s3.access_key, &s3.secret_key))).await;
             (client, Some(s3))
         }
     };
@@ -99,10 +107,16 @@ pub async fn start(common: &CommonArgs, serve: &ServeArgs, options: StartOptions
         Ok(()) => {
             services.media.probe_remote().await;
         }
-        Err(e) => tracing::warn!(error = %e, bucket = remote.bucket(), "S3 is not available yet; uploads will queue"),
+        Err(e) => {
+            tracing::warn!(error = %e, bucket = remote.bucket(), "S3 is not available yet; uploads will queue")
+        }
     }
 
-    let seeded = if serve.demo { photoshare_domain::demo::seed_if_new(&services).await? } else { None };
+    let seeded = if serve.demo {
+        photoshare_domain::demo::seed_if_new(&services).await?
+    } else {
+        None
+    };
 
     let (shutdown, shutdown_rx) = watch::channel(false);
     let worker = options.sync_worker.then(|| {
@@ -110,7 +124,13 @@ pub async fn start(common: &CommonArgs, serve: &ServeArgs, options: StartOptions
         tokio::spawn(worker.run(shutdown_rx.clone()))
     });
 
-    let app = http::router(http::AppState { services: services.clone(), max_upload: serve.max_upload_bytes }, &serve.dist);
+    let app = http::router(
+        http::AppState {
+            services: services.clone(),
+            max_upload: serve.max_upload_bytes,
+        },
+        &serve.dist,
+    );
     let mut rx = shutdown_rx;
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -120,5 +140,13 @@ pub async fn start(common: &CommonArgs, serve: &ServeArgs, options: StartOptions
             .await
     });
     tracing::info!(%addr, "PhotoShare is listening");
-    Ok(Running { addr, services, seeded, shutdown, server, worker, _s3: embedded })
+    Ok(Running {
+        addr,
+        services,
+        seeded,
+        shutdown,
+        server,
+        worker,
+        _s3: embedded,
+    })
 }

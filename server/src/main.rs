@@ -12,7 +12,9 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(&cli.common.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_new(&cli.common.log).unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     match run(cli).await {
@@ -31,7 +33,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let url = format!("http://{}", running.addr);
             if let Some(seeded) = &running.seeded {
                 println!("\nPhotoShare created demo data on this first run.");
-                println!("  admin:      {} / {}", seeded.admin_handle, seeded.admin_password);
+                println!(
+                    "  admin:      {} / {}",
+                    seeded.admin_handle, seeded.admin_password
+                );
                 println!(
                     "  demo users: {} (password: {})",
                     seeded.users.join(", "),
@@ -46,20 +51,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             std::fs::create_dir_all(&cli.common.data_dir)?;
-            let db = Db::connect(&cli.common.database_url()).await.context("connecting to the database")?;
+            let db = Db::connect(&cli.common.database_url())
+                .await
+                .context("connecting to the database")?;
             db.migrate().await.context("running migrations")?;
             println!("The database is up to date.");
             Ok(())
         }
         Command::Admin(AdminCommand::Create { handle }) => {
-            let handle = Handle::parse(&handle).map_err(|e| anyhow::anyhow!("invalid handle: {e}"))?;
+            let handle =
+                Handle::parse(&handle).map_err(|e| anyhow::anyhow!("invalid handle: {e}"))?;
             let password = read_password()?;
-            let password = Password::parse(&password).map_err(|e| anyhow::anyhow!("invalid password: {e}"))?;
+            let password =
+                Password::parse(&password).map_err(|e| anyhow::anyhow!("invalid password: {e}"))?;
             std::fs::create_dir_all(&cli.common.data_dir)?;
-            let db = Db::connect(&cli.common.database_url()).await.context("connecting to the database")?;
+            let db = Db::connect(&cli.common.database_url())
+                .await
+                .context("connecting to the database")?;
             db.migrate().await.context("running migrations")?;
             let accounts = photoshare_domain::accounts::Accounts::new(db);
-            accounts.sign_up(&handle, &password, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            accounts
+                .sign_up(&handle, &password, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Created admin @{handle}.");
             Ok(())
         }
@@ -73,7 +87,10 @@ fn read_password() -> anyhow::Result<String> {
         eprint!("Password for the new admin (input is shown): ");
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 

@@ -8,7 +8,10 @@ use serde_json::{json, Value};
 
 async fn error_of(r: reqwest::Response) -> String {
     let body: Value = r.json().await.expect("errors are JSON");
-    body["error"].as_str().expect("errors carry a message").to_owned()
+    body["error"]
+        .as_str()
+        .expect("errors carry a message")
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -19,7 +22,10 @@ async fn sign_up_sets_a_session_and_refuses_taken_or_invalid_handles() {
     let r = app.sign_up(&c, "Alice").await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let user: Value = r.json().await.unwrap();
     assert_eq!(user["handle"], "alice");
     assert_eq!(user["is_admin"], false);
@@ -85,12 +91,18 @@ async fn log_in_and_log_out() {
         .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
     assert!(ok.headers().contains_key("set-cookie"));
-    assert_eq!(app.upload(&c, png(64, 48, 1), "").await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.upload(&c, png(64, 48, 1), "").await.status(),
+        StatusCode::CREATED
+    );
 
     let out = c.delete(app.url("/api/v1/session")).send().await.unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
     // The session is gone on the server, not just in this client's jar.
-    assert_eq!(app.upload(&c, png(64, 48, 2), "").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.upload(&c, png(64, 48, 2), "").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,18 +110,36 @@ async fn a_session_cookie_stops_working_after_log_out_even_if_replayed() {
     let app = spawn_app().await;
     let c = reqwest::Client::new();
     let r = app.sign_up(&c, "dave").await;
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let me = |cookie: String| {
         let c = c.clone();
         let url = app.url("/api/v1/photos");
         async move {
-            let form = reqwest::multipart::Form::new()
-                .part("image", reqwest::multipart::Part::bytes(png(40, 40, 9)).file_name("a.png"));
-            c.post(url).header("cookie", cookie).multipart(form).send().await.unwrap().status()
+            let form = reqwest::multipart::Form::new().part(
+                "image",
+                reqwest::multipart::Part::bytes(png(40, 40, 9)).file_name("a.png"),
+            );
+            c.post(url)
+                .header("cookie", cookie)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+                .status()
         }
     };
     assert_eq!(me(cookie.clone()).await, StatusCode::CREATED);
-    c.delete(app.url("/api/v1/session")).header("cookie", &cookie).send().await.unwrap();
+    c.delete(app.url("/api/v1/session"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me(cookie).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -126,9 +156,15 @@ async fn upload_answers_201_with_the_photo_and_serves_its_bytes() {
     let photo: Value = r.json().await.unwrap();
     assert_eq!(photo["caption"], "夕焼け — Закат");
     assert_eq!(photo["owner"], "erin");
-    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(1600), Some(1200)));
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(1600), Some(1200))
+    );
     assert!(photo["created_at"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(location, format!("/api/v1/photos/{}", photo["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/api/v1/photos/{}", photo["id"].as_str().unwrap())
+    );
 
     // The original is served byte for byte, named by its sha256, immutable.
     let original_url = photo["urls"]["original"].as_str().unwrap();
@@ -136,21 +172,40 @@ async fn upload_answers_201_with_the_photo_and_serves_its_bytes() {
     let r = c.get(app.url(original_url)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "image/png");
-    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag, format!("\"{}\"", sha256_hex(&original)));
     assert_eq!(r.bytes().await.unwrap().as_ref(), original.as_slice());
 
-    let r = c.get(app.url(original_url)).header("if-none-match", &etag).send().await.unwrap();
+    let r = c
+        .get(app.url(original_url))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
 
     // The thumbnail is a JPEG no larger than 320 px, with the aspect ratio kept.
-    let thumb = c.get(app.url(photo["urls"]["thumb"].as_str().unwrap())).send().await.unwrap();
+    let thumb = c
+        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(thumb.headers()["content-type"], "image/jpeg");
     let img = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
     assert_eq!((img.width(), img.height()), (320, 240));
 
-    let got: Value = c.get(app.url(&location)).send().await.unwrap().json().await.unwrap();
+    let got: Value = c
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got, photo);
 }
 
@@ -163,9 +218,16 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
     let c = app.client();
     app.sign_up(&c, "frank").await;
 
-    let text = reqwest::multipart::Form::new()
-        .part("image", reqwest::multipart::Part::bytes(b"just some text".to_vec()).file_name("notes.txt"));
-    let r = c.post(app.url("/api/v1/photos")).multipart(text).send().await.unwrap();
+    let text = reqwest::multipart::Form::new().part(
+        "image",
+        reqwest::multipart::Part::bytes(b"just some text".to_vec()).file_name("notes.txt"),
+    );
+    let r = c
+        .post(app.url("/api/v1/photos"))
+        .multipart(text)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(error_of(r).await.contains("JPEG, PNG or WebP"));
 
@@ -175,15 +237,27 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
     assert!(error_of(r).await.contains("GIF"));
 
     let broken = png(300, 300, 3);
-    let r = app.upload(&c, broken[..broken.len() / 2].to_vec(), "").await;
+    let r = app
+        .upload(&c, broken[..broken.len() / 2].to_vec(), "")
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let no_image = reqwest::multipart::Form::new().text("caption", "hi");
-    let r = c.post(app.url("/api/v1/photos")).multipart(no_image).send().await.unwrap();
+    let r = c
+        .post(app.url("/api/v1/photos"))
+        .multipart(no_image)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_of(r).await.contains("\"image\""));
 
-    let r = c.post(app.url("/api/v1/photos")).json(&json!({"image": "x"})).send().await.unwrap();
+    let r = c
+        .post(app.url("/api/v1/photos"))
+        .json(&json!({"image": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     let r = app.upload(&c, png(10, 10, 4), &"long ".repeat(200)).await;
@@ -191,9 +265,17 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
     assert!(error_of(r).await.contains("500"));
 
     // Over the configured upload limit (200 kB here): 413 with a message.
-    let noisy = image::RgbImage::from_fn(600, 600, |x, y| image::Rgb([(x * 31 ^ y * 17) as u8, (x * y) as u8, (x + y * 7) as u8]));
+    let noisy = image::RgbImage::from_fn(600, 600, |x, y| {
+        image::Rgb([
+            ((x * 31) ^ (y * 17)) as u8,
+            (x * y) as u8,
+            (x + y * 7) as u8,
+        ])
+    });
     let mut big = Vec::new();
-    noisy.write_to(&mut std::io::Cursor::new(&mut big), image::ImageFormat::Png).unwrap();
+    noisy
+        .write_to(&mut std::io::Cursor::new(&mut big), image::ImageFormat::Png)
+        .unwrap();
     assert!(big.len() > 200_000, "test image must exceed the limit");
     let r = app.upload(&c, big, "").await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -201,10 +283,20 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
 
     // Nothing half-written: no photos, no objects, no queue rows, no temp files.
     // (A fresh client: the server closes the connection it answered 413 on before the body ended.)
-    let recent: Value =
-        app.client().get(app.url("/api/v1/photos/recent")).send().await.unwrap().json().await.unwrap();
+    let recent: Value = app
+        .client()
+        .get(app.url("/api/v1/photos/recent"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(recent["items"].as_array().unwrap().len(), 0);
-    assert_eq!(app.running.services.media.backlog().await.unwrap().objects, 0);
+    assert_eq!(
+        app.running.services.media.backlog().await.unwrap().objects,
+        0
+    );
     let tmp = app.dir.path().join("data/cache/tmp");
     assert_eq!(std::fs::read_dir(tmp).unwrap().count(), 0);
 }
@@ -241,10 +333,17 @@ async fn recent_is_newest_first_and_keyset_paginated() {
         }
     }
     assert_eq!(pages, 3);
-    assert_eq!(captions, ["photo 4", "photo 3", "photo 2", "photo 1", "photo 0"]);
+    assert_eq!(
+        captions,
+        ["photo 4", "photo 3", "photo 2", "photo 1", "photo 0"]
+    );
 
     for bad in ["limit=0", "limit=101", "limit=abc", "cursor=garbage"] {
-        let r = c.get(app.url(&format!("/api/v1/photos/recent?{bad}"))).send().await.unwrap();
+        let r = c
+            .get(app.url(&format!("/api/v1/photos/recent?{bad}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert!(!error_of(r).await.is_empty());
     }
@@ -268,7 +367,11 @@ async fn unknown_photos_and_media_are_404_json() {
     // A client-side route gets the app's index.html.
     let r = c.get(app.url("/p/some-photo")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("<title>PhotoShare</title>"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("<title>PhotoShare</title>"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,13 +380,32 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
     let c = app.client();
     app.sign_up(&c, "hana").await;
     let original = png(900, 600, 11);
-    let photo: Value = app.upload(&c, original.clone(), "to S3").await.json().await.unwrap();
+    let photo: Value = app
+        .upload(&c, original.clone(), "to S3")
+        .await
+        .json()
+        .await
+        .unwrap();
     // The same image again is stored once.
-    assert_eq!(app.upload(&c, original.clone(), "again").await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.upload(&c, original.clone(), "again").await.status(),
+        StatusCode::CREATED
+    );
 
     let media = &app.running.services.media;
-    assert_eq!(media.backlog().await.unwrap().objects, 3, "original, large and thumb, once each");
-    let health: Value = c.get(app.url("/healthz")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        media.backlog().await.unwrap().objects,
+        3,
+        "original, large and thumb, once each"
+    );
+    let health: Value = c
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["sync"]["backlog_objects"], 3);
 
     let report = app.running.sync_worker().drain().await.unwrap();
@@ -292,15 +414,38 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
 
     for variant in ["original", "large", "thumb"] {
         let url = photo["urls"][variant].as_str().unwrap();
-        let hash: photoshare_domain::types::ContentHash = url.trim_start_matches("/media/").parse().unwrap();
-        let in_s3 = media.remote().get(&hash).await.unwrap().expect("object is in S3");
-        let served = c.get(app.url(url)).send().await.unwrap().bytes().await.unwrap();
-        assert_eq!(in_s3, served, "{variant}: S3 holds the same bytes the app serves");
+        let hash: photoshare_domain::types::ContentHash =
+            url.trim_start_matches("/media/").parse().unwrap();
+        let in_s3 = media
+            .remote()
+            .get(&hash)
+            .await
+            .unwrap()
+            .expect("object is in S3");
+        let served = c
+            .get(app.url(url))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(
+            in_s3, served,
+            "{variant}: S3 holds the same bytes the app serves"
+        );
         assert_eq!(sha256_hex(&in_s3), hash.to_hex());
     }
     let in_s3 = media
         .remote()
-        .get(&photo["urls"]["original"].as_str().unwrap().trim_start_matches("/media/").parse().unwrap())
+        .get(
+            &photo["urls"]["original"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("/media/")
+                .parse()
+                .unwrap(),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -313,17 +458,26 @@ async fn a_photo_missing_from_the_cache_is_read_back_from_s3_and_verified() {
     let c = app.client();
     app.sign_up(&c, "ivan").await;
     let original = png(300, 200, 5);
-    let photo: Value = app.upload(&c, original.clone(), "").await.json().await.unwrap();
+    let photo: Value = app
+        .upload(&c, original.clone(), "")
+        .await
+        .json()
+        .await
+        .unwrap();
     app.running.sync_worker().drain().await.unwrap();
 
     let url = photo["urls"]["original"].as_str().unwrap();
-    let hash: photoshare_domain::types::ContentHash = url.trim_start_matches("/media/").parse().unwrap();
+    let hash: photoshare_domain::types::ContentHash =
+        url.trim_start_matches("/media/").parse().unwrap();
     let path = app.running.services.media.cache().path_of(&hash);
     std::fs::remove_file(&path).unwrap();
     let r = c.get(app.url(url)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().as_ref(), original.as_slice());
-    assert!(path.exists(), "read-through puts the object back in the cache");
+    assert!(
+        path.exists(),
+        "read-through puts the object back in the cache"
+    );
 
     // A flipped bit in the cached copy is never served: the good copy comes from S3.
     let mut bytes = std::fs::read(&path).unwrap();
@@ -348,10 +502,20 @@ async fn healthz_and_metrics_report_the_service() {
     app.sign_up(&c, "june").await;
     // Big enough that large and thumb differ (a small image's sizes are one deduplicated object).
     app.upload(&c, png(400, 300, 1), "").await;
-    let text = c.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let text = c
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(text.contains("# TYPE photoshare_uploads_total counter"));
     assert!(text.contains("photoshare_uploads_total 1\n"), "{text}");
-    assert!(text.contains("photoshare_sync_backlog_objects 3\n"), "{text}");
+    assert!(
+        text.contains("photoshare_sync_backlog_objects 3\n"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,7 +525,10 @@ async fn healthz_answers_503_when_the_database_is_gone() {
     let r = app.client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let h: Value = r.json().await.unwrap();
-    assert_eq!((h["status"].as_str(), h["database"].as_str()), (Some("unavailable"), Some("error")));
+    assert_eq!(
+        (h["status"].as_str(), h["database"].as_str()),
+        (Some("unavailable"), Some("error"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -369,8 +536,18 @@ async fn json_is_compressed_for_clients_that_ask_and_images_are_not() {
     let app = spawn_app().await;
     let c = app.client();
     app.sign_up(&c, "lars").await;
-    let photo: Value = app.upload(&c, png(400, 300, 8), &"caption ".repeat(20)).await.json().await.unwrap();
-    let r = c.get(app.url("/api/v1/photos/recent")).header("accept-encoding", "gzip").send().await.unwrap();
+    let photo: Value = app
+        .upload(&c, png(400, 300, 8), &"caption ".repeat(20))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = c
+        .get(app.url("/api/v1/photos/recent"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
     let r = c
         .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
@@ -378,5 +555,8 @@ async fn json_is_compressed_for_clients_that_ask_and_images_are_not() {
         .send()
         .await
         .unwrap();
-    assert!(r.headers().get("content-encoding").is_none(), "JPEGs are sent as they are");
+    assert!(
+        r.headers().get("content-encoding").is_none(),
+        "JPEGs are sent as they are"
+    );
 }

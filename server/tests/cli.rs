@@ -25,15 +25,28 @@ impl Setup {
 
     fn photoshare(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_photoshare"));
-        cmd.arg("--data-dir").arg(self.path()).env("PHOTOSHARE_LOG", "warn").env_remove("AWS_ENDPOINT_URL");
+        cmd.arg("--data-dir")
+            .arg(self.path())
+            .env("PHOTOSHARE_LOG", "warn")
+            .env_remove("AWS_ENDPOINT_URL");
         cmd.env("DATABASE_URL", &self.database_url);
         cmd
     }
 }
 
 fn run_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Output {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -43,7 +56,11 @@ fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
     let mut cmd = dir.photoshare();
     cmd.args(["admin", "create", "Root_Admin"]);
     let out = run_with_stdin(cmd, "correct horse battery\n");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("@root_admin"));
 
     let mut again = dir.photoshare();
@@ -63,27 +80,52 @@ fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
 fn migrate_brings_a_new_database_up_to_date() {
     let dir = Setup::new();
     let out = dir.photoshare().arg("migrate").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Twice is fine.
-    assert!(dir.photoshare().arg("migrate").output().unwrap().status.success());
+    assert!(dir
+        .photoshare()
+        .arg("migrate")
+        .output()
+        .unwrap()
+        .status
+        .success());
 }
 
 #[test]
 fn invalid_configuration_stops_with_a_clear_message() {
     let dir = Setup::new();
-    let out = dir.photoshare().args(["serve", "--listen", "not-an-address"]).output().unwrap();
+    let out = dir
+        .photoshare()
+        .args(["serve", "--listen", "not-an-address"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
 
-    let out = dir.photoshare().args(["serve", "--dist", "/nonexistent/dist"]).output().unwrap();
+    let out = dir
+        .photoshare()
+        .args(["serve", "--dist", "/nonexistent/dist"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no built front end"));
 
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
-    let out = dir.photoshare()
-        .args(["serve", "--listen", "127.0.0.1:0", "--s3-bucket", "Bad_Bucket"])
+    let out = dir
+        .photoshare()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--s3-bucket",
+            "Bad_Bucket",
+        ])
         .arg("--dist")
         .arg(&dist)
         .output()
@@ -91,7 +133,8 @@ fn invalid_configuration_stops_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid S3 bucket name"));
 
-    let out = dir.photoshare()
+    let out = dir
+        .photoshare()
         .env("DATABASE_URL", "mysql://localhost/db")
         .args(["serve", "--listen", "127.0.0.1:0"])
         .arg("--dist")
@@ -110,7 +153,8 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
 
     let start = |expect_seed: bool| {
-        let mut child = dir.photoshare()
+        let mut child = dir
+            .photoshare()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .arg("--dist")
             .arg(&dist)
@@ -132,12 +176,26 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
 
     let (child, url) = start(true);
     let recent: serde_json::Value =
-        reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100")).unwrap().json().unwrap();
-    assert_eq!(recent["items"].as_array().unwrap().len(), 12, "4 demo users × 3 photos");
-    assert!(recent["items"][0]["owner_icon_url"].is_string(), "demo users have icons");
+        reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100"))
+            .unwrap()
+            .json()
+            .unwrap();
+    assert_eq!(
+        recent["items"].as_array().unwrap().len(),
+        12,
+        "4 demo users × 3 photos"
+    );
+    assert!(
+        recent["items"][0]["owner_icon_url"].is_string(),
+        "demo users have icons"
+    );
 
     let t = Instant::now();
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
     let status = wait_timeout(child, Duration::from_secs(15));
     assert!(status.success(), "SIGTERM is a clean exit, got {status:?}");
     assert!(t.elapsed() < Duration::from_secs(12));
@@ -145,9 +203,15 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
     // The second start finds the data and does not seed again.
     let (child, url) = start(false);
     let again: serde_json::Value =
-        reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100")).unwrap().json().unwrap();
+        reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100"))
+            .unwrap()
+            .json()
+            .unwrap();
     assert_eq!(again["items"].as_array().unwrap().len(), 12);
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     wait_timeout(child, Duration::from_secs(15));
 }
 

@@ -7,11 +7,19 @@ use common::{png, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-async fn call(c: &reqwest::Client, app: &common::TestApp, path: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+async fn call(
+    c: &reqwest::Client,
+    app: &common::TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let r = c.post(app.url(path)).form(form).send().await.unwrap();
     let status = r.status();
     let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,10 +32,22 @@ async fn every_server_function_answers_through_http() {
     assert_eq!((s, me), (StatusCode::OK, Value::Null));
     called.push("/api/sf/me");
 
-    let (s, body) = call(&c, &app, "/api/sf/sign_up", &[("handle", "x"), ("password", "long enough pw")]).await;
+    let (s, body) = call(
+        &c,
+        &app,
+        "/api/sf/sign_up",
+        &[("handle", "x"), ("password", "long enough pw")],
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["message"].as_str().unwrap().contains("handle"));
-    let (s, user) = call(&c, &app, "/api/sf/sign_up", &[("handle", "kim"), ("password", "long enough pw")]).await;
+    let (s, user) = call(
+        &c,
+        &app,
+        "/api/sf/sign_up",
+        &[("handle", "kim"), ("password", "long enough pw")],
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{user}");
     assert_eq!(user["handle"], "kim");
     called.push("/api/sf/sign_up");
@@ -35,13 +55,24 @@ async fn every_server_function_answers_through_http() {
     let (_, me) = call(&c, &app, "/api/sf/me", &[]).await;
     assert_eq!(me["handle"], "kim", "the sign-up cookie is a session");
 
-    let photo: Value = app.upload(&c, png(80, 60, 2), "server fn").await.json().await.unwrap();
+    let photo: Value = app
+        .upload(&c, png(80, 60, 2), "server fn")
+        .await
+        .json()
+        .await
+        .unwrap();
     let (s, page) = call(&c, &app, "/api/sf/recent_photos", &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(page["items"][0]["id"], photo["id"]);
     called.push("/api/sf/recent_photos");
 
-    let (s, got) = call(&c, &app, "/api/sf/photo", &[("id", photo["id"].as_str().unwrap())]).await;
+    let (s, got) = call(
+        &c,
+        &app,
+        "/api/sf/photo",
+        &[("id", photo["id"].as_str().unwrap())],
+    )
+    .await;
     assert_eq!((s, &got), (StatusCode::OK, &photo));
     let (s, none) = call(&c, &app, "/api/sf/photo", &[("id", "nope")]).await;
     assert_eq!((s, none), (StatusCode::OK, Value::Null));
@@ -53,9 +84,21 @@ async fn every_server_function_answers_through_http() {
     assert_eq!(me, Value::Null);
     called.push("/api/sf/log_out");
 
-    let (s, body) = call(&c, &app, "/api/sf/log_in", &[("handle", "kim"), ("password", "wrong password")]).await;
+    let (s, body) = call(
+        &c,
+        &app,
+        "/api/sf/log_in",
+        &[("handle", "kim"), ("password", "wrong password")],
+    )
+    .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{body}");
-    let (s, _) = call(&c, &app, "/api/sf/log_in", &[("handle", "kim"), ("password", "long enough pw")]).await;
+    let (s, _) = call(
+        &c,
+        &app,
+        "/api/sf/log_in",
+        &[("handle", "kim"), ("password", "long enough pw")],
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     called.push("/api/sf/log_in");
 

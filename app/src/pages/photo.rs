@@ -13,7 +13,9 @@ pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
     crate::session::ssr::answer(async move {
         use photoshare_domain::types::PhotoId;
         let services = crate::session::ssr::services()?;
-        let Ok(id) = id.parse::<PhotoId>() else { return Ok(None) };
+        let Ok(id) = id.parse::<PhotoId>() else {
+            return Ok(None);
+        };
         Ok(services.photos.get(id).await?)
     })
     .await
@@ -90,6 +92,9 @@ fn fit_box(w: u32, h: u32, px: u32) -> (u32, u32) {
     if longest <= px {
         (w, h)
     } else {
-        ((w as u64 * px as u64 / longest as u64) as u32, (h as u64 * px as u64 / longest as u64) as u32)
+        (
+            (w as u64 * px as u64 / longest as u64) as u32,
+            (h as u64 * px as u64 / longest as u64) as u32,
+        )
     }
 }

@@ -31,11 +31,15 @@ pub fn SignupPage() -> impl IntoView {
     // The same checks the server makes, as the user types.
     let handle_hint = move || {
         let h = handle.get();
-        (!h.is_empty()).then(|| Handle::parse(&h).err().map(|e| e.0)).flatten()
+        (!h.is_empty())
+            .then(|| Handle::parse(&h).err().map(|e| e.0))
+            .flatten()
     };
     let password_hint = move || {
         let p = password.get();
-        (!p.is_empty()).then(|| Password::parse(&p).err().map(|e| e.0)).flatten()
+        (!p.is_empty())
+            .then(|| Password::parse(&p).err().map(|e| e.0))
+            .flatten()
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {

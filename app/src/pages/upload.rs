@@ -146,7 +146,10 @@ impl FileHandle {
     }
 
     fn from_drop(ev: &leptos::ev::DragEvent) -> Option<Self> {
-        ev.data_transfer()?.files()?.get(0).map(|file| Self { file })
+        ev.data_transfer()?
+            .files()?
+            .get(0)
+            .map(|file| Self { file })
     }
 
     fn name(&self) -> String {
@@ -157,7 +160,12 @@ impl FileHandle {
         web_sys::Url::create_object_url_with_blob(&self.file).ok()
     }
 
-    fn send(&self, caption: &str, on_progress: impl Fn(f64) + 'static, on_done: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static) {
+    fn send(
+        &self,
+        caption: &str,
+        on_progress: impl Fn(f64) + 'static,
+        on_done: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static,
+    ) {
         if let Err(msg) = crate::upload::send(&self.file, caption, on_progress, on_done) {
             leptos::logging::error!("{msg}");
         }
@@ -179,5 +187,11 @@ impl FileHandle {
     fn preview_url(&self) -> Option<String> {
         None
     }
-    fn send(&self, _: &str, _: impl Fn(f64) + 'static, _: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static) {}
+    fn send(
+        &self,
+        _: &str,
+        _: impl Fn(f64) + 'static,
+        _: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static,
+    ) {
+    }
 }

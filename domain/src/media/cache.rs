@@ -96,12 +96,21 @@ impl LocalCache {
     pub async fn stage(&self, max: u64) -> Result<Staging> {
         let tmp = self.tmp.clone();
         let (file, path) = tokio::task::spawn_blocking(move || {
-            tempfile::Builder::new().prefix("upload-").tempfile_in(tmp).map(|f| f.into_parts())
+            tempfile::Builder::new()
+                .prefix("upload-")
+                .tempfile_in(tmp)
+                .map(|f| f.into_parts())
         })
         .await
         .map_err(Error::internal)?
         .map_err(io_error)?;
-        Ok(Staging { file: tokio::fs::File::from_std(file), path, hasher: Sha256::new(), len: 0, max })
+        Ok(Staging {
+            file: tokio::fs::File::from_std(file),
+            path,
+            hasher: Sha256::new(),
+            len: 0,
+            max,
+        })
     }
 
     /// Stages bytes already in memory (made sizes, demo data).
@@ -158,7 +167,9 @@ impl LocalCache {
     pub async fn store_verified(&self, hash: &ContentHash, bytes: &[u8]) -> Result<()> {
         let staged = self.stage_bytes(bytes).await?;
         if staged.hash != *hash {
-            return Err(Error::internal("bytes changed between verification and caching"));
+            return Err(Error::internal(
+                "bytes changed between verification and caching",
+            ));
         }
         self.commit(staged).await
     }
@@ -180,13 +191,24 @@ mod tests {
         let hash = staged.hash;
         assert_eq!(hash, sha256(b"hello photo"));
         cache.commit(staged).await.unwrap();
-        assert_eq!(cache.read_verified(&hash).await.unwrap().unwrap(), &b"hello photo"[..]);
+        assert_eq!(
+            cache.read_verified(&hash).await.unwrap().unwrap(),
+            &b"hello photo"[..]
+        );
 
         // The same content again is stored once.
-        cache.commit(cache.stage_bytes(b"hello photo").await.unwrap()).await.unwrap();
-        let entries = std::fs::read_dir(cache.path_of(&hash).parent().unwrap()).unwrap().count();
+        cache
+            .commit(cache.stage_bytes(b"hello photo").await.unwrap())
+            .await
+            .unwrap();
+        let entries = std::fs::read_dir(cache.path_of(&hash).parent().unwrap())
+            .unwrap()
+            .count();
         assert_eq!(entries, 1);
-        assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
 
         // Flip one bit: the copy is never served again.
         let path = cache.path_of(&hash);
@@ -205,6 +227,9 @@ mod tests {
         s.write(b"12345").await.unwrap();
         assert!(matches!(s.write(b"678901").await, Err(Error::TooLarge(_))));
         drop(s);
-        assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
     }
 }

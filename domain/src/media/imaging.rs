@@ -50,7 +50,9 @@ pub fn process_bytes(bytes: &[u8]) -> Result<Processed> {
 /// The MIME type of an accepted image, from its first bytes.
 pub fn sniff(bytes: &[u8]) -> Result<&'static str> {
     let format = image::guess_format(bytes).map_err(|_| {
-        Error::UnsupportedMedia("That file is not an image. Please upload a JPEG, PNG or WebP photo.".into())
+        Error::UnsupportedMedia(
+            "That file is not an image. Please upload a JPEG, PNG or WebP photo.".into(),
+        )
     })?;
     ACCEPTED
         .iter()
@@ -62,13 +64,20 @@ pub fn sniff(bytes: &[u8]) -> Result<&'static str> {
 fn unaccepted(f: ImageFormat) -> Error {
     Error::UnsupportedMedia(format!(
         "{} images are not accepted. Please upload a JPEG, PNG or WebP photo.",
-        f.extensions_str().first().unwrap_or(&"These").to_uppercase()
+        f.extensions_str()
+            .first()
+            .unwrap_or(&"These")
+            .to_uppercase()
     ))
 }
 
 fn process<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> Result<Processed> {
     let content_type = match reader.format() {
-        Some(f) => ACCEPTED.iter().find(|(a, _)| *a == f).map(|(_, mime)| *mime).ok_or_else(|| unaccepted(f))?,
+        Some(f) => ACCEPTED
+            .iter()
+            .find(|(a, _)| *a == f)
+            .map(|(_, mime)| *mime)
+            .ok_or_else(|| unaccepted(f))?,
         None => {
             return Err(Error::UnsupportedMedia(
                 "That file is not an image. Please upload a JPEG, PNG or WebP photo.".into(),
@@ -92,7 +101,13 @@ fn process<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> R
 
     let large = encode_jpeg(&fit(&img, LARGE_PX))?;
     let thumb = encode_jpeg(&fit(&img, THUMB_PX))?;
-    Ok(Processed { content_type, width: img.width(), height: img.height(), large, thumb })
+    Ok(Processed {
+        content_type,
+        width: img.width(),
+        height: img.height(),
+        large,
+        thumb,
+    })
 }
 
 fn too_big(w: u32, h: u32) -> Error {
@@ -161,7 +176,10 @@ mod tests {
     #[test]
     fn makes_sizes_that_keep_the_aspect_ratio() {
         let p = process_bytes(&png(2000, 1000)).unwrap();
-        assert_eq!((p.width, p.height, p.content_type), (2000, 1000, "image/png"));
+        assert_eq!(
+            (p.width, p.height, p.content_type),
+            (2000, 1000, "image/png")
+        );
         let thumb = image::load_from_memory(&p.thumb).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (320, 160));
         let large = image::load_from_memory(&p.large).unwrap();
@@ -177,15 +195,26 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_accepted_image() {
-        assert!(matches!(process_bytes(b"hello, I am text"), Err(Error::UnsupportedMedia(_))));
-        let err = process_bytes(b"GIF89a\x04\x00\x04\x00\x00\x00\x00;").err().unwrap();
-        assert!(matches!(err, Error::UnsupportedMedia(ref m) if m.contains("GIF")), "{err}");
+        assert!(matches!(
+            process_bytes(b"hello, I am text"),
+            Err(Error::UnsupportedMedia(_))
+        ));
+        let err = process_bytes(b"GIF89a\x04\x00\x04\x00\x00\x00\x00;")
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, Error::UnsupportedMedia(ref m) if m.contains("GIF")),
+            "{err}"
+        );
     }
 
     #[test]
     fn refuses_a_truncated_image() {
         let bytes = png(300, 300);
-        assert!(matches!(process_bytes(&bytes[..bytes.len() / 2]), Err(Error::Invalid(_))));
+        assert!(matches!(
+            process_bytes(&bytes[..bytes.len() / 2]),
+            Err(Error::Invalid(_))
+        ));
     }
 
     #[test]

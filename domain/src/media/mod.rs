@@ -68,7 +68,13 @@ struct Inner {
 }
 
 impl MediaStore {
-    pub fn new(db: Db, cache: LocalCache, remote: Remote, node: String, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        db: Db,
+        cache: LocalCache,
+        remote: Remote,
+        node: String,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -100,7 +106,11 @@ impl MediaStore {
 
     /// Moves a staged upload under its content name in the cache.
     pub async fn keep(&self, staged: Staged, content_type: &str) -> Result<StoredObject> {
-        let obj = StoredObject { hash: staged.hash, size: staged.len, content_type: content_type.to_owned() };
+        let obj = StoredObject {
+            hash: staged.hash,
+            size: staged.len,
+            content_type: content_type.to_owned(),
+        };
         self.inner.cache.commit(staged).await?;
         Ok(obj)
     }
@@ -113,7 +123,11 @@ impl MediaStore {
 
     /// Records objects and queues them for S3, inside the caller's transaction. An object that is
     /// already known (identical content) is not recorded or queued twice.
-    pub async fn record(&self, conn: &mut sqlx::AnyConnection, objects: &[&StoredObject]) -> Result<()> {
+    pub async fn record(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        objects: &[&StoredObject],
+    ) -> Result<()> {
         let now = now_micros();
         for obj in objects {
             let hash = obj.hash.to_hex();
@@ -151,15 +165,20 @@ impl MediaStore {
     /// Reads an object: the verified local copy, or S3's copy verified and cached.
     #[tracing::instrument(skip_all, fields(hash = %hash))]
     pub async fn read(&self, hash: &ContentHash) -> Result<Media> {
-        let content_type: Option<String> = sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
-            .bind(hash.to_hex())
-            .fetch_optional(self.inner.db.pool())
-            .await?;
+        let content_type: Option<String> =
+            sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
+                .bind(hash.to_hex())
+                .fetch_optional(self.inner.db.pool())
+                .await?;
         let content_type = content_type.ok_or_else(|| Error::NotFound("No such image.".into()))?;
         let m = &self.inner.metrics;
         if let Some(bytes) = self.inner.cache.read_verified(hash).await? {
             Metrics::inc(&m.cache_hits);
-            return Ok(Media { bytes, content_type, hash: *hash });
+            return Ok(Media {
+                bytes,
+                content_type,
+                hash: *hash,
+            });
         }
         Metrics::inc(&m.cache_misses);
         let bytes = match self.inner.remote.get(hash).await {
@@ -181,7 +200,11 @@ impl MediaStore {
             return Err(Error::Unavailable);
         }
         self.inner.cache.store_verified(hash, &bytes).await?;
-        Ok(Media { bytes, content_type, hash: *hash })
+        Ok(Media {
+            bytes,
+            content_type,
+            hash: *hash,
+        })
     }
 
     /// Objects and bytes not yet confirmed by S3.
@@ -196,7 +219,11 @@ impl MediaStore {
     }
 
     pub fn remote_status(&self) -> RemoteStatus {
-        self.inner.status.lock().map(|s| s.clone()).unwrap_or_default()
+        self.inner
+            .status
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
     }
 
     pub(crate) fn note_remote(&self, outcome: std::result::Result<(), &remote::RemoteError>) {

@@ -19,10 +19,17 @@ pub enum RemoteError {
 }
 
 /// Service error codes that need an operator, not a retry.
-const PERMANENT_CODES: [&str; 5] =
-    ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket", "InvalidBucketName"];
+const PERMANENT_CODES: [&str; 5] = [
+    "AccessDenied",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "NoSuchBucket",
+    "InvalidBucketName",
+];
 
-fn classify<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: SdkError<E, R>) -> RemoteError {
+fn classify<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    e: SdkError<E, R>,
+) -> RemoteError {
     match &e {
         SdkError::ServiceError(se) => {
             let code = se.err().code().unwrap_or("unknown").to_owned();
@@ -57,7 +64,10 @@ pub fn key_of(hash: &ContentHash) -> String {
 
 impl Remote {
     pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
-        Self { client, bucket: bucket.into() }
+        Self {
+            client,
+            bucket: bucket.into(),
+        }
     }
 
     pub fn bucket(&self) -> &str {
@@ -65,7 +75,12 @@ impl Remote {
     }
 
     /// Uploads an object; S3 rejects it (BadDigest) unless the bytes match `hash`.
-    pub async fn put(&self, hash: &ContentHash, body: Bytes, content_type: &str) -> Result<(), RemoteError> {
+    pub async fn put(
+        &self,
+        hash: &ContentHash,
+        body: Bytes,
+        content_type: &str,
+    ) -> Result<(), RemoteError> {
         let checksum = base64::engine::general_purpose::STANDARD.encode(hash.as_bytes());
         self.client
             .put_object()
@@ -82,7 +97,14 @@ impl Remote {
 
     /// Downloads an object; `Ok(None)` if S3 does not have it. The bytes are NOT yet verified.
     pub async fn get(&self, hash: &ContentHash) -> Result<Option<Bytes>, RemoteError> {
-        let out = match self.client.get_object().bucket(&self.bucket).key(key_of(hash)).send().await {
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key_of(hash))
+            .send()
+            .await
+        {
             Ok(out) => out,
             Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
             Err(e) => return Err(classify(e)),
@@ -97,7 +119,12 @@ impl Remote {
 
     /// Answers whether the bucket is reachable, for health checks and the circuit breaker.
     pub async fn probe(&self) -> Result<(), RemoteError> {
-        self.client.head_bucket().bucket(&self.bucket).send().await.map_err(classify)?;
+        self.client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map_err(classify)?;
         Ok(())
     }
 
@@ -106,7 +133,13 @@ impl Remote {
         if self.probe().await.is_ok() {
             return Ok(());
         }
-        match self.client.create_bucket().bucket(&self.bucket).send().await {
+        match self
+            .client
+            .create_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e)
                 if e.as_service_error().is_some_and(|s| {

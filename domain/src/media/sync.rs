@@ -58,7 +58,10 @@ pub struct SyncWorker {
 /// Exponential backoff with full jitter, capped.
 fn backoff(config: &SyncConfig, attempts: i64) -> Duration {
     let exp = attempts.clamp(1, 20) as u32 - 1;
-    let ceiling = config.base_backoff.saturating_mul(1u32 << exp.min(16)).min(config.max_backoff);
+    let ceiling = config
+        .base_backoff
+        .saturating_mul(1u32 << exp.min(16))
+        .min(config.max_backoff);
     let ms = ceiling.as_millis().max(1) as u64;
     Duration::from_millis(rand::thread_rng().gen_range(ms / 2..=ms))
 }
@@ -72,7 +75,10 @@ impl SyncWorker {
     #[tracing::instrument(skip_all)]
     pub async fn run_once(&self) -> Result<SyncReport> {
         let claimed = self.claim().await?;
-        let mut report = SyncReport { claimed: claimed.len(), ..Default::default() };
+        let mut report = SyncReport {
+            claimed: claimed.len(),
+            ..Default::default()
+        };
         let results: Vec<bool> = futures::stream::iter(claimed)
             .map(|(hash, attempts)| self.sync_one(hash, attempts))
             .buffer_unordered(self.config.concurrency)
@@ -149,7 +155,10 @@ impl SyncWorker {
             .bind(self.config.batch)
             .fetch_all(self.store.db().pool())
             .await?;
-        Ok(rows.into_iter().filter_map(|(h, a)| h.parse().ok().map(|h| (h, a))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|(h, a)| h.parse().ok().map(|h| (h, a)))
+            .collect())
     }
 
     #[tracing::instrument(skip(self), fields(hash = %hash))]
@@ -190,11 +199,12 @@ impl SyncWorker {
     }
 
     async fn push(&self, hash: &ContentHash) -> std::result::Result<(), PushError> {
-        let content_type: String = sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
-            .bind(hash.to_hex())
-            .fetch_one(self.store.db().pool())
-            .await
-            .map_err(|e| PushError::Local(e.to_string()))?;
+        let content_type: String =
+            sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
+                .bind(hash.to_hex())
+                .fetch_one(self.store.db().pool())
+                .await
+                .map_err(|e| PushError::Local(e.to_string()))?;
         let bytes = self
             .store
             .cache()
@@ -202,7 +212,11 @@ impl SyncWorker {
             .await
             .map_err(|e| PushError::Local(e.to_string()))?
             .ok_or_else(|| PushError::Local("missing or corrupt in the local cache".into()))?;
-        self.store.remote().put(hash, bytes, &content_type).await.map_err(PushError::Remote)
+        self.store
+            .remote()
+            .put(hash, bytes, &content_type)
+            .await
+            .map_err(PushError::Remote)
     }
 
     async fn mark_synced(&self, hash: &ContentHash) -> Result<()> {
@@ -213,7 +227,10 @@ impl SyncWorker {
             .bind(&hex)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sync_queue WHERE hash = $1").bind(&hex).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sync_queue WHERE hash = $1")
+            .bind(&hex)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

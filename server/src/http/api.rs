@@ -24,7 +24,9 @@ pub fn router(max_upload: u64) -> Router<AppState> {
         .route("/session", post(log_in).delete(log_out))
         .route(
             "/photos",
-            post(upload).layer(DefaultBodyLimit::max((max_upload + MULTIPART_OVERHEAD) as usize)),
+            post(upload).layer(DefaultBodyLimit::max(
+                (max_upload + MULTIPART_OVERHEAD) as usize,
+            )),
         )
         .route("/photos/recent", get(recent))
         .route("/photos/{id}", get(photo))
@@ -39,7 +41,12 @@ struct Credentials {
 /// The signed-in user, with the cookie that keeps them signed in.
 async fn signed_in(state: &AppState, user: User, status: StatusCode) -> Result<Response, ApiError> {
     let token = state.services.accounts.create_session(&user).await?;
-    Ok((status, [(header::SET_COOKIE, session_cookie(&token.0))], Json(user.view())).into_response())
+    Ok((
+        status,
+        [(header::SET_COOKIE, session_cookie(&token.0))],
+        Json(user.view()),
+    )
+        .into_response())
 }
 
 async fn create_account(
@@ -49,7 +56,11 @@ async fn create_account(
     let Json(c) = body?;
     let handle = Handle::parse(&c.handle)?;
     let password = Password::parse(&c.password)?;
-    let user = state.services.accounts.sign_up(&handle, &password, false).await?;
+    let user = state
+        .services
+        .accounts
+        .sign_up(&handle, &password, false)
+        .await?;
     signed_in(&state, user, StatusCode::CREATED).await
 }
 
@@ -58,15 +69,26 @@ async fn log_in(
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body?;
-    let user = state.services.accounts.log_in(&c.handle, &c.password).await?;
+    let user = state
+        .services
+        .accounts
+        .log_in(&c.handle, &c.password)
+        .await?;
     signed_in(&state, user, StatusCode::OK).await
 }
 
-async fn log_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+async fn log_out(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     if let Some(token) = token_from_headers(&headers) {
         state.services.accounts.end_session(&token).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_cookie())],
+    )
+        .into_response())
 }
 
 /// Streams the `image` field to the local cache while hashing it, then publishes the photo. The
@@ -98,15 +120,30 @@ async fn upload(
         }
     }
     let staged = staged.ok_or_else(|| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Add the photo as a file field named \"image\".")
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Add the photo as a file field named \"image\".",
+        )
     })?;
     if staged.len == 0 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "The image file is empty."));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The image file is empty.",
+        ));
     }
     let caption = Caption::parse(&caption)?;
-    let photo = state.services.photos.publish(&user, caption, staged).await?;
+    let photo = state
+        .services
+        .photos
+        .publish(&user, caption, staged)
+        .await?;
     let location = format!("/api/v1/photos/{}", photo.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(photo)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(photo),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -120,12 +157,24 @@ async fn recent(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = query?;
-    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty()).map(Cursor::parse).transpose()?;
-    let page = state.services.photos.recent(cursor, page_limit(q.limit)?).await?;
+    let cursor = q
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(Cursor::parse)
+        .transpose()?;
+    let page = state
+        .services
+        .photos
+        .recent(cursor, page_limit(q.limit)?)
+        .await?;
     Ok(Json(page).into_response())
 }
 
-async fn photo(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn photo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let not_found = || ApiError::not_found("No such photo.");
     let id: PhotoId = id.parse().map_err(|_| not_found())?;
     let photo = state.services.photos.get(id).await?.ok_or_else(not_found)?;

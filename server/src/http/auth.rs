@@ -13,7 +13,8 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = token_from_headers(&parts.headers).ok_or(photoshare_domain::Error::Unauthenticated)?;
+        let token =
+            token_from_headers(&parts.headers).ok_or(photoshare_domain::Error::Unauthenticated)?;
         let user = state
             .services
             .accounts

@@ -36,11 +36,17 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     Router::new()
         .nest("/api/v1", api::router(state.max_upload))
         .route("/api/sf/{*fn_name}", any(server_fn))
-        .route("/api/{*rest}", any(|| async { ApiError::not_found("No such API endpoint.") }))
+        .route(
+            "/api/{*rest}",
+            any(|| async { ApiError::not_found("No such API endpoint.") }),
+        )
         .merge(media::router())
         .merge(ops::router())
         .fallback_service(frontend)
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-content-type-options"),

@@ -14,7 +14,9 @@ use std::time::Duration;
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
 }
 
 #[derive(Serialize)]
@@ -37,8 +39,14 @@ struct SyncHealth {
 async fn healthz(State(state): State<AppState>) -> Response {
     let s = &state.services;
     let db_ok = s.db.ping().await.is_ok();
-    let s3_ok = tokio::time::timeout(PROBE_TIMEOUT, s.media.probe_remote()).await.unwrap_or(false);
-    let backlog = if db_ok { s.media.backlog().await.ok() } else { None };
+    let s3_ok = tokio::time::timeout(PROBE_TIMEOUT, s.media.probe_remote())
+        .await
+        .unwrap_or(false);
+    let backlog = if db_ok {
+        s.media.backlog().await.ok()
+    } else {
+        None
+    };
     let health = Health {
         status: match (db_ok, s3_ok) {
             (false, _) => "unavailable",
@@ -53,7 +61,11 @@ async fn healthz(State(state): State<AppState>) -> Response {
             last_error: s.media.remote_status().last_error,
         },
     };
-    let code = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let code = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (code, [(header::CACHE_CONTROL, "no-store")], Json(health)).into_response()
 }
 
@@ -65,5 +77,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
         backlog_bytes: backlog.map_or(0, |b| b.bytes),
         s3_up: s.media.remote_status().reachable.unwrap_or(false),
     };
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render(&gauges)).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(&gauges),
+    )
+        .into_response()
 }

@@ -22,14 +22,24 @@ pub fn database_url(dir: &std::path::Path) -> String {
             let admin = std::env::var("PHOTOSHARE_TEST_PG_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
             let name = format!("ps_test_{}", uuid::Uuid::new_v4().simple());
-            let url = admin.rsplit_once('/').map(|(server, _)| format!("{server}/{name}")).unwrap();
+            let url = admin
+                .rsplit_once('/')
+                .map(|(server, _)| format!("{server}/{name}"))
+                .unwrap();
             let create = format!("CREATE DATABASE {name}");
             std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     use sqlx::Connection;
-                    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("Postgres for tests");
-                    sqlx::Executor::execute(&mut conn, create.as_str()).await.expect("creating a test database");
+                    let mut conn = sqlx::PgConnection::connect(&admin)
+                        .await
+                        .expect("Postgres for tests");
+                    sqlx::Executor::execute(&mut conn, create.as_str())
+                        .await
+                        .expect("creating a test database");
                 })
             })
             .join()
@@ -49,7 +59,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!DOCTYPE html><title>PhotoShare</title>").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!DOCTYPE html><title>PhotoShare</title>",
+    )
+    .unwrap();
     let common = CommonArgs {
         data_dir: dir.path().join("data"),
         database_url: Some(database_url(dir.path())),
@@ -65,8 +79,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
         node: Some("test-node".into()),
     };
     adjust(&mut serve);
-    let running = start(&common, &serve, StartOptions { sync_worker: false }).await.expect("server starts");
-    TestApp { base: format!("http://{}", running.addr), running, dir }
+    let running = start(&common, &serve, StartOptions { sync_worker: false })
+        .await
+        .expect("server starts");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        running,
+        dir,
+    }
 }
 
 impl TestApp {
@@ -76,7 +96,10 @@ impl TestApp {
 
     /// A client with its own cookie jar: one per simulated person.
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).build().unwrap()
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap()
     }
 
     pub async fn sign_up(&self, client: &reqwest::Client, handle: &str) -> reqwest::Response {
@@ -88,11 +111,25 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn upload(&self, client: &reqwest::Client, bytes: Vec<u8>, caption: &str) -> reqwest::Response {
-        let form = Form::new()
-            .text("caption", caption.to_owned())
-            .part("image", Part::bytes(bytes).file_name("photo.png").mime_str("image/png").unwrap());
-        client.post(self.url("/api/v1/photos")).multipart(form).send().await.unwrap()
+    pub async fn upload(
+        &self,
+        client: &reqwest::Client,
+        bytes: Vec<u8>,
+        caption: &str,
+    ) -> reqwest::Response {
+        let form = Form::new().text("caption", caption.to_owned()).part(
+            "image",
+            Part::bytes(bytes)
+                .file_name("photo.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+        client
+            .post(self.url("/api/v1/photos"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
     }
 }
 
