@@ -13,7 +13,7 @@ cargo nextest run --workspace --no-fail-fast
 say "Rust tests on PostgreSQL (a fresh database per test)"
 # Databases left by earlier runs are dropped first.
 psql -h 127.0.0.1 -U postgres -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'ps_test_%'" \
-  | while read -r db; do [ -n "$db" ] && psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE \"$db\""; done
+  | while read -r db; do [ -n "$db" ] && psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
 PHOTOSHARE_TEST_DATABASE=postgres cargo nextest run --workspace --no-fail-fast
 
 build_frontend

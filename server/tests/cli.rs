@@ -153,15 +153,16 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
     std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
 
     let start = |expect_seed: bool| {
-        let mut child = dir
-            .photoshare()
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .arg("--dist")
-            .arg(&dist)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut server = Server(
+            dir.photoshare()
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .arg("--dist")
+                .arg(&dist)
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
         let mut seeded = false;
         let url = loop {
             let line = lines.next().expect("the server prints its URL").unwrap();
@@ -171,10 +172,10 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
             }
         };
         assert_eq!(seeded, expect_seed);
-        (child, url)
+        (server, url)
     };
 
-    let (child, url) = start(true);
+    let (mut server, url) = start(true);
     let recent: serde_json::Value =
         reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100"))
             .unwrap()
@@ -191,31 +192,42 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
     );
 
     let t = Instant::now();
-    assert!(Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    let status = wait_timeout(child, Duration::from_secs(15));
+    sigterm(&server);
+    let status = wait_timeout(&mut server.0, Duration::from_secs(15));
     assert!(status.success(), "SIGTERM is a clean exit, got {status:?}");
     assert!(t.elapsed() < Duration::from_secs(12));
 
     // The second start finds the data and does not seed again.
-    let (child, url) = start(false);
+    let (mut server, url) = start(false);
     let again: serde_json::Value =
         reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100"))
             .unwrap()
             .json()
             .unwrap();
     assert_eq!(again["items"].as_array().unwrap().len(), 12);
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    wait_timeout(child, Duration::from_secs(15));
+    sigterm(&server);
+    wait_timeout(&mut server.0, Duration::from_secs(15));
 }
 
-fn wait_timeout(mut child: std::process::Child, limit: Duration) -> std::process::ExitStatus {
+/// Kills the server if the test fails before stopping it, so no process outlives the test.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sigterm(server: &Server) {
+    assert!(Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+}
+
+fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
     let t = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
