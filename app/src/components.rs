@@ -1,10 +1,11 @@
 //! Pieces shared by several pages.
 
+use crate::error::AppError;
 use crate::{session, use_me};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use photoshare_domain::types::PhotoView;
+use photoshare_domain::types::{PhotoView, UserView};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -91,5 +92,57 @@ pub fn ErrorMessage(#[prop(into)] message: Signal<Option<String>>) -> impl IntoV
         <Show when=move || message.with(|m| m.is_some())>
             <p class="error" role="alert">{move || message.get()}</p>
         </Show>
+    }
+}
+
+/// The state of a handle-and-password form (log in, sign up).
+#[derive(Clone, Copy)]
+pub struct AuthForm {
+    pub handle: RwSignal<String>,
+    pub password: RwSignal<String>,
+    pub error: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl AuthForm {
+    pub fn new() -> Self {
+        Self {
+            handle: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// The form's submit handler: calls `call(handle, password)`; on success the user is signed
+    /// in and taken to Recent, on failure the message shows in the form.
+    pub fn on_submit<F, Fut>(self, call: F) -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static
+    where
+        F: Fn(String, String) -> Fut + Clone + 'static,
+        Fut: std::future::Future<Output = Result<UserView, AppError>> + 'static,
+    {
+        let me = use_me();
+        let navigate = use_navigate();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (navigate, call) = (navigate.clone(), call.clone());
+            self.busy.set(true);
+            leptos::task::spawn_local(async move {
+                match call(self.handle.get_untracked(), self.password.get_untracked()).await {
+                    Ok(user) => {
+                        me.user.set(Some(user));
+                        navigate("/", Default::default());
+                    }
+                    Err(e) => self.error.set(Some(e.message)),
+                }
+                self.busy.set(false);
+            });
+        }
+    }
+}
+
+impl Default for AuthForm {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -146,8 +146,7 @@ async fn a_session_cookie_stops_working_after_log_out_even_if_replayed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upload_answers_201_with_the_photo_and_serves_its_bytes() {
     let app = spawn_app().await;
-    let c = app.client();
-    app.sign_up(&c, "erin").await;
+    let c = app.signed_in("erin").await;
     let original = png(1600, 1200, 7);
 
     let r = app.upload(&c, original.clone(), "  夕焼け — Закат  ").await;
@@ -215,8 +214,7 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
     let anon = app.upload(&app.client(), png(10, 10, 1), "").await;
     assert_eq!(anon.status(), StatusCode::UNAUTHORIZED);
 
-    let c = app.client();
-    app.sign_up(&c, "frank").await;
+    let c = app.signed_in("frank").await;
 
     let text = reqwest::multipart::Form::new().part(
         "image",
@@ -308,8 +306,7 @@ async fn spawn_app_small() -> common::TestApp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recent_is_newest_first_and_keyset_paginated() {
     let app = spawn_app().await;
-    let c = app.client();
-    app.sign_up(&c, "gina").await;
+    let c = app.signed_in("gina").await;
     for i in 0..5u8 {
         let r = app.upload(&c, png(50, 50, i), &format!("photo {i}")).await;
         assert_eq!(r.status(), StatusCode::CREATED);
@@ -377,15 +374,9 @@ async fn unknown_photos_and_media_are_404_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
     let app = spawn_app().await;
-    let c = app.client();
-    app.sign_up(&c, "hana").await;
+    let c = app.signed_in("hana").await;
     let original = png(900, 600, 11);
-    let photo: Value = app
-        .upload(&c, original.clone(), "to S3")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let photo = app.post_photo(&c, original.clone(), "to S3").await;
     // The same image again is stored once.
     assert_eq!(
         app.upload(&c, original.clone(), "again").await.status(),
@@ -455,15 +446,9 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_missing_from_the_cache_is_read_back_from_s3_and_verified() {
     let app = spawn_app().await;
-    let c = app.client();
-    app.sign_up(&c, "ivan").await;
+    let c = app.signed_in("ivan").await;
     let original = png(300, 200, 5);
-    let photo: Value = app
-        .upload(&c, original.clone(), "")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let photo = app.post_photo(&c, original.clone(), "").await;
     app.running.sync_worker().drain().await.unwrap();
 
     let url = photo["urls"]["original"].as_str().unwrap();
@@ -534,14 +519,10 @@ async fn healthz_answers_503_when_the_database_is_gone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_is_compressed_for_clients_that_ask_and_images_are_not() {
     let app = spawn_app().await;
-    let c = app.client();
-    app.sign_up(&c, "lars").await;
-    let photo: Value = app
-        .upload(&c, png(400, 300, 8), &"caption ".repeat(20))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let c = app.signed_in("lars").await;
+    let photo = app
+        .post_photo(&c, png(400, 300, 8), &"caption ".repeat(20))
+        .await;
     let r = c
         .get(app.url("/api/v1/photos/recent"))
         .header("accept-encoding", "gzip")

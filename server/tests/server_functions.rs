@@ -55,12 +55,7 @@ async fn every_server_function_answers_through_http() {
     let (_, me) = call(&c, &app, "/api/sf/me", &[]).await;
     assert_eq!(me["handle"], "kim", "the sign-up cookie is a session");
 
-    let photo: Value = app
-        .upload(&c, png(80, 60, 2), "server fn")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let photo = app.post_photo(&c, png(80, 60, 2), "server fn").await;
     let (s, page) = call(&c, &app, "/api/sf/recent_photos", &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(page["items"][0]["id"], photo["id"]);

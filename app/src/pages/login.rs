@@ -1,9 +1,7 @@
-use crate::components::ErrorMessage;
+use crate::components::{AuthForm, ErrorMessage};
 use crate::error::AppError;
-use crate::use_me;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use photoshare_domain::types::UserView;
 
 #[server(prefix = "/api/sf", endpoint = "log_in")]
@@ -19,28 +17,14 @@ pub async fn log_in(handle: String, password: String) -> Result<UserView, AppErr
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let me = use_me();
-    let navigate = use_navigate();
-    let handle = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let navigate = navigate.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match log_in(handle.get_untracked(), password.get_untracked()).await {
-                Ok(user) => {
-                    me.user.set(Some(user));
-                    navigate("/", Default::default());
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-            busy.set(false);
-        });
-    };
+    let form = AuthForm::new();
+    let AuthForm {
+        handle,
+        password,
+        error,
+        busy,
+    } = form;
+    let submit = form.on_submit(log_in);
 
     view! {
         <section class="auth-card">

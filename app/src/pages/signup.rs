@@ -1,9 +1,7 @@
-use crate::components::ErrorMessage;
+use crate::components::{AuthForm, ErrorMessage};
 use crate::error::AppError;
-use crate::use_me;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use photoshare_domain::types::{Handle, Password, UserView};
 
 #[server(prefix = "/api/sf", endpoint = "sign_up")]
@@ -21,12 +19,13 @@ pub async fn sign_up(handle: String, password: String) -> Result<UserView, AppEr
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let me = use_me();
-    let navigate = use_navigate();
-    let handle = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = AuthForm::new();
+    let AuthForm {
+        handle,
+        password,
+        error,
+        busy,
+    } = form;
 
     // The same checks the server makes, as the user types.
     let handle_hint = move || {
@@ -42,21 +41,7 @@ pub fn SignupPage() -> impl IntoView {
             .flatten()
     };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let navigate = navigate.clone();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match sign_up(handle.get_untracked(), password.get_untracked()).await {
-                Ok(user) => {
-                    me.user.set(Some(user));
-                    navigate("/", Default::default());
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-            busy.set(false);
-        });
-    };
+    let submit = form.on_submit(sign_up);
 
     view! {
         <section class="auth-card">

@@ -111,6 +111,28 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A client signed in as a new user `handle`.
+    pub async fn signed_in(&self, handle: &str) -> reqwest::Client {
+        let c = self.client();
+        assert_eq!(
+            self.sign_up(&c, handle).await.status(),
+            reqwest::StatusCode::CREATED
+        );
+        c
+    }
+
+    /// Uploads and returns the new photo's JSON, asserting 201.
+    pub async fn post_photo(
+        &self,
+        client: &reqwest::Client,
+        bytes: Vec<u8>,
+        caption: &str,
+    ) -> serde_json::Value {
+        let r = self.upload(client, bytes, caption).await;
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+        r.json().await.unwrap()
+    }
+
     pub async fn upload(
         &self,
         client: &reqwest::Client,
