@@ -39,7 +39,10 @@ counters! {
 pub struct Gauges {
     pub backlog_objects: i64,
     pub backlog_bytes: i64,
+    pub oldest_unsynced_seconds: i64,
     pub s3_up: bool,
+    pub circuit_open: bool,
+    pub paused: bool,
 }
 
 impl Metrics {
@@ -54,7 +57,7 @@ impl Metrics {
     pub fn render(&self, g: &Gauges) -> String {
         let mut out = String::new();
         self.render_counters(&mut out);
-        let gauges: [(&str, &str, i64); 3] = [
+        let gauges: [(&str, &str, i64); 6] = [
             (
                 "photoshare_sync_backlog_objects",
                 "Objects waiting to reach S3.",
@@ -66,9 +69,24 @@ impl Metrics {
                 g.backlog_bytes,
             ),
             (
+                "photoshare_sync_oldest_unsynced_seconds",
+                "Age of the oldest object not yet in S3.",
+                g.oldest_unsynced_seconds,
+            ),
+            (
                 "photoshare_s3_up",
                 "1 if the last S3 contact succeeded.",
                 g.s3_up as i64,
+            ),
+            (
+                "photoshare_sync_circuit_open",
+                "1 while the sync circuit breaker is open.",
+                g.circuit_open as i64,
+            ),
+            (
+                "photoshare_sync_paused",
+                "1 while an admin has paused the sync.",
+                g.paused as i64,
             ),
         ];
         for (name, help, v) in gauges {

@@ -2,6 +2,7 @@
 //! defaults that run on a laptop.
 
 use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -55,6 +56,19 @@ pub enum Command {
     /// Manage administrators.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The write-behind sync to S3: see where it stands, pause it, resume it.
+    #[command(subcommand)]
+    Sync(SyncCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Print the sync state, the backlog and the last error (JSON).
+    Status,
+    /// Stop sending objects to S3 (uploads keep working and queue up). Survives restarts.
+    Pause,
+    /// Start sending objects to S3 again.
+    Resume,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +98,19 @@ pub struct ServeArgs {
     /// under the data dir. Credentials and region come from AWS's usual variables.
     #[arg(long, env = "AWS_ENDPOINT_URL")]
     pub s3_endpoint: Option<String>,
+
+    /// S3 access key (the embedded server makes its own).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key: Option<String>,
+
+    /// S3 secret key.
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_key: Option<SecretString>,
+
+    /// Seconds to wait for S3 to answer before a request counts as failed (a black-holed S3 must
+    /// not stall the sync).
+    #[arg(long, env = "PHOTOSHARE_S3_TIMEOUT_SECS", default_value_t = 10)]
+    pub s3_timeout_secs: u64,
 
     /// Largest accepted upload, in bytes.
     #[arg(

@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 
 pub struct EmbeddedS3 {
     pub endpoint: String,
+    /// Where it keeps its objects: `<root>/<bucket>/<key>`.
+    pub root: std::path::PathBuf,
     pub access_key: String,
     pub secret_key: String,
     task: tokio::task::JoinHandle<()>,
@@ -59,6 +61,7 @@ pub async fn start(root: &Path) -> anyhow::Result<EmbeddedS3> {
     tracing::info!(%endpoint, root = %root.display(), "embedded S3 server started");
     Ok(EmbeddedS3 {
         endpoint,
+        root: root.to_owned(),
         access_key,
         secret_key,
         task,

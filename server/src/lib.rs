@@ -11,6 +11,7 @@ use photoshare_domain::demo::Seeded;
 use photoshare_domain::media::remote::Remote;
 use photoshare_domain::media::sync::{SyncConfig, SyncWorker};
 use photoshare_domain::{Services, ServicesConfig};
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -56,7 +57,11 @@ impl Running {
 
     /// A worker for draining the sync queue by hand (tests, CLI).
     pub fn sync_worker(&self) -> SyncWorker {
-        SyncWorker::new(self.services.media.clone(), SyncConfig::default())
+        self.sync_worker_with(SyncConfig::default())
+    }
+
+    pub fn sync_worker_with(&self, config: SyncConfig) -> SyncWorker {
+        SyncWorker::new(self.services.media.clone(), config)
     }
 }
 
@@ -82,13 +87,22 @@ pub async fn start(
         .with_context(|| format!("listening on {}", serve.listen))?;
     let addr = listener.local_addr()?;
 
+    let timeout = Duration::from_secs(serve.s3_timeout_secs.max(1));
     let (client, embedded) = match &serve.s3_endpoint {
-        Some(endpoint) => (s3_client::build(Some(endpoint), None).await, None),
+        Some(endpoint) => {
+            let keys = match (&serve.s3_access_key, &serve.s3_secret_key) {
+                (Some(ak), Some(sk)) => Some((ak.as_str(), sk.expose_secret())),
+                _ => None,
+            };
+            (s3_client::build(Some(endpoint), keys, timeout).await, None)
+        }
         None => {
             let s3 = embedded_s3::start(&common.data_dir.join("s3")).await?;
-            let client =
-                s3_client::build(Some(&s3.endpoint), Some((&s3.access_key, &s3.secret_key))).await;
-            (client, Some(s3))
+            let keys = Some((s3.access_key.as_str(), s3.secret_key.as_str()));
+            (
+                s3_client::build(Some(&s3.endpoint), keys, timeout).await,
+                Some(s3),
+            )
         }
     };
     let remote = Remote::new(client, serve.s3_bucket.clone());

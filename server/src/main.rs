@@ -2,7 +2,7 @@ use anyhow::Context;
 use clap::Parser;
 use photoshare_domain::db::Db;
 use photoshare_domain::types::{Handle, Password};
-use photoshare_server::config::{AdminCommand, Cli, Command};
+use photoshare_server::config::{AdminCommand, Cli, Command, CommonArgs, SyncCommand};
 use photoshare_server::{start, StartOptions};
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -50,12 +50,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            std::fs::create_dir_all(&cli.common.data_dir)?;
-            let db = Db::connect(&cli.common.database_url())
-                .await
-                .context("connecting to the database")?;
-            db.migrate().await.context("running migrations")?;
+            open_db(&cli.common).await?;
             println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Sync(cmd) => {
+            use photoshare_domain::media::{self, RemoteStatus};
+            let db = open_db(&cli.common).await?;
+            match cmd {
+                SyncCommand::Status => {}
+                SyncCommand::Pause => media::set_paused(&db, true).await?,
+                SyncCommand::Resume => media::set_paused(&db, false).await?,
+            }
+            // This process has no view of S3's health; running servers report the circuit.
+            let status = media::sync_status(&db, &RemoteStatus::default()).await?;
+            println!("{}", serde_json::to_string_pretty(&status)?);
             Ok(())
         }
         Command::Admin(AdminCommand::Create { handle }) => {
@@ -64,11 +73,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = read_password()?;
             let password =
                 Password::parse(&password).map_err(|e| anyhow::anyhow!("invalid password: {e}"))?;
-            std::fs::create_dir_all(&cli.common.data_dir)?;
-            let db = Db::connect(&cli.common.database_url())
-                .await
-                .context("connecting to the database")?;
-            db.migrate().await.context("running migrations")?;
+            let db = open_db(&cli.common).await?;
             let accounts = photoshare_domain::accounts::Accounts::new(db);
             accounts
                 .sign_up(&handle, &password, true)
@@ -78,6 +83,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Connects to the configured database and brings it up to date.
+async fn open_db(common: &CommonArgs) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&common.data_dir)?;
+    let db = Db::connect(&common.database_url())
+        .await
+        .context("connecting to the database")?;
+    db.migrate().await.context("running migrations")?;
+    Ok(db)
 }
 
 /// The password for `admin create`, from standard input (one line).

@@ -9,7 +9,11 @@ use std::time::Duration;
 
 /// `endpoint`: S3-compatible server URL; `keys`: explicit credentials (the embedded server), else
 /// AWS's credential chain (`AWS_ACCESS_KEY_ID`, …).
-pub async fn build(endpoint: Option<&str>, keys: Option<(&str, &str)>) -> aws_sdk_s3::Client {
+pub async fn build(
+    endpoint: Option<&str>,
+    keys: Option<(&str, &str)>,
+    timeout: Duration,
+) -> aws_sdk_s3::Client {
     // An explicit region keeps the SDK from asking the instance-metadata service for one.
     let region = std::env::var("AWS_REGION")
         .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
@@ -31,8 +35,11 @@ pub async fn build(endpoint: Option<&str>, keys: Option<(&str, &str)>) -> aws_sd
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(3))
-                .operation_timeout(Duration::from_secs(120))
+                .connect_timeout(Duration::from_secs(3).min(timeout))
+                // Between bytes, not for the whole transfer: a large upload on a slow link is fine,
+                // a silent server is not.
+                .read_timeout(timeout)
+                .operation_timeout(Duration::from_secs(600))
                 .build(),
         )
         .build();

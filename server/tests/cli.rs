@@ -240,3 +240,24 @@ fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> std::proces
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn sync_pause_resume_and_status_from_the_command_line() {
+    let dir = Setup::new();
+    let status = |args: &[&str]| -> serde_json::Value {
+        let out = dir.photoshare().arg("sync").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(status(&["status"])["state"], "running");
+    assert_eq!(status(&["pause"])["state"], "paused");
+    // A new process reads the same switch: it survives restarts.
+    let s = status(&["status"]);
+    assert_eq!(s["state"], "paused");
+    assert_eq!(s["backlog_objects"], 0);
+    assert_eq!(status(&["resume"])["state"], "running");
+}

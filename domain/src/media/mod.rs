@@ -7,6 +7,7 @@
 //! Read path: [`MediaStore::read`] serves a verified local copy, or fetches from S3, verifies,
 //! caches and serves. Bytes that do not match their hash are never returned.
 
+pub mod breaker;
 pub mod cache;
 pub mod imaging;
 pub mod remote;
@@ -43,7 +44,33 @@ pub struct RemoteStatus {
     /// `None` until S3 was first contacted.
     pub reachable: Option<bool>,
     pub last_error: Option<String>,
+    /// The sync worker's circuit breaker is open: S3 is failing and is only probed.
+    pub circuit_open: bool,
 }
+
+/// What the sync is doing, as admins see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Running,
+    /// An admin paused it (the 2008 operator's switch); survives restarts.
+    Paused,
+    /// S3 keeps failing; the worker only probes until it answers.
+    CircuitOpen,
+}
+
+/// The numbers behind `GET /api/v1/admin/sync`, `/healthz` and `photoshare sync status`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    pub backlog_objects: i64,
+    pub backlog_bytes: i64,
+    /// Age of the oldest object not yet in S3; 0 when there is none.
+    pub oldest_unsynced_seconds: i64,
+    pub last_error: Option<String>,
+}
+
+const PAUSED_KEY: &str = "sync_paused";
 
 /// Backlog of objects not yet in S3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +208,10 @@ impl MediaStore {
             });
         }
         Metrics::inc(&m.cache_misses);
+        if self.remote_status().circuit_open {
+            // S3 is known to be down: answer at once instead of waiting on it for every image.
+            return Err(Error::Unavailable);
+        }
         let bytes = match self.inner.remote.get(hash).await {
             Ok(Some(b)) => b,
             Ok(None) => {
@@ -209,13 +240,11 @@ impl MediaStore {
 
     /// Objects and bytes not yet confirmed by S3.
     pub async fn backlog(&self) -> Result<Backlog> {
-        // SUM over BIGINT is NUMERIC on Postgres: cast back so both engines answer an integer.
-        let (objects, bytes): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM objects WHERE synced_at IS NULL",
-        )
-        .fetch_one(self.inner.db.pool())
-        .await?;
-        Ok(Backlog { objects, bytes })
+        let s = self.sync_status().await?;
+        Ok(Backlog {
+            objects: s.backlog_objects,
+            bytes: s.backlog_bytes,
+        })
     }
 
     pub fn remote_status(&self) -> RemoteStatus {
@@ -240,10 +269,78 @@ impl MediaStore {
         }
     }
 
+    /// Whether an admin paused the sync (see [`paused`]).
+    pub async fn paused(&self) -> Result<bool> {
+        paused(&self.inner.db).await
+    }
+
+    pub async fn set_paused(&self, paused: bool) -> Result<()> {
+        set_paused(&self.inner.db, paused).await?;
+        self.wake_sync();
+        Ok(())
+    }
+
+    pub(crate) fn set_circuit_open(&self, open: bool) {
+        if let Ok(mut s) = self.inner.status.lock() {
+            s.circuit_open = open;
+        }
+    }
+
+    /// Where the sync stands, as this process sees it.
+    pub async fn sync_status(&self) -> Result<SyncStatus> {
+        sync_status(&self.inner.db, &self.remote_status()).await
+    }
+
     /// Asks S3 whether it is there, and remembers the answer.
     pub async fn probe_remote(&self) -> bool {
         let r = self.inner.remote.probe().await;
         self.note_remote(r.as_ref().map(|_| ()));
         r.is_ok()
     }
+}
+
+/// Whether an admin paused the sync. Kept in the database, so it survives restarts and every node
+/// (and the CLI) sees the same switch.
+pub async fn paused(db: &Db) -> Result<bool> {
+    Ok(db.setting(PAUSED_KEY).await?.as_deref() == Some("1"))
+}
+
+pub async fn set_paused(db: &Db, paused: bool) -> Result<()> {
+    db.set_setting(PAUSED_KEY, if paused { "1" } else { "0" })
+        .await?;
+    tracing::info!(paused, "sync switch changed");
+    Ok(())
+}
+
+/// Where the sync stands. `remote` is what this process saw of S3; its last error, else the
+/// newest one recorded on a queued object (what the CLI, with no S3 history of its own, shows).
+pub async fn sync_status(db: &Db, remote: &RemoteStatus) -> Result<SyncStatus> {
+    // SUM over BIGINT is NUMERIC on Postgres: cast back so both engines answer an integer.
+    let (objects, bytes, oldest): (i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT), MIN(created_at) FROM objects WHERE synced_at IS NULL",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    let state = if paused(db).await? {
+        SyncState::Paused
+    } else if remote.circuit_open {
+        SyncState::CircuitOpen
+    } else {
+        SyncState::Running
+    };
+    let last_error = match &remote.last_error {
+        Some(e) => Some(e.clone()),
+        None => sqlx::query_scalar(
+            "SELECT last_error FROM sync_queue WHERE last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT 1",
+        )
+        .fetch_optional(db.pool())
+        .await?,
+    };
+    Ok(SyncStatus {
+        state,
+        backlog_objects: objects,
+        backlog_bytes: bytes,
+        oldest_unsynced_seconds: oldest.map_or(0, |t| ((now_micros() - t) / 1_000_000).max(0)),
+        last_error,
+    })
 }

@@ -2,6 +2,7 @@
 //! sha256, and marks it synced only once S3 has confirmed it. Failures back off exponentially with
 //! jitter; a row whose worker died is reclaimed when its lease runs out.
 
+use super::breaker::Breaker;
 use super::remote::RemoteError;
 use super::MediaStore;
 use crate::db::{now_micros, Backend};
@@ -10,7 +11,7 @@ use crate::metrics::Metrics;
 use crate::types::ContentHash;
 use futures::StreamExt;
 use rand::Rng;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Tuning for the worker; the defaults suit a laptop and a small server alike.
@@ -27,6 +28,10 @@ pub struct SyncConfig {
     pub max_backoff: Duration,
     /// How long the worker waits for new work when the queue is empty.
     pub idle_poll: Duration,
+    /// Consecutive transient S3 failures that open the circuit.
+    pub breaker_threshold: u32,
+    /// How often S3 is probed while the circuit is open.
+    pub probe_interval: Duration,
 }
 
 impl Default for SyncConfig {
@@ -38,6 +43,8 @@ impl Default for SyncConfig {
             base_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(300),
             idle_poll: Duration::from_secs(2),
+            breaker_threshold: 5,
+            probe_interval: Duration::from_secs(5),
         }
     }
 }
@@ -53,6 +60,17 @@ pub struct SyncReport {
 pub struct SyncWorker {
     store: MediaStore,
     config: SyncConfig,
+    breaker: Breaker,
+}
+
+/// How one object's attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Synced,
+    /// S3 unreachable or erroring: counts towards opening the circuit.
+    Transient,
+    /// S3 answered but refused, or the local copy is unusable: S3 itself is up.
+    Other,
 }
 
 /// Exponential backoff with full jitter, capped.
@@ -68,37 +86,95 @@ fn backoff(config: &SyncConfig, attempts: i64) -> Duration {
 
 impl SyncWorker {
     pub fn new(store: MediaStore, config: SyncConfig) -> Self {
-        Self { store, config }
+        let breaker = Breaker::new(config.breaker_threshold, config.probe_interval);
+        Self {
+            store,
+            config,
+            breaker,
+        }
     }
 
-    /// Claims the due rows (up to a batch) and tries each once.
+    /// One step of the worker: nothing while paused; while the circuit is open, a probe when one
+    /// is due (closing the circuit if S3 answers); otherwise a round of uploads.
     #[tracing::instrument(skip_all)]
-    pub async fn run_once(&self) -> Result<SyncReport> {
+    pub async fn tick(&mut self) -> Result<SyncReport> {
+        if self.store.paused().await? {
+            return Ok(SyncReport::default());
+        }
+        if self.breaker.is_open() {
+            if !self.breaker.probe_due(Instant::now()) {
+                return Ok(SyncReport::default());
+            }
+            if !self.store.probe_remote().await {
+                self.breaker.record_failure(Instant::now());
+                return Ok(SyncReport::default());
+            }
+            self.close_circuit().await?;
+        }
+        self.run_once().await
+    }
+
+    /// Claims the due rows (up to a batch) and tries each once, feeding the circuit breaker.
+    async fn run_once(&mut self) -> Result<SyncReport> {
         let claimed = self.claim().await?;
         let mut report = SyncReport {
             claimed: claimed.len(),
             ..Default::default()
         };
-        let results: Vec<bool> = futures::stream::iter(claimed)
+        let outcomes: Vec<Outcome> = futures::stream::iter(claimed)
             .map(|(hash, attempts)| self.sync_one(hash, attempts))
             .buffer_unordered(self.config.concurrency)
             .collect()
             .await;
-        for ok in results {
-            if ok {
-                report.synced += 1;
-            } else {
-                report.failed += 1;
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Synced => {
+                    report.synced += 1;
+                    self.breaker.record_success();
+                }
+                Outcome::Transient => {
+                    report.failed += 1;
+                    if self.breaker.record_failure(Instant::now()) {
+                        self.store.set_circuit_open(true);
+                        tracing::error!(
+                            probe_every = ?self.config.probe_interval,
+                            "S3 keeps failing: circuit open; uploads stay queued and S3 is only probed"
+                        );
+                    }
+                }
+                Outcome::Other => report.failed += 1,
             }
         }
         Ok(report)
     }
 
-    /// Runs rounds until nothing is due (tests and the CLI drain the queue this way).
-    pub async fn drain(&self) -> Result<SyncReport> {
+    /// S3 answered a probe: close the circuit and make the whole backlog due now, rather than
+    /// waiting out each object's backoff.
+    async fn close_circuit(&mut self) -> Result<()> {
+        self.breaker.record_success();
+        self.store.set_circuit_open(false);
+        let rescheduled = sqlx::query(
+            "UPDATE sync_queue SET next_attempt_at = $1 WHERE lease_until IS NULL AND next_attempt_at > $1",
+        )
+        .bind(now_micros())
+        .execute(self.store.db().pool())
+        .await?;
+        tracing::info!(
+            backlog = rescheduled.rows_affected(),
+            "S3 answers again: circuit closed, draining the backlog"
+        );
+        Ok(())
+    }
+
+    pub fn circuit_open(&self) -> bool {
+        self.breaker.is_open()
+    }
+
+    /// Runs ticks until a tick syncs nothing (tests and the CLI drain the queue this way).
+    pub async fn drain(&mut self) -> Result<SyncReport> {
         let mut total = SyncReport::default();
         loop {
-            let r = self.run_once().await?;
+            let r = self.tick().await?;
             total.claimed += r.claimed;
             total.synced += r.synced;
             total.failed += r.failed;
@@ -109,13 +185,13 @@ impl SyncWorker {
     }
 
     /// The worker loop, until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("sync worker started");
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let idle = match self.run_once().await {
+            let idle = match self.tick().await {
                 Ok(r) => r.claimed == 0,
                 Err(e) => {
                     tracing::error!(error = %e, "sync round failed");
@@ -162,7 +238,7 @@ impl SyncWorker {
     }
 
     #[tracing::instrument(skip(self), fields(hash = %hash))]
-    async fn sync_one(&self, hash: ContentHash, attempts: i64) -> bool {
+    async fn sync_one(&self, hash: ContentHash, attempts: i64) -> Outcome {
         let outcome = self.push(&hash).await;
         let m = self.store.metrics();
         let recorded = match &outcome {
@@ -195,7 +271,11 @@ impl SyncWorker {
         if let Err(e) = recorded {
             tracing::error!(error = %e, "could not record the sync outcome; the lease will expire and it is retried");
         }
-        outcome.is_ok()
+        match outcome {
+            Ok(()) => Outcome::Synced,
+            Err(PushError::Remote(RemoteError::Transient(_))) => Outcome::Transient,
+            Err(_) => Outcome::Other,
+        }
     }
 
     async fn push(&self, hash: &ContentHash) -> std::result::Result<(), PushError> {

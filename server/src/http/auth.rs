@@ -24,3 +24,21 @@ impl FromRequestParts<AppState> for SignedIn {
         Ok(SignedIn(user))
     }
 }
+
+/// Extracting this answers 401 without a session and 403 for a signed-in user who is not an admin.
+pub struct Admin(pub User);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        if !user.is_admin {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "Only administrators can do that.",
+            ));
+        }
+        Ok(Admin(user))
+    }
+}

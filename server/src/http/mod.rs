@@ -1,5 +1,6 @@
 //! HTTP: the routes that are not server functions, and the layers around everything.
 
+mod admin;
 mod api;
 mod auth;
 mod error;
@@ -35,6 +36,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
         .nest("/api/v1", api::router(state.max_upload))
+        .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))
         .route(
             "/api/{*rest}",

@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use photoshare_domain::media::{SyncState, SyncStatus};
 use photoshare_domain::metrics::Gauges;
 use serde::Serialize;
 use std::time::Duration;
@@ -21,19 +22,14 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Serialize)]
 struct Health {
-    /// `ok`: all well; `degraded`: serving, but S3 is unreachable (uploads queue); `unavailable`:
-    /// the database is down, so nothing can be served.
+    /// `ok`: all well; `degraded`: serving, but S3 is unreachable or the sync circuit is open
+    /// (uploads queue, pages render from the local cache); `unavailable`: the database is down, so
+    /// nothing can be served.
     status: &'static str,
     database: &'static str,
     s3: &'static str,
-    sync: SyncHealth,
-}
-
-#[derive(Serialize)]
-struct SyncHealth {
-    backlog_objects: i64,
-    backlog_bytes: i64,
-    last_error: Option<String>,
+    /// The same numbers as `GET /api/v1/admin/sync`; absent when the database is down.
+    sync: Option<SyncStatus>,
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -42,24 +38,23 @@ async fn healthz(State(state): State<AppState>) -> Response {
     let s3_ok = tokio::time::timeout(PROBE_TIMEOUT, s.media.probe_remote())
         .await
         .unwrap_or(false);
-    let backlog = if db_ok {
-        s.media.backlog().await.ok()
+    let sync = if db_ok {
+        s.media.sync_status().await.ok()
     } else {
         None
     };
+    let circuit_open = sync
+        .as_ref()
+        .is_some_and(|s| s.state == SyncState::CircuitOpen);
     let health = Health {
-        status: match (db_ok, s3_ok) {
+        status: match (db_ok, s3_ok && !circuit_open) {
             (false, _) => "unavailable",
             (true, false) => "degraded",
             (true, true) => "ok",
         },
         database: if db_ok { "ok" } else { "error" },
         s3: if s3_ok { "ok" } else { "unreachable" },
-        sync: SyncHealth {
-            backlog_objects: backlog.map_or(-1, |b| b.objects),
-            backlog_bytes: backlog.map_or(-1, |b| b.bytes),
-            last_error: s.media.remote_status().last_error,
-        },
+        sync,
     };
     let code = if db_ok {
         StatusCode::OK
@@ -71,11 +66,16 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     let s = &state.services;
-    let backlog = s.media.backlog().await.ok();
+    let sync = s.media.sync_status().await.ok();
     let gauges = Gauges {
-        backlog_objects: backlog.map_or(0, |b| b.objects),
-        backlog_bytes: backlog.map_or(0, |b| b.bytes),
+        backlog_objects: sync.as_ref().map_or(0, |b| b.backlog_objects),
+        backlog_bytes: sync.as_ref().map_or(0, |b| b.backlog_bytes),
+        oldest_unsynced_seconds: sync.as_ref().map_or(0, |b| b.oldest_unsynced_seconds),
         s3_up: s.media.remote_status().reachable.unwrap_or(false),
+        circuit_open: sync
+            .as_ref()
+            .is_some_and(|b| b.state == SyncState::CircuitOpen),
+        paused: sync.as_ref().is_some_and(|b| b.state == SyncState::Paused),
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

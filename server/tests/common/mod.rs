@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod fault_proxy;
+
 use photoshare_server::config::{CommonArgs, ServeArgs};
 use photoshare_server::{start, Running, StartOptions};
 use reqwest::multipart::{Form, Part};
@@ -11,9 +13,15 @@ use std::path::PathBuf;
 
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub running: Running,
     pub dir: tempfile::TempDir,
+    /// With [`spawn_app_behind_proxy`]: the S3 server the test started, and the proxy in front.
+    pub s3: Option<photoshare_server::embedded_s3::EmbeddedS3>,
+    pub proxy: Option<fault_proxy::FaultProxy>,
 }
+
+pub const TEST_BUCKET: &str = "photoshare-test";
 
 /// Which database the suite runs on.
 pub fn database_url(dir: &std::path::Path) -> String {
@@ -64,16 +72,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
         "<!DOCTYPE html><title>PhotoShare</title>",
     )
     .unwrap();
+    let db_url = database_url(dir.path());
     let common = CommonArgs {
         data_dir: dir.path().join("data"),
-        database_url: Some(database_url(dir.path())),
+        database_url: Some(db_url.clone()),
         log: "warn".into(),
     };
     let mut serve = ServeArgs {
         listen: "127.0.0.1:0".parse().unwrap(),
         dist: PathBuf::from(&dist),
-        s3_bucket: "photoshare-test".into(),
+        s3_bucket: TEST_BUCKET.into(),
         s3_endpoint: None,
+        s3_access_key: None,
+        s3_secret_key: None,
+        s3_timeout_secs: 10,
         max_upload_bytes: 5_000_000,
         demo: false,
         node: Some("test-node".into()),
@@ -84,12 +96,53 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
         .expect("server starts");
     TestApp {
         base: format!("http://{}", running.addr),
+        database_url: db_url,
         running,
         dir,
+        s3: None,
+        proxy: None,
     }
 }
 
 impl TestApp {
+    pub fn proxy(&self) -> &fault_proxy::FaultProxy {
+        self.proxy.as_ref().expect("spawn_app_behind_proxy")
+    }
+
+    /// The bytes the S3 server holds for `hash`, read from its own files (not through our client).
+    pub fn s3_file(&self, hash_hex: &str) -> std::path::PathBuf {
+        let s3 = self.s3.as_ref().expect("spawn_app_behind_proxy");
+        s3.root
+            .join(TEST_BUCKET)
+            .join("sha256")
+            .join(&hash_hex[..2])
+            .join(hash_hex)
+    }
+
+    /// A new admin, signed in.
+    pub async fn admin(&self, handle: &str) -> reqwest::Client {
+        use photoshare_domain::types::{Handle, Password};
+        let accounts = &self.running.services.accounts;
+        let password = "admin password 123";
+        accounts
+            .sign_up(
+                &Handle::parse(handle).unwrap(),
+                &Password::parse(password).unwrap(),
+                true,
+            )
+            .await
+            .unwrap();
+        let c = self.client();
+        let r = c
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({ "handle": handle, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        c
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -166,4 +219,32 @@ pub fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// The app talking to a real S3 server (s3s-fs, started here) through a [`fault_proxy::FaultProxy`],
+/// with a 1 s S3 timeout so a black hole is noticed quickly.
+pub async fn spawn_app_behind_proxy() -> TestApp {
+    let s3_dir = tempfile::tempdir().unwrap();
+    let s3 = photoshare_server::embedded_s3::start(&s3_dir.path().join("s3"))
+        .await
+        .unwrap();
+    let upstream: std::net::SocketAddr = s3.endpoint.trim_start_matches("http://").parse().unwrap();
+    let proxy = fault_proxy::FaultProxy::start(upstream).await;
+    let (endpoint, ak, sk) = (
+        proxy.endpoint(),
+        s3.access_key.clone(),
+        s3.secret_key.clone(),
+    );
+    let mut app = spawn_app_with(move |serve| {
+        serve.s3_endpoint = Some(endpoint);
+        serve.s3_access_key = Some(ak);
+        serve.s3_secret_key = Some(sk.into());
+        serve.s3_timeout_secs = 1;
+    })
+    .await;
+    app.s3 = Some(s3);
+    app.proxy = Some(proxy);
+    // The S3 server's files live as long as the test process.
+    std::mem::forget(s3_dir);
+    app
 }
