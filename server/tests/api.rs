@@ -541,3 +541,52 @@ async fn json_is_compressed_for_clients_that_ask_and_images_are_not() {
         "JPEGs are sent as they are"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_answers_head_and_range_requests() {
+    let app = spawn_app().await;
+    let c = app.signed_in("mika").await;
+    let original = png(300, 200, 12);
+    let photo = app.post_photo(&c, original.clone(), "").await;
+    let url = app.url(photo["urls"]["original"].as_str().unwrap());
+    let len = original.len();
+
+    let r = c.head(&url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-length"], len.to_string().as_str());
+    assert_eq!(r.headers()["accept-ranges"], "bytes");
+    assert!(r.bytes().await.unwrap().is_empty());
+
+    let r = c
+        .get(&url)
+        .header("range", "bytes=10-19")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes 10-19/{len}").as_str()
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &original[10..20]);
+
+    let r = c
+        .get(&url)
+        .header("range", "bytes=-5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &original[len - 5..]);
+
+    let r = c
+        .get(&url)
+        .header("range", format!("bytes={len}-"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes */{len}").as_str()
+    );
+}

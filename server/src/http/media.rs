@@ -44,13 +44,33 @@ async fn media(
     }
     match state.services.media.read(&hash).await {
         Ok(m) => {
-            Metrics::add(
-                &state.services.metrics.media_bytes_served,
-                m.bytes.len() as u64,
-            );
             let content_type = HeaderValue::from_str(&m.content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-            (
+            let len = m.bytes.len() as u64;
+            let range = headers
+                .get(header::RANGE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| byte_range(v, len));
+            let (status, body) = match range {
+                None | Some(Range::Ignored) => (StatusCode::OK, m.bytes),
+                Some(Range::Unsatisfiable) => {
+                    return (
+                        StatusCode::RANGE_NOT_SATISFIABLE,
+                        [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+                    )
+                        .into_response()
+                }
+                Some(Range::Slice(start, end)) => (
+                    StatusCode::PARTIAL_CONTENT,
+                    m.bytes.slice(start as usize..=end as usize),
+                ),
+            };
+            Metrics::add(
+                &state.services.metrics.media_bytes_served,
+                body.len() as u64,
+            );
+            let mut response = (
+                status,
                 [
                     (header::CONTENT_TYPE, content_type),
                     (
@@ -58,10 +78,19 @@ async fn media(
                         HeaderValue::from_str(&etag).expect("hex is a valid header"),
                     ),
                     (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
+                    (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
                 ],
-                m.bytes,
+                body,
             )
-                .into_response()
+                .into_response();
+            if let Some(Range::Slice(start, end)) = range {
+                let value = format!("bytes {start}-{end}/{len}");
+                response.headers_mut().insert(
+                    header::CONTENT_RANGE,
+                    HeaderValue::from_str(&value).expect("ascii"),
+                );
+            }
+            response
         }
         Err(Error::Unavailable) => {
             let mut r = ApiError::from(Error::Unavailable).into_response();
@@ -74,5 +103,66 @@ async fn media(
             r
         }
         Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// A `Range` header's meaning for an object of `len` bytes. Only single byte ranges are served as
+/// 206; anything else we do not understand is answered with the whole object, as HTTP allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    Ignored,
+    Unsatisfiable,
+    /// First and last byte, inclusive.
+    Slice(u64, u64),
+}
+
+fn byte_range(header: &str, len: u64) -> Range {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return Range::Ignored;
+    };
+    if spec.contains(',') {
+        return Range::Ignored;
+    }
+    let Some((a, b)) = spec.split_once('-') else {
+        return Range::Ignored;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let parsed = match (a.is_empty(), b.is_empty()) {
+        // bytes=-N: the last N bytes
+        (true, false) => match b.parse::<u64>() {
+            Ok(0) => return Range::Unsatisfiable,
+            Ok(n) => Some((len.saturating_sub(n), len.saturating_sub(1))),
+            Err(_) => None,
+        },
+        // bytes=N-: from N to the end
+        (false, true) => a.parse::<u64>().ok().map(|s| (s, len.saturating_sub(1))),
+        (false, false) => match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(s), Ok(e)) if s <= e => Some((s, e.min(len.saturating_sub(1)))),
+            _ => None,
+        },
+        (true, true) => None,
+    };
+    match parsed {
+        None => Range::Ignored,
+        Some((start, _)) if len == 0 || start >= len => Range::Unsatisfiable,
+        Some((start, end)) => Range::Slice(start, end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Range::Slice(0, 9));
+        assert_eq!(byte_range("bytes=90-", 100), Range::Slice(90, 99));
+        assert_eq!(byte_range("bytes=-10", 100), Range::Slice(90, 99));
+        assert_eq!(byte_range("bytes=50-500", 100), Range::Slice(50, 99));
+        assert_eq!(byte_range("bytes=100-", 100), Range::Unsatisfiable);
+        assert_eq!(byte_range("bytes=-0", 100), Range::Unsatisfiable);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), Range::Ignored);
+        assert_eq!(byte_range("items=0-1", 100), Range::Ignored);
+        assert_eq!(byte_range("bytes=9-3", 100), Range::Ignored);
     }
 }
