@@ -29,6 +29,7 @@ pub use services::{Services, ServicesConfig};
 mod services {
     use crate::accounts::Accounts;
     use crate::db::Db;
+    use crate::media::budget::CacheLimits;
     use crate::media::cache::LocalCache;
     use crate::media::remote::Remote;
     use crate::media::MediaStore;
@@ -44,6 +45,7 @@ mod services {
         /// This app node's name, recorded with every object it holds that is not yet in S3.
         pub node: String,
         pub remote: Remote,
+        pub cache_limits: CacheLimits,
     }
 
     /// Every domain service, wired once at start-up and shared by reference.
@@ -68,6 +70,7 @@ mod services {
                 cache,
                 config.remote,
                 config.node,
+                config.cache_limits,
                 metrics.clone(),
             );
             Ok(Self {

@@ -31,6 +31,7 @@ counters! {
     sync_failures => "photoshare_sync_failures_total", "Failed attempts to put an object to S3.";
     cache_hits => "photoshare_cache_hits_total", "Media reads answered from the local cache.";
     cache_misses => "photoshare_cache_misses_total", "Media reads that had to go to S3.";
+    cache_evictions => "photoshare_cache_evictions_total", "Synced objects evicted from the local cache to keep its budget.";
     corrupt_objects => "photoshare_corrupt_objects_total", "Copies whose bytes did not match their sha256 (never served).";
     media_bytes_served => "photoshare_media_bytes_served_total", "Bytes of media sent to clients.";
 }

@@ -112,6 +112,23 @@ pub struct ServeArgs {
     #[arg(long, env = "PHOTOSHARE_S3_TIMEOUT_SECS", default_value_t = 10)]
     pub s3_timeout_secs: u64,
 
+    /// Budget for the local media cache, in bytes. Above it, synced objects that are not pinned
+    /// are evicted, least recently read first. Unsynced objects are never evicted.
+    #[arg(
+        long,
+        env = "PHOTOSHARE_CACHE_MAX_BYTES",
+        default_value_t = 10_000_000_000
+    )]
+    pub cache_max_bytes: u64,
+
+    /// How many of the newest photos stay pinned in the local cache (with every user icon).
+    #[arg(long, env = "PHOTOSHARE_CACHE_PINNED_RECENT", default_value_t = 300)]
+    pub cache_pinned_recent: i64,
+
+    /// Free disk space below which uploads are refused (507) before anything is written.
+    #[arg(long, env = "PHOTOSHARE_MIN_FREE_DISK_BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub min_free_disk_bytes: u64,
+
     /// Largest accepted upload, in bytes.
     #[arg(
         long,

@@ -8,6 +8,7 @@ mod s3_client;
 use anyhow::Context;
 use config::{CommonArgs, ServeArgs};
 use photoshare_domain::demo::Seeded;
+use photoshare_domain::media::budget::CacheLimits;
 use photoshare_domain::media::remote::Remote;
 use photoshare_domain::media::sync::{SyncConfig, SyncWorker};
 use photoshare_domain::{Services, ServicesConfig};
@@ -112,6 +113,11 @@ pub async fn start(
         cache_dir: common.data_dir.join("cache"),
         node: serve.node.clone().unwrap_or_else(config::default_node_name),
         remote: remote.clone(),
+        cache_limits: CacheLimits {
+            max_bytes: serve.cache_max_bytes,
+            min_free_bytes: serve.min_free_disk_bytes,
+            pinned_recent: serve.cache_pinned_recent,
+        },
     })
     .await
     .context("opening the database (connect and migrate)")?;
@@ -131,6 +137,19 @@ pub async fn start(
     } else {
         None
     };
+
+    // Pinned objects (icons, the recent set) come back into an empty cache in the background.
+    let warm = services.media.clone();
+    tokio::spawn(async move {
+        match warm.warm_pinned().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                fetched = n,
+                "pinned objects fetched back into the local cache"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not warm the local cache"),
+        }
+    });
 
     let (shutdown, shutdown_rx) = watch::channel(false);
     let worker = options.sync_worker.then(|| {

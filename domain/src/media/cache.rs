@@ -16,6 +16,14 @@ pub struct LocalCache {
     tmp: PathBuf,
 }
 
+/// What the cache has for a hash.
+pub enum Lookup {
+    Hit(Bytes),
+    Missing,
+    /// A copy was there but its bytes did not match its name; it has been moved aside.
+    Corrupt,
+}
+
 /// An upload being streamed to disk: hashed and counted as it is written.
 pub struct Staging {
     file: tokio::fs::File,
@@ -139,12 +147,12 @@ impl LocalCache {
     }
 
     /// Reads an object and checks its bytes against its name. A copy that does not match is moved
-    /// aside (never served) and reported as absent, so the caller fetches a good copy.
-    pub async fn read_verified(&self, hash: &ContentHash) -> Result<Option<Bytes>> {
+    /// aside (never served) and reported as corrupt, so the caller fetches a good copy.
+    pub async fn lookup(&self, hash: &ContentHash) -> Result<Lookup> {
         let path = self.path_of(hash);
         let bytes = match tokio::fs::read(&path).await {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Lookup::Missing),
             Err(e) => return Err(e.into()),
         };
         let hash = *hash;
@@ -158,9 +166,17 @@ impl LocalCache {
             tracing::error!(%hash, %actual, "corrupt object in the local cache; moved aside");
             let aside = path.with_extension("corrupt");
             tokio::fs::rename(&path, &aside).await?;
-            return Ok(None);
+            return Ok(Lookup::Corrupt);
         }
-        Ok(Some(Bytes::from(bytes)))
+        Ok(Lookup::Hit(Bytes::from(bytes)))
+    }
+
+    /// [`LocalCache::lookup`], for callers that only need the good bytes.
+    pub async fn read_verified(&self, hash: &ContentHash) -> Result<Option<Bytes>> {
+        Ok(match self.lookup(hash).await? {
+            Lookup::Hit(b) => Some(b),
+            Lookup::Missing | Lookup::Corrupt => None,
+        })
     }
 
     /// Stores bytes that were verified against `hash` elsewhere (read-through from S3).
@@ -172,6 +188,11 @@ impl LocalCache {
             ));
         }
         self.commit(staged).await
+    }
+
+    /// The folder the cache lives in (for free-space checks).
+    pub fn root(&self) -> &Path {
+        self.objects.parent().unwrap_or(&self.objects)
     }
 
     pub fn contains(&self, hash: &ContentHash) -> bool {

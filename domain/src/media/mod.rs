@@ -8,6 +8,7 @@
 //! caches and serves. Bytes that do not match their hash are never returned.
 
 pub mod breaker;
+pub mod budget;
 pub mod cache;
 pub mod imaging;
 pub mod remote;
@@ -20,6 +21,7 @@ use crate::types::ContentHash;
 use bytes::Bytes;
 use cache::{LocalCache, Staged};
 use remote::Remote;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
@@ -89,9 +91,12 @@ struct Inner {
     cache: LocalCache,
     remote: Remote,
     node: String,
+    limits: budget::CacheLimits,
     metrics: Arc<Metrics>,
     wake: Notify,
     status: Mutex<RemoteStatus>,
+    /// Cache reads not yet written to `cache_entries.last_access` (hash → time).
+    reads: Mutex<HashMap<ContentHash, i64>>,
 }
 
 impl MediaStore {
@@ -100,6 +105,7 @@ impl MediaStore {
         cache: LocalCache,
         remote: Remote,
         node: String,
+        limits: budget::CacheLimits,
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
@@ -108,11 +114,35 @@ impl MediaStore {
                 cache,
                 remote,
                 node,
+                limits,
                 metrics,
                 wake: Notify::new(),
                 status: Mutex::new(RemoteStatus::default()),
+                reads: Mutex::new(HashMap::new()),
             }),
         }
+    }
+
+    pub fn node(&self) -> &str {
+        &self.inner.node
+    }
+
+    pub fn limits(&self) -> budget::CacheLimits {
+        self.inner.limits
+    }
+
+    fn note_read(&self, hash: &ContentHash) {
+        if let Ok(mut r) = self.inner.reads.lock() {
+            r.insert(*hash, now_micros());
+        }
+    }
+
+    fn take_reads(&self) -> HashMap<ContentHash, i64> {
+        self.inner
+            .reads
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
     }
 
     pub fn cache(&self) -> &LocalCache {
@@ -176,6 +206,7 @@ impl MediaStore {
                     .execute(&mut *conn)
                     .await?;
             }
+            self.remember_cached(conn, &obj.hash, obj.size).await?;
         }
         Ok(())
     }
@@ -199,13 +230,21 @@ impl MediaStore {
                 .await?;
         let content_type = content_type.ok_or_else(|| Error::NotFound("No such image.".into()))?;
         let m = &self.inner.metrics;
-        if let Some(bytes) = self.inner.cache.read_verified(hash).await? {
-            Metrics::inc(&m.cache_hits);
-            return Ok(Media {
-                bytes,
-                content_type,
-                hash: *hash,
-            });
+        match self.inner.cache.lookup(hash).await? {
+            cache::Lookup::Hit(bytes) => {
+                Metrics::inc(&m.cache_hits);
+                self.note_read(hash);
+                return Ok(Media {
+                    bytes,
+                    content_type,
+                    hash: *hash,
+                });
+            }
+            cache::Lookup::Corrupt => {
+                Metrics::inc(&m.corrupt_objects);
+                self.forget_cached(hash).await?;
+            }
+            cache::Lookup::Missing => self.forget_cached(hash).await?,
         }
         Metrics::inc(&m.cache_misses);
         if self.remote_status().circuit_open {
@@ -231,6 +270,9 @@ impl MediaStore {
             return Err(Error::Unavailable);
         }
         self.inner.cache.store_verified(hash, &bytes).await?;
+        let mut conn = self.inner.db.pool().acquire().await?;
+        self.remember_cached(&mut conn, hash, bytes.len() as u64)
+            .await?;
         Ok(Media {
             bytes,
             content_type,

@@ -49,6 +49,9 @@ impl Default for SyncConfig {
     }
 }
 
+/// How often the worker loop checks the cache budget.
+const BUDGET_EVERY: Duration = Duration::from_secs(10);
+
 /// What one round did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SyncReport {
@@ -187,9 +190,17 @@ impl SyncWorker {
     /// The worker loop, until `shutdown` turns true.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("sync worker started");
+        let mut budget_checked = Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            // The cache budget is kept by the same loop: eviction only ever removes synced copies.
+            if budget_checked.elapsed() >= BUDGET_EVERY {
+                budget_checked = Instant::now();
+                if let Err(e) = self.store.enforce_budget().await {
+                    tracing::error!(error = %e, "cache eviction failed");
+                }
             }
             let idle = match self.tick().await {
                 Ok(r) => r.claimed == 0,

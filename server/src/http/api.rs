@@ -104,6 +104,7 @@ async fn upload(
             "Send the photo as multipart/form-data with an \"image\" file field.",
         )
     })?;
+    state.services.media.check_free_space()?;
     let mut caption = String::new();
     let mut staged = None;
     while let Some(mut field) = multipart.next_field().await? {

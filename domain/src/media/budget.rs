@@ -1,0 +1,220 @@
+//! The local cache's budget. Synced, unpinned objects are evicted least-recently-read first when
+//! the cache is over budget; unsynced objects are the only copy and are never evicted; pinned
+//! objects — what every page needs to render while S3 is down — stay, and are fetched back after
+//! a restart with an empty cache.
+//!
+//! Pinned: every user's icon, and all three sizes of the newest [`RECENT_PINNED`] photos. (The
+//! popular and favorite sets and live announcements join this rule when those features arrive.)
+//! Below a free-disk watermark, uploads are refused (507) before anything is written.
+
+use super::MediaStore;
+use crate::db::now_micros;
+use crate::error::{Error, Result};
+use crate::types::ContentHash;
+use std::path::Path;
+
+/// The hashes that must stay cached (SQL, one column `hash`).
+const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_hash IS NOT NULL
+    UNION SELECT original_hash FROM (SELECT original_hash FROM photos ORDER BY created_at DESC LIMIT $2) r1
+    UNION SELECT large_hash FROM (SELECT large_hash FROM photos ORDER BY created_at DESC LIMIT $2) r2
+    UNION SELECT thumb_hash FROM (SELECT thumb_hash FROM photos ORDER BY created_at DESC LIMIT $2) r3";
+
+/// Limits on the local disk.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheLimits {
+    /// Bytes of cached objects above which synced, unpinned ones are evicted.
+    pub max_bytes: u64,
+    /// Free bytes on the cache's disk below which uploads are refused.
+    pub min_free_bytes: u64,
+    /// How many of the newest photos stay in every node's cache (the Recent pages).
+    pub pinned_recent: i64,
+}
+
+impl Default for CacheLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10_000_000_000,
+            min_free_bytes: 512 << 20,
+            pinned_recent: 300,
+        }
+    }
+}
+
+/// What one eviction pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Eviction {
+    pub evicted: u64,
+    pub bytes: u64,
+}
+
+/// Free bytes for unprivileged writers on the file system holding `path`.
+pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid NUL-terminated path and `s` a valid out-pointer for the call.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(s.f_bavail as u64 * s.f_frsize as u64)
+}
+
+impl MediaStore {
+    /// Refuses new uploads when the disk is nearly full, before anything is written.
+    pub fn check_free_space(&self) -> Result<()> {
+        let free = free_bytes(self.cache().root())?;
+        if free < self.limits().min_free_bytes {
+            tracing::error!(
+                free,
+                min = self.limits().min_free_bytes,
+                "disk nearly full: refusing uploads"
+            );
+            return Err(Error::InsufficientStorage);
+        }
+        Ok(())
+    }
+
+    /// Bytes this node's cache holds, by its own records.
+    pub async fn cached_bytes(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM cache_entries WHERE node = $1",
+        )
+        .bind(self.node())
+        .fetch_one(self.db().pool())
+        .await?)
+    }
+
+    /// Evicts least-recently-read synced, unpinned objects until the cache is within budget.
+    #[tracing::instrument(skip_all)]
+    pub async fn enforce_budget(&self) -> Result<Eviction> {
+        self.enforce_budget_of(self.limits().max_bytes).await
+    }
+
+    /// [`MediaStore::enforce_budget`] with an explicit budget.
+    pub async fn enforce_budget_of(&self, max_bytes: u64) -> Result<Eviction> {
+        self.flush_reads().await?;
+        let mut over = self.cached_bytes().await? - max_bytes as i64;
+        let mut done = Eviction::default();
+        while over > 0 {
+            let sql = format!(
+                "SELECT c.hash, c.size FROM cache_entries c JOIN objects o ON o.hash = c.hash
+                 WHERE c.node = $1 AND o.synced_at IS NOT NULL AND c.hash NOT IN ({PINNED})
+                 ORDER BY c.last_access LIMIT 64"
+            );
+            let victims: Vec<(String, i64)> = sqlx::query_as(&sql)
+                .bind(self.node())
+                .bind(self.limits().pinned_recent)
+                .fetch_all(self.db().pool())
+                .await?;
+            if victims.is_empty() {
+                tracing::warn!(
+                    over_bytes = over,
+                    "cache over budget, but everything left is unsynced or pinned"
+                );
+                break;
+            }
+            for (hash, size) in victims {
+                if over <= 0 {
+                    break;
+                }
+                let Ok(h) = hash.parse::<ContentHash>() else {
+                    continue;
+                };
+                self.forget_cached(&h).await?;
+                match tokio::fs::remove_file(self.cache().path_of(&h)).await {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e.into()),
+                }
+                over -= size;
+                done.evicted += 1;
+                done.bytes += size as u64;
+            }
+        }
+        if done.evicted > 0 {
+            crate::metrics::Metrics::add(&self.metrics().cache_evictions, done.evicted);
+            tracing::info!(
+                evicted = done.evicted,
+                bytes = done.bytes,
+                "cache trimmed to its budget"
+            );
+        }
+        Ok(done)
+    }
+
+    /// Fetches every pinned object this node's cache lacks (after a restart with an empty cache, or
+    /// a new node). Returns how many were fetched; objects S3 cannot give now are left for later.
+    #[tracing::instrument(skip_all)]
+    pub async fn warm_pinned(&self) -> Result<usize> {
+        // The files, not `cache_entries`, are the truth here: the cache may have been emptied.
+        let pinned: Vec<String> = sqlx::query_scalar(&PINNED.replace("$2", "$1"))
+            .bind(self.limits().pinned_recent)
+            .fetch_all(self.db().pool())
+            .await?;
+        let mut fetched = 0;
+        for hash in pinned {
+            let Ok(h) = hash.parse::<ContentHash>() else {
+                continue;
+            };
+            if self.cache().contains(&h) {
+                continue;
+            }
+            match self.read(&h).await {
+                Ok(_) => fetched += 1,
+                Err(Error::Unavailable) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// Records that this node's cache holds `hash`.
+    pub(crate) async fn remember_cached(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        hash: &ContentHash,
+        size: u64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO cache_entries (node, hash, size, last_access) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (node, hash) DO UPDATE SET last_access = excluded.last_access",
+        )
+        .bind(self.node())
+        .bind(hash.to_hex())
+        .bind(size as i64)
+        .bind(now_micros())
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn forget_cached(&self, hash: &ContentHash) -> Result<()> {
+        sqlx::query("DELETE FROM cache_entries WHERE node = $1 AND hash = $2")
+            .bind(self.node())
+            .bind(hash.to_hex())
+            .execute(self.db().pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Writes the read times gathered in memory (a database write per image read would cost more
+    /// than the read).
+    async fn flush_reads(&self) -> Result<()> {
+        let reads = self.take_reads();
+        if reads.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db().pool().begin().await?;
+        for (hash, at) in reads {
+            sqlx::query("UPDATE cache_entries SET last_access = $1 WHERE node = $2 AND hash = $3 AND last_access < $1")
+                .bind(at)
+                .bind(self.node())
+                .bind(hash.to_hex())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
