@@ -56,6 +56,18 @@ pub enum Command {
     /// Manage administrators.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Compare the database, the local cache and S3; report missing, corrupt and orphaned objects.
+    /// Exit code: 0 all consistent, 1 problems found and all repaired, 4 problems left, 8 could not run.
+    Fsck {
+        /// Mend what a good copy allows: refetch, re-upload, remove orphans (older than an hour).
+        #[arg(long)]
+        repair: bool,
+        #[command(flatten)]
+        s3: S3Args,
+        /// This node's name (whose cache is checked).
+        #[arg(long, env = "PHOTOSHARE_NODE")]
+        node: Option<String>,
+    },
     /// The write-behind sync to S3: see where it stands, pause it, resume it.
     #[command(subcommand)]
     Sync(SyncCommand),
@@ -90,27 +102,8 @@ pub struct ServeArgs {
     #[arg(long, env = "PHOTOSHARE_DIST", default_value = "./dist")]
     pub dist: PathBuf,
 
-    /// S3 bucket for photos.
-    #[arg(long, env = "PHOTOSHARE_S3_BUCKET", default_value = "photoshare")]
-    pub s3_bucket: String,
-
-    /// S3 endpoint. Without one, an embedded S3 server is started on a loopback port, storing
-    /// under the data dir. Credentials and region come from AWS's usual variables.
-    #[arg(long, env = "AWS_ENDPOINT_URL")]
-    pub s3_endpoint: Option<String>,
-
-    /// S3 access key (the embedded server makes its own).
-    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
-    pub s3_access_key: Option<String>,
-
-    /// S3 secret key.
-    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
-    pub s3_secret_key: Option<SecretString>,
-
-    /// Seconds to wait for S3 to answer before a request counts as failed (a black-holed S3 must
-    /// not stall the sync).
-    #[arg(long, env = "PHOTOSHARE_S3_TIMEOUT_SECS", default_value_t = 10)]
-    pub s3_timeout_secs: u64,
+    #[command(flatten)]
+    pub s3: S3Args,
 
     /// Budget for the local media cache, in bytes. Above it, synced objects that are not pinned
     /// are evicted, least recently read first. Unsynced objects are never evicted.
@@ -144,6 +137,48 @@ pub struct ServeArgs {
     /// This node's name, recorded with objects it holds until they reach S3 (default: hostname).
     #[arg(long, env = "PHOTOSHARE_NODE")]
     pub node: Option<String>,
+}
+
+/// Where S3 is. Without an endpoint, an embedded S3 server runs over the data dir.
+#[derive(Debug, Clone, Args)]
+pub struct S3Args {
+    /// S3 bucket for photos.
+    #[arg(
+        long = "s3-bucket",
+        env = "PHOTOSHARE_S3_BUCKET",
+        default_value = "photoshare"
+    )]
+    pub bucket: String,
+
+    /// S3 endpoint. Without one, an embedded S3 server is started on a loopback port, storing
+    /// under the data dir. Credentials and region come from AWS's usual variables.
+    #[arg(long = "s3-endpoint", env = "AWS_ENDPOINT_URL")]
+    pub endpoint: Option<String>,
+
+    /// S3 access key (the embedded server makes its own).
+    #[arg(
+        long = "s3-access-key",
+        env = "AWS_ACCESS_KEY_ID",
+        hide_env_values = true
+    )]
+    pub access_key: Option<String>,
+
+    /// S3 secret key.
+    #[arg(
+        long = "s3-secret-key",
+        env = "AWS_SECRET_ACCESS_KEY",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<SecretString>,
+
+    /// Seconds to wait for S3 to answer before a request counts as failed (a black-holed S3 must
+    /// not stall the sync).
+    #[arg(
+        long = "s3-timeout-secs",
+        env = "PHOTOSHARE_S3_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub timeout_secs: u64,
 }
 
 /// Checks what clap cannot, so a bad setting stops the start with a clear message.

@@ -6,7 +6,7 @@ mod http;
 mod s3_client;
 
 use anyhow::Context;
-use config::{CommonArgs, ServeArgs};
+use config::{CommonArgs, S3Args, ServeArgs};
 use photoshare_domain::demo::Seeded;
 use photoshare_domain::media::budget::CacheLimits;
 use photoshare_domain::media::remote::Remote;
@@ -72,7 +72,7 @@ pub async fn start(
     serve: &ServeArgs,
     options: StartOptions,
 ) -> anyhow::Result<Running> {
-    config::validate_bucket(&serve.s3_bucket).map_err(anyhow::Error::msg)?;
+    config::validate_bucket(&serve.s3.bucket).map_err(anyhow::Error::msg)?;
     let index = serve.dist.join("index.html");
     anyhow::ensure!(
         index.is_file(),
@@ -88,39 +88,18 @@ pub async fn start(
         .with_context(|| format!("listening on {}", serve.listen))?;
     let addr = listener.local_addr()?;
 
-    let timeout = Duration::from_secs(serve.s3_timeout_secs.max(1));
-    let (client, embedded) = match &serve.s3_endpoint {
-        Some(endpoint) => {
-            let keys = match (&serve.s3_access_key, &serve.s3_secret_key) {
-                (Some(ak), Some(sk)) => Some((ak.as_str(), sk.expose_secret())),
-                _ => None,
-            };
-            (s3_client::build(Some(endpoint), keys, timeout).await, None)
-        }
-        None => {
-            let s3 = embedded_s3::start(&common.data_dir.join("s3")).await?;
-            let keys = Some((s3.access_key.as_str(), s3.secret_key.as_str()));
-            (
-                s3_client::build(Some(&s3.endpoint), keys, timeout).await,
-                Some(s3),
-            )
-        }
-    };
-    let remote = Remote::new(client, serve.s3_bucket.clone());
-
-    let services = Services::open(ServicesConfig {
-        database_url: common.database_url(),
-        cache_dir: common.data_dir.join("cache"),
-        node: serve.node.clone().unwrap_or_else(config::default_node_name),
-        remote: remote.clone(),
-        cache_limits: CacheLimits {
+    let (services, embedded) = open_services(
+        common,
+        &serve.s3,
+        serve.node.clone(),
+        CacheLimits {
             max_bytes: serve.cache_max_bytes,
             min_free_bytes: serve.min_free_disk_bytes,
             pinned_recent: serve.cache_pinned_recent,
         },
-    })
-    .await
-    .context("opening the database (connect and migrate)")?;
+    )
+    .await?;
+    let remote = services.media.remote().clone();
 
     // S3 being down must not stop PhotoShare from starting: uploads wait in the queue.
     match remote.ensure_bucket().await {
@@ -182,4 +161,43 @@ pub async fn start(
         worker,
         _s3: embedded,
     })
+}
+
+/// Connects to S3 (starting the embedded server when no endpoint is configured), opens the
+/// database (migrating it) and the cache. Shared by `serve` and the CLI commands that need S3.
+pub async fn open_services(
+    common: &CommonArgs,
+    s3: &S3Args,
+    node: Option<String>,
+    cache_limits: CacheLimits,
+) -> anyhow::Result<(Services, Option<embedded_s3::EmbeddedS3>)> {
+    config::validate_bucket(&s3.bucket).map_err(anyhow::Error::msg)?;
+    std::fs::create_dir_all(&common.data_dir)
+        .with_context(|| format!("creating the data dir {}", common.data_dir.display()))?;
+    let timeout = Duration::from_secs(s3.timeout_secs.max(1));
+    let (client, embedded) = match &s3.endpoint {
+        Some(endpoint) => {
+            let keys = match (&s3.access_key, &s3.secret_key) {
+                (Some(ak), Some(sk)) => Some((ak.as_str(), sk.expose_secret())),
+                _ => None,
+            };
+            (s3_client::build(Some(endpoint), keys, timeout).await, None)
+        }
+        None => {
+            let server = embedded_s3::start(&common.data_dir.join("s3")).await?;
+            let keys = Some((server.access_key.as_str(), server.secret_key.as_str()));
+            let client = s3_client::build(Some(&server.endpoint), keys, timeout).await;
+            (client, Some(server))
+        }
+    };
+    let services = Services::open(ServicesConfig {
+        database_url: common.database_url(),
+        cache_dir: common.data_dir.join("cache"),
+        node: node.unwrap_or_else(config::default_node_name),
+        remote: Remote::new(client, s3.bucket.clone()),
+        cache_limits,
+    })
+    .await
+    .context("opening the database (connect and migrate)")?;
+    Ok((services, embedded))
 }

@@ -54,6 +54,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database is up to date.");
             Ok(())
         }
+        Command::Fsck { repair, s3, node } => {
+            let checked = async {
+                let (services, _embedded) =
+                    photoshare_server::open_services(&cli.common, &s3, node, Default::default())
+                        .await?;
+                anyhow::Ok(services.media.fsck(repair).await?)
+            }
+            .await;
+            let report = checked.unwrap_or_else(|e| {
+                eprintln!("error: fsck could not run: {e:#}");
+                std::process::exit(8)
+            });
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            eprintln!(
+                "fsck: {} objects checked, {} problems, {} repaired",
+                report.objects_checked,
+                report.problems(),
+                report.repaired
+            );
+            match report.exit_code() {
+                0 => Ok(()),
+                code => std::process::exit(code),
+            }
+        }
         Command::Sync(cmd) => {
             use photoshare_domain::media::{self, RemoteStatus};
             let db = open_db(&cli.common).await?;

@@ -190,6 +190,20 @@ impl LocalCache {
         self.commit(staged).await
     }
 
+    /// Every file under the objects folder (for fsck).
+    pub fn all_files(&self) -> std::io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for dir in std::fs::read_dir(&self.objects)? {
+            let dir = dir?.path();
+            if dir.is_dir() {
+                for f in std::fs::read_dir(&dir)? {
+                    out.push(f?.path());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The folder the cache lives in (for free-space checks).
     pub fn root(&self) -> &Path {
         self.objects.parent().unwrap_or(&self.objects)

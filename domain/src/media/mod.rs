@@ -10,6 +10,7 @@
 pub mod breaker;
 pub mod budget;
 pub mod cache;
+pub mod fsck;
 pub mod imaging;
 pub mod remote;
 pub mod sync;

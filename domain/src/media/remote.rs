@@ -56,6 +56,11 @@ pub struct Remote {
     bucket: String,
 }
 
+/// The hash an object key names, if it is one of ours.
+pub fn hash_of_key(key: &str) -> Option<ContentHash> {
+    key.rsplit('/').next()?.parse().ok()
+}
+
 /// The object key for a hash: spread over prefixes, named by content.
 pub fn key_of(hash: &ContentHash) -> String {
     let hex = hash.to_hex();
@@ -115,6 +120,38 @@ impl Remote {
             .await
             .map_err(|e| RemoteError::Transient(format!("download interrupted: {e}")))?;
         Ok(Some(body.into_bytes()))
+    }
+
+    /// Every object key under our prefix, with its last-modified time (Unix seconds).
+    pub async fn list(&self) -> Result<Vec<(String, i64)>, RemoteError> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix("sha256/")
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(classify)?;
+            for o in page.contents() {
+                if let Some(key) = o.key() {
+                    out.push((key.to_owned(), o.last_modified().map_or(0, |t| t.secs())));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn delete(&self, hash: &ContentHash) -> Result<(), RemoteError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key_of(hash))
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
     }
 
     /// Answers whether the bucket is reachable, for health checks and the circuit breaker.

@@ -81,11 +81,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
     let mut serve = ServeArgs {
         listen: "127.0.0.1:0".parse().unwrap(),
         dist: PathBuf::from(&dist),
-        s3_bucket: TEST_BUCKET.into(),
-        s3_endpoint: None,
-        s3_access_key: None,
-        s3_secret_key: None,
-        s3_timeout_secs: 10,
+        s3: photoshare_server::config::S3Args {
+            bucket: TEST_BUCKET.into(),
+            endpoint: None,
+            access_key: None,
+            secret_key: None,
+            timeout_secs: 10,
+        },
         cache_max_bytes: 10_000_000_000,
         min_free_disk_bytes: 1 << 20,
         cache_pinned_recent: 300,
@@ -239,10 +241,10 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
         s3.secret_key.clone(),
     );
     let mut app = spawn_app_with(move |serve| {
-        serve.s3_endpoint = Some(endpoint);
-        serve.s3_access_key = Some(ak);
-        serve.s3_secret_key = Some(sk.into());
-        serve.s3_timeout_secs = 1;
+        serve.s3.endpoint = Some(endpoint);
+        serve.s3.access_key = Some(ak);
+        serve.s3.secret_key = Some(sk.into());
+        serve.s3.timeout_secs = 1;
     })
     .await;
     app.s3 = Some(s3);

@@ -1,0 +1,212 @@
+//! `photoshare fsck`: compares the database, the local cache and S3, reports what is missing,
+//! corrupt (bytes that do not match their sha256) or orphaned, and with `repair` mends what a good
+//! copy allows.
+
+use super::cache::Lookup;
+use super::remote::{hash_of_key, RemoteError};
+use super::MediaStore;
+use crate::db::now_micros;
+use crate::error::Result;
+use crate::types::ContentHash;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::time::{Duration, SystemTime};
+
+/// Files and keys younger than this are left alone: an upload renames its files into the cache
+/// just before its database transaction commits.
+const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, Default, Serialize)]
+pub struct FsckReport {
+    pub objects_checked: u64,
+    /// Unsynced objects whose only copy (local) is missing or corrupt: data loss.
+    pub lost: Vec<String>,
+    /// Local copies whose bytes do not match their name (moved aside, never served).
+    pub corrupt_local: Vec<String>,
+    /// Objects this node should hold locally (unsynced, or recorded as cached) but does not.
+    pub missing_local: Vec<String>,
+    /// Synced objects S3 does not have.
+    pub missing_in_s3: Vec<String>,
+    /// S3 copies whose bytes do not match their name.
+    pub corrupt_in_s3: Vec<String>,
+    /// Cache files no database row names.
+    pub orphaned_local: Vec<String>,
+    /// S3 keys no database row names.
+    pub orphaned_in_s3: Vec<String>,
+    /// S3 could not be read, so its side was not checked.
+    pub s3_error: Option<String>,
+    pub repaired: u64,
+}
+
+impl FsckReport {
+    pub fn problems(&self) -> usize {
+        self.lost.len()
+            + self.corrupt_local.len()
+            + self.missing_local.len()
+            + self.missing_in_s3.len()
+            + self.corrupt_in_s3.len()
+            + self.orphaned_local.len()
+            + self.orphaned_in_s3.len()
+            + usize::from(self.s3_error.is_some())
+    }
+
+    /// fsck(8)'s convention: 0 clean, 1 problems found and all repaired, 4 problems left.
+    pub fn exit_code(&self) -> i32 {
+        match (self.problems(), self.repaired as usize) {
+            (0, _) => 0,
+            (p, r) if r >= p && self.lost.is_empty() && self.s3_error.is_none() => 1,
+            _ => 4,
+        }
+    }
+}
+
+fn old_enough(modified: SystemTime) -> bool {
+    modified.elapsed().map_or(false, |age| age >= ORPHAN_GRACE)
+}
+
+impl MediaStore {
+    #[tracing::instrument(skip(self))]
+    pub async fn fsck(&self, repair: bool) -> Result<FsckReport> {
+        let mut report = FsckReport::default();
+        let rows: Vec<(String, Option<i64>, String)> =
+            sqlx::query_as("SELECT hash, synced_at, content_type FROM objects")
+                .fetch_all(self.db().pool())
+                .await?;
+        let cached: HashSet<String> =
+            sqlx::query_scalar("SELECT hash FROM cache_entries WHERE node = $1")
+                .bind(self.node())
+                .fetch_all(self.db().pool())
+                .await?
+                .into_iter()
+                .collect();
+        let known: HashSet<String> = rows.iter().map(|(h, _, _)| h.clone()).collect();
+
+        for (hex, synced_at, content_type) in &rows {
+            let Ok(hash) = hex.parse::<ContentHash>() else {
+                continue;
+            };
+            report.objects_checked += 1;
+            let local = self.cache().lookup(&hash).await?;
+            let local_ok = matches!(local, Lookup::Hit(_));
+            match local {
+                Lookup::Corrupt => report.corrupt_local.push(hex.clone()),
+                Lookup::Missing if synced_at.is_none() || cached.contains(hex) => {
+                    report.missing_local.push(hex.clone())
+                }
+                _ => {}
+            }
+            if synced_at.is_none() {
+                if !local_ok {
+                    report.lost.push(hex.clone());
+                }
+                continue; // S3 is not expected to have it yet
+            }
+            let remote = match self.remote().get(&hash).await {
+                Ok(r) => r,
+                Err(e) => {
+                    report.s3_error.get_or_insert_with(|| e.to_string());
+                    continue;
+                }
+            };
+            let remote_ok = match &remote {
+                None => {
+                    report.missing_in_s3.push(hex.clone());
+                    false
+                }
+                Some(bytes) if super::cache::sha256(bytes) != hash => {
+                    report.corrupt_in_s3.push(hex.clone());
+                    false
+                }
+                Some(_) => true,
+            };
+            if !repair {
+                continue;
+            }
+            if !local_ok && remote_ok && (cached.contains(hex) || matches!(local, Lookup::Corrupt))
+            {
+                let bytes = remote.as_ref().expect("remote_ok");
+                self.cache().store_verified(&hash, bytes).await?;
+                report.repaired += 1;
+            } else if !remote_ok && local_ok {
+                // Queue it again: the sync worker puts the good local copy back into S3.
+                self.requeue(&hash).await?;
+                report.repaired += 1;
+            } else if !remote_ok && !local_ok {
+                tracing::error!(%hash, %content_type, "no good copy left anywhere");
+                report.lost.push(hex.clone());
+            }
+        }
+
+        // Cache files nothing names.
+        for path in self.cache().all_files()? {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            if known.contains(&name) {
+                continue;
+            }
+            let modified = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .unwrap_or(SystemTime::now());
+            if !old_enough(modified) {
+                continue;
+            }
+            report.orphaned_local.push(name);
+            if repair {
+                std::fs::remove_file(&path)?;
+                report.repaired += 1;
+            }
+        }
+
+        // S3 keys nothing names.
+        match self.remote().list().await {
+            Ok(keys) => {
+                let now = now_micros() / 1_000_000;
+                for (key, modified) in keys {
+                    let Some(hash) = hash_of_key(&key) else {
+                        continue;
+                    };
+                    if known.contains(&hash.to_hex())
+                        || now - modified < ORPHAN_GRACE.as_secs() as i64
+                    {
+                        continue;
+                    }
+                    report.orphaned_in_s3.push(key);
+                    if repair {
+                        self.remote()
+                            .delete(&hash)
+                            .await
+                            .map_err(|e: RemoteError| crate::Error::internal(e))?;
+                        report.repaired += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                report.s3_error.get_or_insert_with(|| e.to_string());
+            }
+        }
+        Ok(report)
+    }
+
+    /// Marks an object unsynced and queues it, so the worker sends the local copy to S3 again.
+    async fn requeue(&self, hash: &ContentHash) -> Result<()> {
+        let mut tx = self.db().pool().begin().await?;
+        sqlx::query("UPDATE objects SET synced_at = NULL WHERE hash = $1")
+            .bind(hash.to_hex())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sync_queue (hash, next_attempt_at) VALUES ($1, $2)
+             ON CONFLICT (hash) DO UPDATE SET next_attempt_at = excluded.next_attempt_at, lease_until = NULL",
+        )
+        .bind(hash.to_hex())
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.wake_sync();
+        Ok(())
+    }
+}
