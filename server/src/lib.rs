@@ -130,11 +130,26 @@ pub async fn start(
         }
     });
 
+    // Whatever this node was doing when it last stopped is over: partial uploads were never
+    // acknowledged, and the queue rows it had claimed can be retried now.
+    match services.media.cache().clear_staging() {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed partial uploads left by the last run"),
+        Err(e) => tracing::warn!(error = %e, "could not clear partial uploads"),
+    }
+    let worker = SyncWorker::new(services.media.clone(), SyncConfig::default());
+    let released = worker.release_own_leases().await?;
+    if released > 0 {
+        tracing::info!(
+            rows = released,
+            "took back sync rows claimed before a crash"
+        );
+    }
+
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let worker = options.sync_worker.then(|| {
-        let worker = SyncWorker::new(services.media.clone(), SyncConfig::default());
-        tokio::spawn(worker.run(shutdown_rx.clone()))
-    });
+    let worker = options
+        .sync_worker
+        .then(|| tokio::spawn(worker.run(shutdown_rx.clone())));
 
     let app = http::router(
         http::AppState {

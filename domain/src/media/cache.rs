@@ -94,6 +94,16 @@ impl LocalCache {
         Ok(Self { objects, tmp })
     }
 
+    /// Deletes uploads that were being received when the process stopped (never acknowledged).
+    pub fn clear_staging(&self) -> std::io::Result<usize> {
+        let mut removed = 0;
+        for entry in std::fs::read_dir(&self.tmp)? {
+            std::fs::remove_file(entry?.path())?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
+
     /// Where an object lives: `objects/ab/abcdef…`, 256 directories so none grows huge.
     pub fn path_of(&self, hash: &ContentHash) -> PathBuf {
         let hex = hash.to_hex();

@@ -169,6 +169,18 @@ impl SyncWorker {
         Ok(())
     }
 
+    /// After a crash: takes back the rows this node had claimed (their uploads died with the
+    /// process), so they are retried now rather than when their leases run out.
+    pub async fn release_own_leases(&self) -> Result<u64> {
+        let released = sqlx::query(
+            "UPDATE sync_queue SET lease_until = NULL, leased_by = NULL WHERE leased_by = $1 AND lease_until IS NOT NULL",
+        )
+        .bind(self.store.node())
+        .execute(self.store.db().pool())
+        .await?;
+        Ok(released.rows_affected())
+    }
+
     pub fn circuit_open(&self) -> bool {
         self.breaker.is_open()
     }
@@ -230,7 +242,7 @@ impl SyncWorker {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "UPDATE sync_queue SET lease_until = $1, attempts = attempts + 1
+            "UPDATE sync_queue SET lease_until = $1, leased_by = $4, attempts = attempts + 1
              WHERE hash IN (SELECT hash FROM sync_queue
                             WHERE next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
                             ORDER BY next_attempt_at LIMIT $3 {lock})
@@ -240,6 +252,7 @@ impl SyncWorker {
             .bind(lease_until)
             .bind(now)
             .bind(self.config.batch)
+            .bind(self.store.node())
             .fetch_all(self.store.db().pool())
             .await?;
         Ok(rows
