@@ -68,6 +68,22 @@ pub enum Command {
         #[arg(long, env = "PHOTOSHARE_NODE")]
         node: Option<String>,
     },
+    /// Run only an S3-compatible server (the one `serve` embeds) over a folder, e.g. to give several
+    /// app nodes one store on a single machine, or to stop and start "S3" in an outage drill.
+    S3Server {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9000")]
+        listen: std::net::SocketAddr,
+        /// Folder for the objects (default: `<data-dir>/s3`).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Access key clients must use.
+        #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
+        access_key: String,
+        /// Secret key clients must use.
+        #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+        secret_key: SecretString,
+    },
     /// The write-behind sync to S3: see where it stands, pause it, resume it.
     #[command(subcommand)]
     Sync(SyncCommand),

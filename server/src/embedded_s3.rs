@@ -27,11 +27,24 @@ impl Drop for EmbeddedS3 {
 
 /// Starts the server on a free loopback port, storing under `root`, with fresh random keys.
 pub async fn start(root: &Path) -> anyhow::Result<EmbeddedS3> {
+    let access_key = Alphanumeric.sample_string(&mut rand::thread_rng(), 20);
+    let secret_key = Alphanumeric.sample_string(&mut rand::thread_rng(), 40);
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding the embedded S3 server")?;
+    serve(root, listener, access_key, secret_key)
+}
+
+/// Serves S3 on `listener`, storing under `root`, for clients with these keys.
+pub fn serve(
+    root: &Path,
+    listener: TcpListener,
+    access_key: String,
+    secret_key: String,
+) -> anyhow::Result<EmbeddedS3> {
     std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
     let fs = s3s_fs::FileSystem::new(root)
         .map_err(|e| anyhow::anyhow!("opening the embedded S3 store: {e:?}"))?;
-    let access_key = Alphanumeric.sample_string(&mut rand::thread_rng(), 20);
-    let secret_key = Alphanumeric.sample_string(&mut rand::thread_rng(), 40);
     let service = {
         let mut b = S3ServiceBuilder::new(fs);
         b.set_auth(SimpleAuth::from_single(
@@ -40,9 +53,6 @@ pub async fn start(root: &Path) -> anyhow::Result<EmbeddedS3> {
         ));
         b.build()
     };
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .context("binding the embedded S3 server")?;
     let endpoint = format!("http://{}", listener.local_addr()?);
     let task = tokio::spawn(async move {
         let http = ConnBuilder::new(TokioExecutor::new());

@@ -78,6 +78,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 code => std::process::exit(code),
             }
         }
+        Command::S3Server {
+            listen,
+            root,
+            access_key,
+            secret_key,
+        } => {
+            use secrecy::ExposeSecret;
+            let root = root.unwrap_or_else(|| cli.common.data_dir.join("s3"));
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?;
+            let s3 = photoshare_server::embedded_s3::serve(
+                &root,
+                listener,
+                access_key,
+                secret_key.expose_secret().to_owned(),
+            )?;
+            println!(
+                "S3 server at {} storing under {} (Ctrl-C to stop)",
+                s3.endpoint,
+                root.display()
+            );
+            shutdown_signal().await;
+            Ok(())
+        }
         Command::Sync(cmd) => {
             use photoshare_domain::media::{self, RemoteStatus};
             let db = open_db(&cli.common).await?;

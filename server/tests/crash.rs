@@ -159,7 +159,10 @@ async fn kill_9_mid_upload_and_mid_sync_loses_nothing_acknowledged_and_leaves_no
         async move { c.post(url).multipart(form).send().await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(backlog(&c, &server).await > 0, "the sync is still under way");
+    assert!(
+        backlog(&c, &server).await > 0,
+        "the sync is still under way"
+    );
     server.child.kill().unwrap(); // SIGKILL: no shutdown code runs
     server.child.wait().unwrap();
     assert!(

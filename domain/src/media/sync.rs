@@ -129,6 +129,7 @@ impl SyncWorker {
             .buffer_unordered(self.config.concurrency)
             .collect()
             .await;
+        let was_open = self.breaker.is_open();
         for outcome in outcomes {
             match outcome {
                 Outcome::Synced => {
@@ -137,16 +138,18 @@ impl SyncWorker {
                 }
                 Outcome::Transient => {
                     report.failed += 1;
-                    if self.breaker.record_failure(Instant::now()) {
-                        self.store.set_circuit_open(true);
-                        tracing::error!(
-                            probe_every = ?self.config.probe_interval,
-                            "S3 keeps failing: circuit open; uploads stay queued and S3 is only probed"
-                        );
-                    }
+                    self.breaker.record_failure(Instant::now());
                 }
                 Outcome::Other => report.failed += 1,
             }
+        }
+        let open = self.breaker.is_open();
+        self.store.set_circuit_open(open);
+        if open && !was_open {
+            tracing::error!(
+                probe_every = ?self.config.probe_interval,
+                "S3 keeps failing: circuit open; uploads stay queued and S3 is only probed"
+            );
         }
         Ok(report)
     }
