@@ -64,6 +64,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// As [`spawn_app`], with a chance to change the serve options first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    spawn_app_started(adjust, StartOptions { sync_worker: false }).await
+}
+
+/// As [`spawn_app_with`], choosing whether the background sync worker runs (benchmarks want it).
+pub async fn spawn_app_started(
+    adjust: impl FnOnce(&mut ServeArgs),
+    options: StartOptions,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -96,7 +104,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
         node: Some("test-node".into()),
     };
     adjust(&mut serve);
-    let running = start(&common, &serve, StartOptions { sync_worker: false })
+    let running = start(&common, &serve, options)
         .await
         .expect("server starts");
     TestApp {
@@ -229,6 +237,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The app talking to a real S3 server (s3s-fs, started here) through a [`fault_proxy::FaultProxy`],
 /// with a 1 s S3 timeout so a black hole is noticed quickly.
 pub async fn spawn_app_behind_proxy() -> TestApp {
+    spawn_app_behind_proxy_with(StartOptions { sync_worker: false }).await
+}
+
+pub async fn spawn_app_behind_proxy_with(options: StartOptions) -> TestApp {
     let s3_dir = tempfile::tempdir().unwrap();
     let s3 = photoshare_server::embedded_s3::start(&s3_dir.path().join("s3"))
         .await
@@ -240,12 +252,15 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
         s3.access_key.clone(),
         s3.secret_key.clone(),
     );
-    let mut app = spawn_app_with(move |serve| {
-        serve.s3.endpoint = Some(endpoint);
-        serve.s3.access_key = Some(ak);
-        serve.s3.secret_key = Some(sk.into());
-        serve.s3.timeout_secs = 1;
-    })
+    let mut app = spawn_app_started(
+        move |serve| {
+            serve.s3.endpoint = Some(endpoint);
+            serve.s3.access_key = Some(ak);
+            serve.s3.secret_key = Some(sk.into());
+            serve.s3.timeout_secs = 1;
+        },
+        options,
+    )
     .await;
     app.s3 = Some(s3);
     app.proxy = Some(proxy);
