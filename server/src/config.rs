@@ -134,6 +134,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PHOTOSHARE_CACHE_PINNED_RECENT", default_value_t = 300)]
     pub cache_pinned_recent: i64,
 
+    /// Bytes of recently served images held in memory (verified when loaded from disk or S3).
+    #[arg(long, env = "PHOTOSHARE_MEMORY_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub memory_cache_bytes: usize,
+
     /// Free disk space below which uploads are refused (507) before anything is written.
     #[arg(long, env = "PHOTOSHARE_MIN_FREE_DISK_BYTES", default_value_t = 512 * 1024 * 1024)]
     pub min_free_disk_bytes: u64,

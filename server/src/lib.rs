@@ -96,6 +96,7 @@ pub async fn start(
             max_bytes: serve.cache_max_bytes,
             min_free_bytes: serve.min_free_disk_bytes,
             pinned_recent: serve.cache_pinned_recent,
+            memory_bytes: serve.memory_cache_bytes,
         },
     )
     .await?;

@@ -445,7 +445,8 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_missing_from_the_cache_is_read_back_from_s3_and_verified() {
-    let app = spawn_app().await;
+    // Nothing held in memory, so every read goes to the disk copy and its check.
+    let app = common::spawn_app_with(|s| s.memory_cache_bytes = 0).await;
     let c = app.signed_in("ivan").await;
     let original = png(300, 200, 5);
     let photo = app.post_photo(&c, original.clone(), "").await;

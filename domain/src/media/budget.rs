@@ -28,6 +28,8 @@ pub struct CacheLimits {
     pub min_free_bytes: u64,
     /// How many of the newest photos stay in every node's cache (the Recent pages).
     pub pinned_recent: i64,
+    /// Bytes of recently served objects held in memory (verified when loaded).
+    pub memory_bytes: usize,
 }
 
 impl Default for CacheLimits {
@@ -36,6 +38,7 @@ impl Default for CacheLimits {
             max_bytes: 10_000_000_000,
             min_free_bytes: 512 << 20,
             pinned_recent: 300,
+            memory_bytes: 256 << 20,
         }
     }
 }
@@ -122,6 +125,7 @@ impl MediaStore {
                     continue;
                 };
                 self.forget_cached(&h).await?;
+                self.forget_hot(&h);
                 match tokio::fs::remove_file(self.cache().path_of(&h)).await {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -167,6 +171,10 @@ impl MediaStore {
             }
         }
         Ok(fetched)
+    }
+
+    pub(crate) fn forget_hot(&self, hash: &ContentHash) {
+        self.hot().remove(hash);
     }
 
     /// Records that this node's cache holds `hash`.

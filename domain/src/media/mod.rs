@@ -11,6 +11,7 @@ pub mod breaker;
 pub mod budget;
 pub mod cache;
 pub mod fsck;
+pub mod hot;
 pub mod imaging;
 pub mod remote;
 pub mod sync;
@@ -98,6 +99,8 @@ struct Inner {
     status: Mutex<RemoteStatus>,
     /// Cache reads not yet written to `cache_entries.last_access` (hash → time).
     reads: Mutex<HashMap<ContentHash, i64>>,
+    /// Recently served objects, verified when loaded.
+    hot: hot::HotSet,
 }
 
 impl MediaStore {
@@ -120,12 +123,17 @@ impl MediaStore {
                 wake: Notify::new(),
                 status: Mutex::new(RemoteStatus::default()),
                 reads: Mutex::new(HashMap::new()),
+                hot: hot::HotSet::new(limits.memory_bytes),
             }),
         }
     }
 
     pub fn node(&self) -> &str {
         &self.inner.node
+    }
+
+    pub(crate) fn hot(&self) -> &hot::HotSet {
+        &self.inner.hot
     }
 
     pub fn limits(&self) -> budget::CacheLimits {
@@ -221,9 +229,21 @@ impl MediaStore {
         self.inner.wake.notified().await
     }
 
-    /// Reads an object: the verified local copy, or S3's copy verified and cached.
-    #[tracing::instrument(skip_all, fields(hash = %hash))]
+    /// Reads an object: from memory, the verified local copy, or S3's copy verified and cached.
     pub async fn read(&self, hash: &ContentHash) -> Result<Media> {
+        if let Some((bytes, content_type)) = self.inner.hot.get(hash) {
+            Metrics::inc(&self.inner.metrics.cache_hits);
+            self.note_read(hash);
+            return Ok(Media { bytes, content_type: content_type.to_string(), hash: *hash });
+        }
+        let media = self.load(hash).await?;
+        self.inner.hot.insert(*hash, media.bytes.clone(), &media.content_type);
+        Ok(media)
+    }
+
+    /// [`MediaStore::read`] below the in-memory set: the verified disk copy, or S3's.
+    #[tracing::instrument(skip_all, fields(hash = %hash))]
+    async fn load(&self, hash: &ContentHash) -> Result<Media> {
         let content_type: Option<String> =
             sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
                 .bind(hash.to_hex())

@@ -99,6 +99,7 @@ pub async fn spawn_app_started(
         cache_max_bytes: 10_000_000_000,
         min_free_disk_bytes: 1 << 20,
         cache_pinned_recent: 300,
+        memory_cache_bytes: 64 << 20,
         max_upload_bytes: 5_000_000,
         demo: false,
         node: Some("test-node".into()),
