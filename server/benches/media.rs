@@ -30,9 +30,16 @@ fn ms(d: Duration) -> f64 {
 
 /// A photo-like JPEG (noise compresses like a real photo).
 fn photo_jpeg(seed: u32) -> Vec<u8> {
+    // Smooth light with a little sensor-like noise: compresses about as a real photo does.
     let img = image::RgbImage::from_fn(1600, 1200, |x, y| {
-        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed.wrapping_mul(97)) as u8;
-        image::Rgb([n, (x / 7) as u8, (y / 5) as u8 ^ n / 4])
+        let n = ((x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed.wrapping_mul(97)) >> 27)
+            as u8;
+        let (fx, fy) = (x as f32 / 1600.0, y as f32 / 1200.0);
+        image::Rgb([
+            (200.0 * fx + 30.0 * (fy * 9.0).sin() + 20.0) as u8 + n,
+            (120.0 + 80.0 * (fx * 5.0 + fy * 3.0).sin()) as u8 + n,
+            (60.0 + 150.0 * fy) as u8 + n,
+        ])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
@@ -72,7 +79,10 @@ async fn drain_vs_put_loop() {
     let app = common::spawn_app_behind_proxy().await;
     let media = app.running.services.media.clone();
     for o in &objects {
-        let obj = media.keep_bytes(o, "application/octet-stream").await.unwrap();
+        let obj = media
+            .keep_bytes(o, "application/octet-stream")
+            .await
+            .unwrap();
         let mut tx = media.db().pool().begin().await.unwrap();
         media.record(&mut tx, &[&obj]).await.unwrap();
         tx.commit().await.unwrap();
@@ -88,11 +98,26 @@ async fn drain_vs_put_loop() {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(&s3.endpoint)
-        .credentials_provider(aws_credential_types::Credentials::new(&s3.access_key, &s3.secret_key, None, None, "bench"))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            &s3.access_key,
+            &s3.secret_key,
+            None,
+            None,
+            "bench",
+        ))
         .load()
         .await;
-    let client = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
-    client.create_bucket().bucket("plain-loop").send().await.unwrap();
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    client
+        .create_bucket()
+        .bucket("plain-loop")
+        .send()
+        .await
+        .unwrap();
     let t = Instant::now();
     futures::stream::iter(objects.iter().enumerate())
         .map(|(i, o)| {
@@ -113,15 +138,30 @@ async fn drain_vs_put_loop() {
         .await;
     let plain = t.elapsed();
 
-    println!("\n## Draining {DRAIN_OBJECTS} objects of {} kB to S3 (s3s-fs on loopback)", OBJECT_BYTES / 1000);
+    println!(
+        "\n## Draining {DRAIN_OBJECTS} objects of {} kB to S3 (s3s-fs on loopback)",
+        OBJECT_BYTES / 1000
+    );
     println!("| what | seconds | objects/s |");
     println!("| --- | --- | --- |");
     let rate = |d: Duration| DRAIN_OBJECTS as f64 / d.as_secs_f64();
-    println!("| PhotoShare sync worker (sha256 checked by S3, 8 at once) | {:.2} | {:.0} |", ours.as_secs_f64(), rate(ours));
-    println!("| plain aws-sdk-s3 PUT loop (8 at once, SDK default CRC32) | {:.2} | {:.0} |", plain.as_secs_f64(), rate(plain));
+    println!(
+        "| PhotoShare sync worker (sha256 checked by S3, 8 at once) | {:.2} | {:.0} |",
+        ours.as_secs_f64(),
+        rate(ours)
+    );
+    println!(
+        "| plain aws-sdk-s3 PUT loop (8 at once, SDK default CRC32) | {:.2} | {:.0} |",
+        plain.as_secs_f64(),
+        rate(plain)
+    );
 
     // rclone copying the same files (the cache folder), if installed.
-    if Command::new("rclone").arg("version").output().is_ok_and(|o| o.status.success()) {
+    if Command::new("rclone")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         let src = app.dir.path().join("data/cache/objects");
         let t = Instant::now();
         let out = Command::new("rclone")
@@ -140,20 +180,51 @@ async fn drain_vs_put_loop() {
             .unwrap();
         let d = t.elapsed();
         if out.status.success() {
-            println!("| rclone copy --transfers 8 (same files) | {:.2} | {:.0} |", d.as_secs_f64(), rate(d));
+            println!(
+                "| rclone copy --transfers 8 (same files) | {:.2} | {:.0} |",
+                d.as_secs_f64(),
+                rate(d)
+            );
         } else {
-            println!("| rclone copy | failed: {} | |", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+            println!(
+                "| rclone copy | failed: {} | |",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            );
         }
     }
-    println!("ratio (plain loop time / ours): {:.2}", plain.as_secs_f64() / ours.as_secs_f64());
+    println!(
+        "ratio (plain loop time / ours): {:.2}",
+        plain.as_secs_f64() / ours.as_secs_f64()
+    );
 }
 
 /// Requests/s and p99 latency (ms) from wrk's output.
 fn wrk(url: &str) -> Option<(f64, f64)> {
-    let out = Command::new("wrk").args(["-t2", "-c32", "-d", WRK_SECONDS, "--latency", url]).output().ok()?;
+    let out = Command::new("wrk")
+        .args(["-t2", "-c32", "-d", WRK_SECONDS, "--latency", url])
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let rps = text.lines().find(|l| l.starts_with("Requests/sec:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    let p99 = text.lines().find(|l| l.trim_start().starts_with("99%"))?.split_whitespace().nth(1)?;
+    // A server answering errors fast is not a server serving the file.
+    assert!(
+        !text.contains("Non-2xx"),
+        "{url} answered errors under load:\n{text}"
+    );
+    let rps = text
+        .lines()
+        .find(|l| l.starts_with("Requests/sec:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    let p99 = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("99%"))?
+        .split_whitespace()
+        .nth(1)?;
     let p99 = if let Some(v) = p99.strip_suffix("ms") {
         v.parse().ok()?
     } else if let Some(v) = p99.strip_suffix("us") {
@@ -181,7 +252,12 @@ async fn serving_vs_nginx() {
         let photo = app.post_photo(&c, jpeg.clone(), "").await;
         let large = photo["urls"]["large"].as_str().unwrap().to_owned();
         let hash = large.trim_start_matches("/media/");
-        path = app.running.services.media.cache().path_of(&hash.parse().unwrap());
+        path = app
+            .running
+            .services
+            .media
+            .cache()
+            .path_of(&hash.parse().unwrap());
         size = std::fs::metadata(&path).unwrap().len();
         ours.push(wrk(&app.url(&large)));
         // Keep the file for nginx after the app is gone.
@@ -193,6 +269,14 @@ async fn serving_vs_nginx() {
     // nginx serving the same file from a folder of its own.
     let root = tempfile::tempdir().unwrap();
     std::fs::copy(&path, root.path().join("large.jpg")).unwrap();
+    // nginx's workers run as an unprivileged user: let them read the folder.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        root.path().join("large.jpg"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let conf = root.path().join("nginx.conf");
     std::fs::write(
         &conf,
@@ -208,7 +292,12 @@ async fn serving_vs_nginx() {
         ),
     )
     .unwrap();
-    let nginx = Command::new("nginx").args(["-c"]).arg(&conf).args(["-p"]).arg(root.path()).spawn();
+    let nginx = Command::new("nginx")
+        .args(["-c"])
+        .arg(&conf)
+        .args(["-p"])
+        .arg(root.path())
+        .spawn();
     let theirs = match nginx {
         Ok(mut child) => {
             std::thread::sleep(Duration::from_millis(500));
@@ -237,7 +326,11 @@ async fn serving_vs_nginx() {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let photos: Vec<Vec<u8>> = (0..UPLOADS as u32).map(photo_jpeg).collect();
         println!("# PhotoShare media-store benchmarks ({} cores)", std::thread::available_parallelism().map_or(0, |n| n.get()));

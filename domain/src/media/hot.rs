@@ -29,7 +29,10 @@ struct Entry {
 
 impl HotSet {
     pub fn new(budget: usize) -> Self {
-        Self { budget, inner: Mutex::new(Inner::default()) }
+        Self {
+            budget,
+            inner: Mutex::new(Inner::default()),
+        }
     }
 
     pub fn get(&self, hash: &ContentHash) -> Option<(Bytes, std::sync::Arc<str>)> {
@@ -57,9 +60,18 @@ impl HotSet {
         inner.tick += 1;
         inner.bytes += bytes.len();
         inner.order.insert(inner.tick, hash);
-        inner.map.insert(hash, Entry { bytes, content_type: content_type.into(), tick: inner.tick });
+        inner.map.insert(
+            hash,
+            Entry {
+                bytes,
+                content_type: content_type.into(),
+                tick: inner.tick,
+            },
+        );
         while inner.bytes > self.budget {
-            let Some((_, oldest)) = inner.order.pop_first() else { break };
+            let Some((_, oldest)) = inner.order.pop_first() else {
+                break;
+            };
             if let Some(e) = inner.map.remove(&oldest) {
                 inner.bytes -= e.bytes.len();
             }
@@ -100,7 +112,10 @@ mod tests {
         assert!(hot.get(&h(1)).is_none() && hot.get(&h(2)).is_none());
         assert_eq!(hot.get(&h(9)).unwrap().0.len(), 100);
         hot.insert(h(20), Bytes::from(vec![0; 101]), "image/jpeg");
-        assert!(hot.get(&h(20)).is_none(), "larger than an eighth of the budget");
+        assert!(
+            hot.get(&h(20)).is_none(),
+            "larger than an eighth of the budget"
+        );
         hot.remove(&h(9));
         assert!(hot.get(&h(9)).is_none());
     }

@@ -234,10 +234,16 @@ impl MediaStore {
         if let Some((bytes, content_type)) = self.inner.hot.get(hash) {
             Metrics::inc(&self.inner.metrics.cache_hits);
             self.note_read(hash);
-            return Ok(Media { bytes, content_type: content_type.to_string(), hash: *hash });
+            return Ok(Media {
+                bytes,
+                content_type: content_type.to_string(),
+                hash: *hash,
+            });
         }
         let media = self.load(hash).await?;
-        self.inner.hot.insert(*hash, media.bytes.clone(), &media.content_type);
+        self.inner
+            .hot
+            .insert(*hash, media.bytes.clone(), &media.content_type);
         Ok(media)
     }
 

@@ -124,17 +124,19 @@ impl SyncWorker {
             claimed: claimed.len(),
             ..Default::default()
         };
-        let outcomes: Vec<Outcome> = futures::stream::iter(claimed)
+        let outcomes: Vec<(ContentHash, Outcome)> = futures::stream::iter(claimed)
             .map(|(hash, attempts)| self.sync_one(hash, attempts))
             .buffer_unordered(self.config.concurrency)
             .collect()
             .await;
         let was_open = self.breaker.is_open();
-        for outcome in outcomes {
+        let mut synced = Vec::new();
+        for (hash, outcome) in outcomes {
             match outcome {
                 Outcome::Synced => {
                     report.synced += 1;
                     self.breaker.record_success();
+                    synced.push(hash);
                 }
                 Outcome::Transient => {
                     report.failed += 1;
@@ -143,6 +145,10 @@ impl SyncWorker {
                 Outcome::Other => report.failed += 1,
             }
         }
+        // One transaction (one fsync) for the round, not one per object. If the process dies
+        // before it commits, those objects are simply sent again: PUTs of content-addressed
+        // objects are idempotent.
+        self.mark_synced(&synced).await?;
         let open = self.breaker.is_open();
         self.store.set_circuit_open(open);
         if open && !was_open {
@@ -265,14 +271,15 @@ impl SyncWorker {
     }
 
     #[tracing::instrument(skip(self), fields(hash = %hash))]
-    async fn sync_one(&self, hash: ContentHash, attempts: i64) -> Outcome {
+    async fn sync_one(&self, hash: ContentHash, attempts: i64) -> (ContentHash, Outcome) {
         let outcome = self.push(&hash).await;
         let m = self.store.metrics();
         let recorded = match &outcome {
             Ok(()) => {
                 Metrics::inc(&m.sync_successes);
                 self.store.note_remote(Ok(()));
-                self.mark_synced(&hash).await
+                // Marked synced with the rest of the round, in one transaction.
+                Ok(())
             }
             Err(e) => {
                 Metrics::inc(&m.sync_failures);
@@ -298,11 +305,12 @@ impl SyncWorker {
         if let Err(e) = recorded {
             tracing::error!(error = %e, "could not record the sync outcome; the lease will expire and it is retried");
         }
-        match outcome {
+        let outcome = match outcome {
             Ok(()) => Outcome::Synced,
             Err(PushError::Remote(RemoteError::Transient(_))) => Outcome::Transient,
             Err(_) => Outcome::Other,
-        }
+        };
+        (hash, outcome)
     }
 
     async fn push(&self, hash: &ContentHash) -> std::result::Result<(), PushError> {
@@ -326,18 +334,24 @@ impl SyncWorker {
             .map_err(PushError::Remote)
     }
 
-    async fn mark_synced(&self, hash: &ContentHash) -> Result<()> {
-        let hex = hash.to_hex();
+    async fn mark_synced(&self, hashes: &[ContentHash]) -> Result<()> {
+        if hashes.is_empty() {
+            return Ok(());
+        }
+        let now = now_micros();
         let mut tx = self.store.db().pool().begin().await?;
-        sqlx::query("UPDATE objects SET synced_at = $1 WHERE hash = $2")
-            .bind(now_micros())
-            .bind(&hex)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sync_queue WHERE hash = $1")
-            .bind(&hex)
-            .execute(&mut *tx)
-            .await?;
+        for hash in hashes {
+            let hex = hash.to_hex();
+            sqlx::query("UPDATE objects SET synced_at = $1 WHERE hash = $2")
+                .bind(now)
+                .bind(&hex)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sync_queue WHERE hash = $1")
+                .bind(&hex)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
