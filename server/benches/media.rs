@@ -278,6 +278,7 @@ async fn serving_vs_nginx() {
     )
     .unwrap();
     let conf = root.path().join("nginx.conf");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     std::fs::write(
         &conf,
         format!(
@@ -286,9 +287,10 @@ async fn serving_vs_nginx() {
              http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
                     client_body_temp_path {0}; proxy_temp_path {0}; fastcgi_temp_path {0};
                     uwsgi_temp_path {0}; scgi_temp_path {0};
-                    server {{ listen 127.0.0.1:38080; root {0};
+                    server {{ listen 127.0.0.1:{1}; root {0};
                              location / {{ add_header Cache-Control \"public, max-age=31536000, immutable\"; }} }} }}",
-            root.path().display()
+            root.path().display(),
+            port
         ),
     )
     .unwrap();
@@ -301,8 +303,9 @@ async fn serving_vs_nginx() {
     let theirs = match nginx {
         Ok(mut child) => {
             std::thread::sleep(Duration::from_millis(500));
-            let r = wrk("http://127.0.0.1:38080/large.jpg");
-            let _ = child.kill();
+            let r = wrk(&format!("http://127.0.0.1:{port}/large.jpg"));
+            // SIGTERM: the master stops its workers too (SIGKILL would leave them serving).
+            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
             let _ = child.wait();
             r
         }
