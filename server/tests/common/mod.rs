@@ -119,6 +119,12 @@ pub async fn spawn_app_started(
 }
 
 impl TestApp {
+    /// Stops the server and its sync worker (a dropped TestApp leaves them running until the
+    /// process ends, which is fine for a test but skews a benchmark).
+    pub async fn stop(self) {
+        self.running.stop().await;
+    }
+
     pub fn proxy(&self) -> &fault_proxy::FaultProxy {
         self.proxy.as_ref().expect("spawn_app_behind_proxy")
     }
