@@ -281,7 +281,11 @@ async fn serving_vs_nginx() {
     )
     .unwrap();
     let conf = root.path().join("nginx.conf");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     std::fs::write(
         &conf,
         format!(
@@ -308,7 +312,9 @@ async fn serving_vs_nginx() {
             std::thread::sleep(Duration::from_millis(500));
             let r = wrk(&format!("http://127.0.0.1:{port}/large.jpg"));
             // SIGTERM: the master stops its workers too (SIGKILL would leave them serving).
-            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
             let _ = child.wait();
             r
         }

@@ -66,6 +66,13 @@ pub struct SyncWorker {
     breaker: Breaker,
 }
 
+/// A queue row this worker holds the lease of.
+struct Claimed {
+    hash: ContentHash,
+    attempts: i64,
+    content_type: String,
+}
+
 /// How one object's attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -125,7 +132,7 @@ impl SyncWorker {
             ..Default::default()
         };
         let outcomes: Vec<(ContentHash, Outcome)> = futures::stream::iter(claimed)
-            .map(|(hash, attempts)| self.sync_one(hash, attempts))
+            .map(|c| self.sync_one(c))
             .buffer_unordered(self.config.concurrency)
             .collect()
             .await;
@@ -241,7 +248,7 @@ impl SyncWorker {
         tracing::info!("sync worker stopped");
     }
 
-    async fn claim(&self) -> Result<Vec<(ContentHash, i64)>> {
+    async fn claim(&self) -> Result<Vec<Claimed>> {
         let now = now_micros();
         let lease_until = now + self.config.lease.as_micros() as i64;
         // Postgres lets several nodes claim side by side without waiting on each other; SQLite has
@@ -264,15 +271,38 @@ impl SyncWorker {
             .bind(self.store.node())
             .fetch_all(self.store.db().pool())
             .await?;
+        // The content types of this claim's rows, in one query rather than one per object.
+        let types: std::collections::HashMap<String, String> = sqlx::query_as(
+            "SELECT o.hash, o.content_type FROM objects o JOIN sync_queue q ON q.hash = o.hash
+             WHERE q.leased_by = $1 AND q.lease_until = $2",
+        )
+        .bind(self.store.node())
+        .bind(lease_until)
+        .fetch_all(self.store.db().pool())
+        .await?
+        .into_iter()
+        .collect();
         Ok(rows
             .into_iter()
-            .filter_map(|(h, a)| h.parse().ok().map(|h| (h, a)))
+            .filter_map(|(h, a)| {
+                let content_type = types.get(&h)?.clone();
+                h.parse().ok().map(|h| Claimed {
+                    hash: h,
+                    attempts: a,
+                    content_type,
+                })
+            })
             .collect())
     }
 
-    #[tracing::instrument(skip(self), fields(hash = %hash))]
-    async fn sync_one(&self, hash: ContentHash, attempts: i64) -> (ContentHash, Outcome) {
-        let outcome = self.push(&hash).await;
+    #[tracing::instrument(skip_all, fields(hash = %claimed.hash))]
+    async fn sync_one(&self, claimed: Claimed) -> (ContentHash, Outcome) {
+        let Claimed {
+            hash,
+            attempts,
+            content_type,
+        } = claimed;
+        let outcome = self.push(&hash, &content_type).await;
         let m = self.store.metrics();
         let recorded = match &outcome {
             Ok(()) => {
@@ -313,13 +343,11 @@ impl SyncWorker {
         (hash, outcome)
     }
 
-    async fn push(&self, hash: &ContentHash) -> std::result::Result<(), PushError> {
-        let content_type: String =
-            sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
-                .bind(hash.to_hex())
-                .fetch_one(self.store.db().pool())
-                .await
-                .map_err(|e| PushError::Local(e.to_string()))?;
+    async fn push(
+        &self,
+        hash: &ContentHash,
+        content_type: &str,
+    ) -> std::result::Result<(), PushError> {
         let bytes = self
             .store
             .cache()
@@ -329,7 +357,7 @@ impl SyncWorker {
             .ok_or_else(|| PushError::Local("missing or corrupt in the local cache".into()))?;
         self.store
             .remote()
-            .put(hash, bytes, &content_type)
+            .put(hash, bytes, content_type)
             .await
             .map_err(PushError::Remote)
     }
