@@ -28,21 +28,7 @@ async fn eviction_drops_least_recently_read_synced_copies_and_keeps_unsynced_and
     let app = spawn_app_with(|s| s.cache_pinned_recent = 1).await;
     let media = &app.running.services.media;
     let c = app.signed_in("sana").await;
-    let user = app
-        .running
-        .services
-        .accounts
-        .by_handle(&photoshare_domain::types::Handle::parse("sana").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let icon = app
-        .running
-        .services
-        .accounts
-        .set_icon_bytes(media, &user, &png(64, 64, 200))
-        .await
-        .unwrap();
+    let icon = app.set_icon("sana", 200).await;
     let a = app.post_photo(&c, png(500, 400, 1), "a").await;
     let b = app.post_photo(&c, png(500, 400, 2), "b").await;
 
@@ -115,21 +101,7 @@ async fn pinned_objects_come_back_into_an_empty_cache_and_stay_readable_through_
     let app = spawn_app_behind_proxy().await;
     let media = &app.running.services.media;
     let c = app.signed_in("tomo").await;
-    let user = app
-        .running
-        .services
-        .accounts
-        .by_handle(&photoshare_domain::types::Handle::parse("tomo").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let icon = app
-        .running
-        .services
-        .accounts
-        .set_icon_bytes(media, &user, &png(64, 64, 9))
-        .await
-        .unwrap();
+    let icon = app.set_icon("tomo", 9).await;
     let photo = app.post_photo(&c, png(500, 400, 4), "pinned").await;
     app.running.sync_worker().drain().await.unwrap();
 

@@ -192,14 +192,7 @@ async fn without_a_local_copy_and_with_s3_refusing_the_answer_is_503_with_retry_
     let photo = app.post_photo(&c, png(200, 100, 4), "").await;
     worker(&app).drain().await.unwrap();
     let hash = hash_of(&photo["urls"]["thumb"]);
-    std::fs::remove_file(
-        app.running
-            .services
-            .media
-            .cache()
-            .path_of(&hash.parse().unwrap()),
-    )
-    .unwrap();
+    std::fs::remove_file(app.cached_path(&photo["urls"]["thumb"])).unwrap();
 
     app.proxy().set(Fault::Refuse);
     let r = c
@@ -227,14 +220,7 @@ async fn a_flipped_bit_in_s3_is_detected_and_never_served() {
     let photo = app.post_photo(&c, png(256, 256, 6), "").await;
     worker(&app).drain().await.unwrap();
     let hash = hash_of(&photo["urls"]["original"]);
-    std::fs::remove_file(
-        app.running
-            .services
-            .media
-            .cache()
-            .path_of(&hash.parse().unwrap()),
-    )
-    .unwrap();
+    std::fs::remove_file(app.cached_path(&photo["urls"]["original"])).unwrap();
     let in_s3 = app.s3_file(&hash);
     let mut bytes = std::fs::read(&in_s3).unwrap();
     bytes[50] ^= 0x04;

@@ -125,6 +125,28 @@ impl TestApp {
         self.running.stop().await;
     }
 
+    /// Where this node's cache keeps the object behind a media URL (`/media/<sha256>`).
+    pub fn cached_path(&self, media_url: &serde_json::Value) -> std::path::PathBuf {
+        let hash = media_url.as_str().unwrap().trim_start_matches("/media/");
+        self.running
+            .services
+            .media
+            .cache()
+            .path_of(&hash.parse().unwrap())
+    }
+
+    /// Gives an existing user an icon; returns its hash.
+    pub async fn set_icon(&self, handle: &str, seed: u8) -> photoshare_domain::types::ContentHash {
+        let services = &self.running.services;
+        let handle = photoshare_domain::types::Handle::parse(handle).unwrap();
+        let user = services.accounts.by_handle(&handle).await.unwrap().unwrap();
+        services
+            .accounts
+            .set_icon_bytes(&services.media, &user, &png(64, 64, seed))
+            .await
+            .unwrap()
+    }
+
     pub fn proxy(&self) -> &fault_proxy::FaultProxy {
         self.proxy.as_ref().expect("spawn_app_behind_proxy")
     }
