@@ -197,14 +197,7 @@ async fn upload_answers_201_with_the_photo_and_serves_its_bytes() {
     let img = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
     assert_eq!((img.width(), img.height()), (320, 240));
 
-    let got: Value = c
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get_json(&c, &location).await;
     assert_eq!(got, photo);
 }
 
@@ -389,14 +382,7 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
         3,
         "original, large and thumb, once each"
     );
-    let health: Value = c
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = app.get_json(&c, "/healthz").await;
     assert_eq!(health["sync"]["backlog_objects"], 3);
 
     let report = app.running.sync_worker().drain().await.unwrap();
@@ -488,14 +474,7 @@ async fn healthz_and_metrics_report_the_service() {
     app.sign_up(&c, "june").await;
     // Big enough that large and thumb differ (a small image's sizes are one deduplicated object).
     app.upload(&c, png(400, 300, 1), "").await;
-    let text = c
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.get_text(&c, "/metrics").await;
     assert!(text.contains("# TYPE photoshare_uploads_total counter"));
     assert!(text.contains("photoshare_uploads_total 1\n"), "{text}");
     assert!(

@@ -82,14 +82,7 @@ async fn eviction_drops_least_recently_read_synced_copies_and_keeps_unsynced_and
         hash(&a["urls"]["thumb"]).to_hex()
     );
     assert!(media.cache().contains(&hash(&a["urls"]["thumb"])));
-    let metrics = c
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.get_text(&c, "/metrics").await;
     assert!(
         metrics.contains("photoshare_cache_evictions_total 6\n"),
         "{metrics}"

@@ -30,14 +30,7 @@ fn hash_of(url: &Value) -> String {
 }
 
 async fn sync_state(app: &TestApp, admin: &reqwest::Client) -> Value {
-    admin
-        .get(app.url("/api/v1/admin/sync"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.get_json(&admin, "/api/v1/admin/sync").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,14 +51,7 @@ async fn uploads_during_an_outage_succeed_are_visible_and_reach_s3_after_recover
         originals.push(bytes);
     }
     // Visible and served from the local cache while S3 is down.
-    let recent: Value = c
-        .get(app.url("/api/v1/photos/recent"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let recent: Value = app.get_json(&c, "/api/v1/photos/recent").await;
     assert_eq!(recent["items"].as_array().unwrap().len(), 3);
     for p in &photos {
         let r = c
@@ -88,24 +74,10 @@ async fn uploads_during_an_outage_succeed_are_visible_and_reach_s3_after_recover
         status["last_error"].as_str().unwrap().contains("S3"),
         "{status}"
     );
-    let health: Value = c
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = app.get_json(&c, "/healthz").await;
     assert_eq!(health["status"], "degraded");
     assert_eq!(health["sync"]["state"], "circuit_open");
-    let metrics = c
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.get_text(&c, "/metrics").await;
     assert!(
         metrics.contains("photoshare_sync_circuit_open 1\n"),
         "{metrics}"
@@ -232,14 +204,7 @@ async fn a_flipped_bit_in_s3_is_detected_and_never_served() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let metrics = c
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.get_text(&c, "/metrics").await;
     assert!(
         metrics.contains("photoshare_corrupt_objects_total 1\n"),
         "{metrics}"

@@ -206,6 +206,30 @@ impl TestApp {
             .unwrap()
     }
 
+    /// GET `path` with `client`, as JSON.
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// GET `path` with `client`, as text.
+    pub async fn get_text(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// A client signed in as a new user `handle`.
     pub async fn signed_in(&self, handle: &str) -> reqwest::Client {
         let c = self.client();
