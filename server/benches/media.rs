@@ -2,6 +2,7 @@
 //!   1. upload acknowledgement latency with S3 healthy, down, and 1 s slower;
 //!   2. draining 1,000 objects to S3 vs a plain parallel aws-sdk-s3 PUT loop and rclone;
 //!   3. serving a cached image (wrk) vs nginx serving the same file.
+//!
 //! Run with `scripts/bench.sh` (installs wrk, nginx-light, rclone from Debian if missing). Loopback
 //! only; every loop is bounded.
 

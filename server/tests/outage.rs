@@ -30,7 +30,7 @@ fn hash_of(url: &Value) -> String {
 }
 
 async fn sync_state(app: &TestApp, admin: &reqwest::Client) -> Value {
-    app.get_json(&admin, "/api/v1/admin/sync").await
+    app.get_json(admin, "/api/v1/admin/sync").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

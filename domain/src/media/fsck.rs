@@ -61,7 +61,7 @@ impl FsckReport {
 }
 
 fn old_enough(modified: SystemTime) -> bool {
-    modified.elapsed().map_or(false, |age| age >= ORPHAN_GRACE)
+    modified.elapsed().is_ok_and(|age| age >= ORPHAN_GRACE)
 }
 
 impl MediaStore {
