@@ -4,7 +4,7 @@ use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Result};
 use crate::media::cache::Staged;
-use crate::media::{imaging, MediaStore};
+use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
 use crate::types::{media_url, Caption, ContentHash, Cursor, Page, PhotoId, PhotoUrls, PhotoView};
 use sqlx::Row;
@@ -87,7 +87,7 @@ impl Photos {
         let processed = tokio::task::spawn_blocking(move || imaging::process_file(&path))
             .await
             .map_err(Error::internal)??;
-        let original = self.media.keep(staged, processed.content_type).await?;
+        let original = self.keep_original(staged, &processed).await?;
         let large = self
             .media
             .keep_bytes(&processed.large, "image/jpeg")
@@ -122,6 +122,34 @@ impl Photos {
         self.get(PhotoId::from_uuid(id))
             .await?
             .ok_or_else(|| Error::internal("a photo vanished right after it was published"))
+    }
+
+    /// Keeps the original without its private metadata (GPS, camera serials, comments): the
+    /// stripped bytes are the original from here on, and its hash names them.
+    async fn keep_original(
+        &self,
+        staged: Staged,
+        processed: &imaging::Processed,
+    ) -> Result<StoredObject> {
+        let bytes = tokio::fs::read(staged.path()).await?;
+        let orientation = processed.orientation;
+        let (bytes, stripped) = tokio::task::spawn_blocking(move || {
+            let stripped = metadata::strip(&bytes, orientation);
+            (bytes, stripped)
+        })
+        .await
+        .map_err(Error::internal)?;
+        match stripped {
+            Some(clean) if clean != bytes => {
+                self.media.keep_bytes(&clean, processed.content_type).await
+            }
+            Some(_) => self.media.keep(staged, processed.content_type).await,
+            None => {
+                // It decoded, but its container is one we cannot rewrite safely: keep it as sent.
+                tracing::warn!("original kept with its metadata: unrecognised container layout");
+                self.media.keep(staged, processed.content_type).await
+            }
+        }
     }
 
     /// Newest photos first, `limit` at a time, continuing after `cursor`.

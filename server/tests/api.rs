@@ -570,3 +570,79 @@ async fn media_answers_head_and_range_requests() {
         format!("bytes */{len}").as_str()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_original_loses_its_gps_data_but_keeps_its_orientation() {
+    let app = spawn_app().await;
+    let c = app.signed_in("nils").await;
+    // A 400×200 JPEG whose EXIF says "rotate 90° clockwise" and carries a location.
+    let img = image::RgbImage::from_fn(400, 200, |x, y| image::Rgb([(x / 2) as u8, y as u8, 128]));
+    let mut plain = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut plain),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    let mut exif =
+        b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(b"GPS 35.6895N 139.6917E");
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    app1.extend_from_slice(&exif);
+    let upload = [&plain[..2], &app1, &plain[2..]].concat();
+
+    let form = reqwest::multipart::Form::new().part(
+        "image",
+        reqwest::multipart::Part::bytes(upload.clone()).file_name("phone.jpg"),
+    );
+    let r = c
+        .post(app.url("/api/v1/photos"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let photo: Value = r.json().await.unwrap();
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(200), Some(400)),
+        "turned upright"
+    );
+
+    let original = c
+        .get(app.url(photo["urls"]["original"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let original = original.bytes().await.unwrap();
+    assert!(
+        !original.windows(12).any(|w| w == b"GPS 35.6895N"),
+        "no location in what we store or serve"
+    );
+    assert_ne!(original.as_ref(), upload.as_slice());
+    assert_eq!(
+        sha256_hex(&original),
+        photo["urls"]["original"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/media/")
+    );
+    use image::ImageDecoder;
+    let mut dec = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(&original)).unwrap();
+    assert_eq!(
+        dec.orientation().unwrap().to_exif(),
+        6,
+        "browsers still turn the original upright"
+    );
+    let thumb = c
+        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let thumb = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        (thumb.width(), thumb.height()),
+        (160, 320),
+        "sizes are made upright"
+    );
+}

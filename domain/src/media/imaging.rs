@@ -27,6 +27,8 @@ pub const ACCEPTED: [(ImageFormat, &str); 3] = [
 pub struct Processed {
     /// MIME type of the original.
     pub content_type: &'static str,
+    /// The EXIF orientation the original carries (1 = upright).
+    pub orientation: u8,
     /// Dimensions after EXIF orientation.
     pub width: u32,
     pub height: u32,
@@ -98,11 +100,13 @@ fn process<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> R
     let orientation = decoder.orientation().map_err(decode_error)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
     img.apply_orientation(orientation);
+    let orientation = orientation.to_exif();
 
     let large = encode_jpeg(&fit(&img, LARGE_PX))?;
     let thumb = encode_jpeg(&fit(&img, THUMB_PX))?;
     Ok(Processed {
         content_type,
+        orientation,
         width: img.width(),
         height: img.height(),
         large,

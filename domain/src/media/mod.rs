@@ -13,6 +13,7 @@ pub mod cache;
 pub mod fsck;
 pub mod hot;
 pub mod imaging;
+pub mod metadata;
 pub mod remote;
 pub mod sync;
 
