@@ -244,14 +244,7 @@ async fn admins_pause_and_resume_the_sync_others_cannot() {
     );
 
     let admin = app.admin("boss").await;
-    let r: Value = admin
-        .post(app.url("/api/v1/admin/sync/pause"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = app.post_json(&admin, "/api/v1/admin/sync/pause").await;
     assert_eq!(r["state"], "paused");
     app.post_photo(&user, png(400, 300, 7), "while paused")
         .await;
@@ -272,14 +265,7 @@ async fn admins_pause_and_resume_the_sync_others_cannot() {
         .unwrap();
     assert!(photoshare_domain::media::paused(&db).await.unwrap());
 
-    let r: Value = admin
-        .post(app.url("/api/v1/admin/sync/resume"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = app.post_json(&admin, "/api/v1/admin/sync/resume").await;
     assert_eq!(r["state"], "running");
     assert_eq!(w.drain().await.unwrap().synced, 3);
     assert_eq!(sync_state(&app, &admin).await["backlog_objects"], 0);

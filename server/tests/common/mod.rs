@@ -218,6 +218,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// POST to `path` with no body, as JSON.
+    pub async fn post_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        client
+            .post(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// GET `path` with `client`, as text.
     pub async fn get_text(&self, client: &reqwest::Client, path: &str) -> String {
         client
