@@ -80,16 +80,23 @@ impl Rig {
     }
 }
 
+impl Server {
+    async fn get_json(&self, client: &reqwest::Client, path: &str) -> Value {
+        client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
 async fn backlog(client: &reqwest::Client, server: &Server) -> i64 {
-    let h: Value = client
-        .get(format!("{}/healthz", server.url))
-        .send()
-        .await
+    server.get_json(client, "/healthz").await["sync"]["backlog_objects"]
+        .as_i64()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    h["sync"]["backlog_objects"].as_i64().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,14 +204,7 @@ async fn kill_9_mid_upload_and_mid_sync_loses_nothing_acknowledged_and_leaves_no
     let c = reqwest::Client::new();
     for (photo, bytes) in &acknowledged {
         let id = photo["id"].as_str().unwrap();
-        let got: Value = c
-            .get(format!("{}/api/v1/photos/{id}", server.url))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let got = server.get_json(&c, &format!("/api/v1/photos/{id}")).await;
         assert_eq!(&got, photo);
         let original = photo["urls"]["original"].as_str().unwrap();
         let served = c
