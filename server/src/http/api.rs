@@ -113,7 +113,11 @@ async fn upload(
             Some("image") => {
                 let mut staging = state.services.media.cache().stage(state.max_upload).await?;
                 while let Some(chunk) = field.chunk().await? {
-                    staging.write(&chunk).await?;
+                    if let Err(e) = staging.write(&chunk).await {
+                        drop(field);
+                        drain(multipart).await;
+                        return Err(e.into());
+                    }
                 }
                 staged = Some(staging.finish().await?);
             }
@@ -145,6 +149,14 @@ async fn upload(
         Json(photo),
     )
         .into_response())
+}
+
+/// Reads and discards the rest of a refused upload (at most the route's body limit) so that the
+/// client, still sending, gets the answer instead of a reset connection.
+async fn drain(mut multipart: Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
 }
 
 #[derive(Deserialize)]
