@@ -1,11 +1,13 @@
 //! Pieces shared by several pages.
 
 use crate::error::AppError;
-use crate::{session, use_me};
+use crate::i18n::{self, t, tn};
+use crate::{api, session, use_me};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use photoshare_domain::types::{PhotoView, UserView};
+use photoshare_domain::types::{Locale, Page, PhotoView, UserSummary, UserView};
+use serde::de::DeserializeOwned;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -20,46 +22,160 @@ pub fn Header() -> impl IntoView {
             }
         });
     };
+    let my_page = move || {
+        me.user
+            .with(|u| u.as_ref().map(|u| format!("/u/{}", u.handle)))
+            .unwrap_or_default()
+    };
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"◐"</span>
-                "PhotoShare"
+                <span class="brand-name">"PhotoShare"</span>
             </A>
-            <nav class="site-nav" aria-label="Main">
-                <A href="/" attr:class="nav-recent">"Recent"</A>
+            <nav class="site-nav" aria-label=move || t("Main")>
+                <A href="/" attr:class="nav-link">{move || t("Recent")}</A>
+                <A href="/popular" attr:class="nav-link">{move || t("Popular")}</A>
+                <Show when=move || me.user.with(|u| u.is_some())>
+                    <A href="/fans" attr:class="nav-link">{move || t("Fans feed")}</A>
+                </Show>
+                <A href="/top" attr:class="nav-link">{move || t("Top users")}</A>
+            </nav>
+            <div class="site-actions">
                 <Show
                     when=move || me.user.with(|u| u.is_some())
                     fallback=move || {
                         view! {
                             <Show when=move || me.loaded.get()>
-                                <A href="/login">"Log in"</A>
-                                <A href="/signup" attr:class="button primary">"Sign up"</A>
+                                <A href="/login" attr:class="nav-link">{move || t("Log in")}</A>
+                                <A href="/signup" attr:class="button primary">{move || t("Sign up")}</A>
                             </Show>
                         }
                     }
                 >
-                    <A href="/upload" attr:class="button primary">"Upload"</A>
-                    <span class="who" data-testid="who">
-                        {move || me.user.with(|u| u.as_ref().map(|u| format!("@{}", u.handle)))}
-                    </span>
-                    <button class="link-button" on:click=log_out.clone()>"Log out"</button>
+                    <A href="/upload" attr:class="button primary">{move || t("Upload")}</A>
+                    <a href=my_page class="me-link" data-testid="who" title=move || t("My profile")>
+                        {move || {
+                            me.user
+                                .get()
+                                .map(|u| view! { <Avatar url=u.icon_url.clone() handle=u.handle.clone() size=32 /> })
+                        }}
+                        <span class="who-handle">{move || me.user.with(|u| u.as_ref().map(|u| format!("@{}", u.handle)))}</span>
+                    </a>
+                    <A href="/settings" attr:class="nav-link icon-link" attr:title=move || t("Settings")>
+                        <span aria-hidden="true">"⚙"</span>
+                        <span class="visually-hidden">{move || t("Settings")}</span>
+                    </A>
+                    <button class="link-button" on:click=log_out.clone()>{move || t("Log out")}</button>
                 </Show>
-            </nav>
+            </div>
         </header>
     }
 }
 
-/// A square thumbnail linking to the photo page.
+/// The language switch, on every page. A signed-in user's choice is saved with their account.
+#[component]
+pub fn Footer() -> impl IntoView {
+    let me = use_me();
+    let change = move |ev: leptos::ev::Event| {
+        let Ok(l) = Locale::parse(&event_target_value(&ev)) else {
+            return;
+        };
+        i18n::set_locale(l);
+        if me.user.with_untracked(|u| u.is_some()) {
+            leptos::task::spawn_local(async move {
+                let body = serde_json::json!({ "locale": l.code() });
+                if let Ok(user) = api::send::<UserView>("PATCH", "/me", Some(&body)).await {
+                    me.user.set(Some(user));
+                }
+            });
+        }
+    };
+    view! {
+        <footer class="site-footer">
+            <label>
+                <span>{move || t("Language")}</span>
+                <select on:change=change data-testid="language" prop:value=move || i18n::locale().get().code()>
+                    <option value="en">"English"</option>
+                    <option value="ja">"日本語"</option>
+                </select>
+            </label>
+        </footer>
+    }
+}
+
+/// A user's round icon, or their initial on a colour picked from the handle.
+#[component]
+pub fn Avatar(url: Option<String>, handle: String, size: u32) -> impl IntoView {
+    let px = size.to_string();
+    match url {
+        Some(src) => view! { <img class="avatar" src=src alt="" width=px.clone() height=px loading="lazy" /> }.into_any(),
+        None => {
+            let hue = handle.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 360;
+            let initial = handle.chars().next().unwrap_or('?').to_uppercase().to_string();
+            view! {
+                <span
+                    class="avatar avatar-initial"
+                    aria-hidden="true"
+                    style=format!("--avatar-hue:{hue};width:{size}px;height:{size}px;font-size:{}px", size / 2)
+                >
+                    {initial}
+                </span>
+            }
+                .into_any()
+        }
+    }
+}
+
+/// A square thumbnail linking to the photo page. The browser picks the size it needs.
 #[component]
 pub fn PhotoTile(photo: PhotoView) -> impl IntoView {
     let href = format!("/p/{}", photo.id);
     let alt = alt_text(&photo);
+    let srcset = format!("{} 320w, {} 1280w", photo.urls.thumb, photo.urls.large);
+    let favorites = photo.favorites_count;
     view! {
         <li class="tile">
             <a href=href>
-                <img src=photo.urls.thumb.clone() alt=alt loading="lazy" width="320" height="320" />
+                <img
+                    src=photo.urls.thumb.clone()
+                    srcset=srcset
+                    sizes="(max-width: 480px) 50vw, (max-width: 900px) 33vw, 240px"
+                    alt=alt
+                    loading="lazy"
+                    decoding="async"
+                    width="320"
+                    height="320"
+                />
+                <Show when=move || { favorites > 0 }>
+                    <span class="tile-badge" aria-hidden="true">"♥ " {favorites}</span>
+                </Show>
             </a>
+        </li>
+    }
+}
+
+/// A user in a list: icon, names, fans.
+#[component]
+pub fn UserRow(user: UserSummary, #[prop(optional)] rank: Option<usize>) -> impl IntoView {
+    let href = format!("/u/{}", user.handle);
+    let name = if user.display_name.is_empty() {
+        user.handle.clone()
+    } else {
+        user.display_name.clone()
+    };
+    let fans = user.fans_count;
+    view! {
+        <li class="user-row">
+            {rank.map(|r| view! { <span class="rank">{r}</span> })}
+            <a href=href>
+                <Avatar url=user.icon_url.clone() handle=user.handle.clone() size=44 />
+                <span class="names">
+                    <span class="display-name">{name}</span>
+                    <span class="handle">"@" {user.handle.clone()}</span>
+                </span>
+            </a>
+            <span class="fans-count">{fans} " " {move || t("fans")}</span>
         </li>
     }
 }
@@ -67,22 +183,10 @@ pub fn PhotoTile(photo: PhotoView) -> impl IntoView {
 /// Every image gets alt text: the caption, or who posted it.
 pub fn alt_text(photo: &PhotoView) -> String {
     if photo.caption.is_empty() {
-        format!("Photo by @{}", photo.owner)
+        t("Photo by @{n}").replace("{n}", &photo.owner)
     } else {
         photo.caption.clone()
     }
-}
-
-/// A date in the reader's locale.
-pub fn local_date(rfc3339: &str) -> String {
-    #[cfg(feature = "csr")]
-    {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-        if !d.get_time().is_nan() {
-            return String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED));
-        }
-    }
-    rfc3339.to_owned()
 }
 
 /// A message for a failed action, shown where the user is looking.
@@ -92,6 +196,139 @@ pub fn ErrorMessage(#[prop(into)] message: Signal<Option<String>>) -> impl IntoV
         <Show when=move || message.with(|m| m.is_some())>
             <p class="error" role="alert">{move || message.get()}</p>
         </Show>
+    }
+}
+
+/// A keyset-paginated list read from the JSON API, page by page.
+pub struct Feed<T: Send + Sync + 'static> {
+    pub items: RwSignal<Vec<T>>,
+    pub next: RwSignal<Option<String>>,
+    pub loading: RwSignal<bool>,
+    pub loaded_once: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+    path: StoredValue<String>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Feed<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Feed<T> {}
+
+impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Feed<T> {
+    /// A feed of the API `path` (under /api/v1); loads its first page.
+    pub fn new(path: String) -> Self {
+        let feed = Self {
+            items: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            loaded_once: RwSignal::new(false),
+            error: RwSignal::new(None),
+            path: StoredValue::new(path),
+        };
+        feed.load(None, false);
+        feed
+    }
+
+    fn load(self, cursor: Option<String>, replace: bool) {
+        if self.loading.get_untracked() {
+            return;
+        }
+        self.loading.set(true);
+        let path = api::page_path(&self.path.get_value(), cursor.as_deref());
+        leptos::task::spawn_local(async move {
+            match api::get::<Page<T>>(&path).await {
+                Ok(page) => {
+                    if replace {
+                        self.items.set(page.items);
+                    } else {
+                        self.items.update(|v| v.extend(page.items));
+                    }
+                    self.next.set(page.next_cursor);
+                    self.error.set(None);
+                }
+                Err(e) => self.error.set(Some(e.message)),
+            }
+            self.loading.set(false);
+            self.loaded_once.set(true);
+        });
+    }
+
+    pub fn load_more(self) {
+        if let Some(c) = self.next.get_untracked() {
+            self.load(Some(c), false);
+        }
+    }
+
+    /// Reads the first page again (after new photos arrived).
+    pub fn reload(self) {
+        self.load(None, true);
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.loaded_once.get()
+            && self.items.with(|v| v.is_empty())
+            && self.error.with(|e| e.is_none())
+    }
+}
+
+/// The end of a feed: loads the next page when it scrolls into view (infinite scroll), with a
+/// button for keyboards and for browsers without IntersectionObserver.
+#[component]
+pub fn MoreButton<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    feed: Feed<T>,
+) -> impl IntoView {
+    let sentinel = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "csr")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        Effect::new(move |_| {
+            let Some(el) = sentinel.get() else { return };
+            let callback =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let visible = entries.iter().any(|e| {
+                        e.dyn_into::<web_sys::IntersectionObserverEntry>()
+                            .map(|e| e.is_intersecting())
+                            .unwrap_or(false)
+                    });
+                    if visible {
+                        feed.load_more();
+                    }
+                });
+            if let Ok(observer) =
+                web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref())
+            {
+                observer.observe(&el);
+                callback.forget();
+                on_cleanup(move || observer.disconnect());
+            }
+        });
+    }
+    view! {
+        <div class="more" node_ref=sentinel>
+            <ErrorMessage message=feed.error />
+            <Show when=move || feed.next.with(|n| n.is_some())>
+                <button class="button" disabled=move || feed.loading.get() on:click=move |_| feed.load_more()>
+                    {move || if feed.loading.get() { t("Loading…") } else { t("Show more") }}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// A grid of photos from a feed, infinitely scrolled.
+#[component]
+pub fn PhotoGrid(feed: Feed<PhotoView>, empty: &'static str) -> impl IntoView {
+    view! {
+        <Show when=move || feed.is_empty()>
+            <p class="empty">{move || t(empty)}</p>
+        </Show>
+        <ul class="grid" data-testid="photo-grid">
+            <For each=move || feed.items.get() key=|p| p.id.clone() children=move |photo| view! { <PhotoTile photo=photo /> } />
+        </ul>
+        <MoreButton feed=feed />
     }
 }
 
@@ -130,7 +367,7 @@ impl AuthForm {
             leptos::task::spawn_local(async move {
                 match call(self.handle.get_untracked(), self.password.get_untracked()).await {
                     Ok(user) => {
-                        me.user.set(Some(user));
+                        me.set(Some(user));
                         navigate("/", Default::default());
                     }
                     Err(e) => self.error.set(Some(e.message)),
@@ -144,5 +381,14 @@ impl AuthForm {
 impl Default for AuthForm {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// "N new photos", for the live update of a feed.
+pub fn new_photos_label(n: i64) -> String {
+    if n == 1 {
+        t("1 new photo").to_owned()
+    } else {
+        tn("{n} new photos", n)
     }
 }

@@ -44,6 +44,7 @@ impl From<photoshare_domain::Error> for AppError {
             E::Invalid(_) => 422,
             E::Conflict(_) => 409,
             E::BadCredentials | E::Unauthenticated => 401,
+            E::Forbidden(_) => 403,
             E::NotFound(_) => 404,
             E::UnsupportedMedia(_) => 415,
             E::TooLarge(_) => 413,

@@ -1,15 +1,20 @@
 //! PhotoShare's web front end (Leptos, compiled to wasm by Trunk with `--features csr`) and, with
-//! `--features ssr`, the server side of its server functions. Server functions sit beside the page
-//! that uses them and stay thin: parse, call the domain, map the error.
+//! `--features ssr`, the server side of its server functions. Server functions carry the session
+//! (who am I, log in, sign up, log out) and the photo page's first read; the other reads and
+//! actions call the JSON API through [`api`], the same endpoints scripts use.
 
+pub mod api;
 pub mod components;
 pub mod error;
+pub mod i18n;
+#[cfg(feature = "csr")]
+mod live;
 pub mod pages;
 pub mod session;
 #[cfg(feature = "csr")]
 mod upload;
 
-use components::Header;
+use components::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -23,6 +28,16 @@ pub struct Me {
     pub loaded: RwSignal<bool>,
 }
 
+impl Me {
+    /// Signs `user` in on this page, in their saved language if they chose one.
+    pub fn set(&self, user: Option<UserView>) {
+        if let Some(l) = user.as_ref().and_then(|u| u.locale) {
+            i18n::set_locale(l);
+        }
+        self.user.set(user);
+    }
+}
+
 pub fn use_me() -> Me {
     expect_context::<Me>()
 }
@@ -30,6 +45,7 @@ pub fn use_me() -> Me {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    i18n::set_locale(i18n::browser_locale());
     let me = Me {
         user: RwSignal::new(None),
         loaded: RwSignal::new(false),
@@ -37,7 +53,7 @@ pub fn App() -> impl IntoView {
     provide_context(me);
     leptos::task::spawn_local(async move {
         if let Ok(user) = session::current_user().await {
-            me.user.set(user);
+            me.set(user);
         }
         me.loaded.set(true);
     });
@@ -45,16 +61,23 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="PhotoShare" />
         <Router>
+            <a class="skip-link" href="#main">{move || i18n::t("Skip to content")}</a>
             <Header />
-            <main class="page">
+            <main class="page" id="main">
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::recent::RecentPage />
+                    <Route path=path!("/") view=pages::feeds::RecentPage />
+                    <Route path=path!("/popular") view=pages::feeds::PopularPage />
+                    <Route path=path!("/fans") view=pages::feeds::FansPage />
+                    <Route path=path!("/top") view=pages::top::TopUsersPage />
+                    <Route path=path!("/u/:handle") view=pages::user::UserPage />
                     <Route path=path!("/p/:id") view=pages::photo::PhotoPage />
                     <Route path=path!("/upload") view=pages::upload::UploadPage />
+                    <Route path=path!("/settings") view=pages::settings::SettingsPage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/signup") view=pages::signup::SignupPage />
                 </Routes>
             </main>
+            <Footer />
         </Router>
     }
 }
@@ -68,16 +91,14 @@ pub fn register_server_functions() {
     register_explicit::<session::LogOut>();
     register_explicit::<pages::login::LogIn>();
     register_explicit::<pages::signup::SignUp>();
-    register_explicit::<pages::recent::RecentPhotos>();
     register_explicit::<pages::photo::GetPhoto>();
 }
 
 /// The paths of every server function, for the test that calls each through HTTP.
-pub const SERVER_FUNCTION_PATHS: [&str; 6] = [
+pub const SERVER_FUNCTION_PATHS: [&str; 5] = [
     "/api/sf/me",
     "/api/sf/log_out",
     "/api/sf/log_in",
     "/api/sf/sign_up",
-    "/api/sf/recent_photos",
     "/api/sf/photo",
 ];

@@ -1,24 +1,28 @@
-//! Posting a photo from the browser: an XMLHttpRequest to the JSON API, because it reports upload
-//! progress (fetch does not).
+//! Sending an image from the browser (a photo, an icon): an XMLHttpRequest to the JSON API,
+//! because it reports upload progress (fetch does not).
 
-use photoshare_domain::types::PhotoView;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, ProgressEvent, XmlHttpRequest};
 
-/// Sends `file` with `caption`; `on_progress` gets 0.0–1.0 as bytes leave; `on_done` gets the new
-/// photo or a message for the user.
-pub fn send(
+/// Sends `file` as the multipart field `image` (with `caption`, if any) by `method` to `url`;
+/// `on_progress` gets 0.0–1.0 as bytes leave; `on_done` gets the decoded answer or a message for
+/// the user.
+pub fn send<T: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
     file: &web_sys::File,
-    caption: &str,
+    caption: Option<&str>,
     on_progress: impl Fn(f64) + 'static,
-    on_done: impl FnOnce(Result<PhotoView, String>) + 'static,
+    on_done: impl FnOnce(Result<T, String>) + 'static,
 ) -> Result<(), String> {
     let fail = |_| "Your browser could not start the upload.".to_string();
     let xhr = XmlHttpRequest::new().map_err(fail)?;
-    xhr.open("POST", "/api/v1/photos").map_err(fail)?;
+    xhr.open(method, url).map_err(fail)?;
     let form = FormData::new().map_err(fail)?;
-    form.append_with_str("caption", caption).map_err(fail)?;
+    if let Some(caption) = caption {
+        form.append_with_str("caption", caption).map_err(fail)?;
+    }
     form.append_with_blob_and_filename("image", file, &file.name())
         .map_err(fail)?;
 
@@ -39,7 +43,7 @@ pub fn send(
         let status = done_xhr.status().unwrap_or(0);
         let body = done_xhr.response_text().ok().flatten().unwrap_or_default();
         done(match status {
-            201 => serde_json::from_str::<PhotoView>(&body)
+            200..=299 => serde_json::from_str::<T>(&body)
                 .map_err(|_| "The server's answer was not understood.".into()),
             0 => Err("The upload was interrupted. Check your connection and try again.".into()),
             _ => Err(serde_json::from_str::<serde_json::Value>(&body)

@@ -4,7 +4,9 @@
 use crate::db::{now_micros, Db};
 use crate::error::{Error, Result};
 use crate::media::{imaging, MediaStore};
-use crate::types::{media_url, ContentHash, Handle, Password, UserId, UserView};
+use crate::types::{
+    media_url, Bio, ContentHash, DisplayName, Handle, Locale, Password, UserId, UserView,
+};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
@@ -21,8 +23,10 @@ pub const SESSION_DAYS: i64 = 30;
 pub struct User {
     pub id: UserId,
     pub handle: Handle,
+    pub display_name: String,
     pub is_admin: bool,
     pub icon: Option<ContentHash>,
+    pub locale: Option<Locale>,
 }
 
 impl User {
@@ -30,8 +34,10 @@ impl User {
         UserView {
             id: self.id.to_string(),
             handle: self.handle.to_string(),
+            display_name: self.display_name.clone(),
             is_admin: self.is_admin,
             icon_url: self.icon.as_ref().map(media_url),
+            locale: self.locale,
         }
     }
 }
@@ -71,15 +77,20 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+const SELECT_USER: &str = "SELECT id, handle, display_name, is_admin, icon_hash, locale FROM users";
+
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
     let id: String = row.try_get("id")?;
     let handle: String = row.try_get("handle")?;
     let icon: Option<String> = row.try_get("icon_hash")?;
+    let locale: Option<String> = row.try_get("locale")?;
     Ok(User {
         id: id.parse()?,
         handle: Handle::parse(&handle)?,
+        display_name: row.try_get("display_name")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         icon: icon.map(|h| h.parse()).transpose()?,
+        locale: locale.as_deref().and_then(|l| Locale::parse(l).ok()),
     })
 }
 
@@ -117,8 +128,10 @@ impl Accounts {
         Ok(User {
             id: UserId::from_uuid(id),
             handle: handle.clone(),
+            display_name: String::new(),
             is_admin,
             icon: None,
+            locale: None,
         })
     }
 
@@ -129,7 +142,7 @@ impl Accounts {
         // A syntactically impossible handle cannot exist; still spend the hashing time.
         let row = match Handle::parse(handle) {
             Ok(h) => sqlx::query(
-                "SELECT id, handle, is_admin, icon_hash, password_hash FROM users WHERE handle = $1",
+                "SELECT id, handle, display_name, is_admin, icon_hash, locale, password_hash FROM users WHERE handle = $1",
             )
             .bind(h.as_str())
             .fetch_optional(self.db.pool())
@@ -168,7 +181,7 @@ impl Accounts {
     /// The user a session token belongs to, if the session is live.
     pub async fn user_for_session(&self, token: &str) -> Result<Option<User>> {
         let row = sqlx::query(
-            "SELECT u.id, u.handle, u.is_admin, u.icon_hash FROM sessions s JOIN users u ON u.id = s.user_id
+            "SELECT u.id, u.handle, u.display_name, u.is_admin, u.icon_hash, u.locale FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash(token))
@@ -188,34 +201,68 @@ impl Accounts {
     }
 
     pub async fn by_handle(&self, handle: &Handle) -> Result<Option<User>> {
-        let row =
-            sqlx::query("SELECT id, handle, is_admin, icon_hash FROM users WHERE handle = $1")
-                .bind(handle.as_str())
-                .fetch_optional(self.db.pool())
-                .await?;
+        let row = sqlx::query(&format!("{SELECT_USER} WHERE handle = $1"))
+            .bind(handle.as_str())
+            .fetch_optional(self.db.pool())
+            .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
-    /// Stores `bytes` as the user's icon and points the account at it, in one transaction with the
-    /// object's sync-queue row.
+    /// Makes the user's icon from an uploaded image (cropped to its centre square, small and large
+    /// sizes) and points the account at it, in one transaction with the objects' sync-queue rows.
     pub async fn set_icon_bytes(
         &self,
         media: &MediaStore,
         user: &User,
         bytes: &[u8],
-    ) -> Result<ContentHash> {
-        let content_type = imaging::sniff(bytes)?;
-        let obj = media.keep_bytes(bytes, content_type).await?;
+    ) -> Result<UserView> {
+        let owned = bytes.to_vec();
+        let icon = tokio::task::spawn_blocking(move || imaging::process_icon(&owned))
+            .await
+            .map_err(Error::internal)??;
+        let small = media.keep_bytes(&icon.small, "image/jpeg").await?;
+        let large = media.keep_bytes(&icon.large, "image/jpeg").await?;
         let mut tx = self.db.pool().begin().await?;
-        media.record(&mut tx, &[&obj]).await?;
-        sqlx::query("UPDATE users SET icon_hash = $1 WHERE id = $2")
-            .bind(obj.hash.to_hex())
+        media.record(&mut tx, &[&small, &large]).await?;
+        sqlx::query("UPDATE users SET icon_hash = $1, icon_large_hash = $2 WHERE id = $3")
+            .bind(small.hash.to_hex())
+            .bind(large.hash.to_hex())
             .bind(user.id.to_string())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         media.wake_sync();
-        Ok(obj.hash)
+        Ok(User {
+            icon: Some(small.hash),
+            ..user.clone()
+        }
+        .view())
+    }
+
+    /// Changes what the user shows about themselves; `None` leaves a field as it is.
+    pub async fn update_profile(
+        &self,
+        user: &User,
+        display_name: Option<DisplayName>,
+        bio: Option<Bio>,
+        locale: Option<Locale>,
+    ) -> Result<UserView> {
+        sqlx::query(
+            "UPDATE users SET display_name = COALESCE($1, display_name), bio = COALESCE($2, bio),
+                locale = COALESCE($3, locale)
+             WHERE id = $4",
+        )
+        .bind(display_name.as_ref().map(|d| d.as_str().to_owned()))
+        .bind(bio.as_ref().map(|b| b.as_str().to_owned()))
+        .bind(locale.map(|l| l.code().to_owned()))
+        .bind(user.id.to_string())
+        .execute(self.db.pool())
+        .await?;
+        let row = sqlx::query(&format!("{SELECT_USER} WHERE id = $1"))
+            .bind(user.id.to_string())
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(user_from_row(&row)?.view())
     }
 
     pub async fn count(&self) -> Result<i64> {

@@ -18,6 +18,9 @@ pub enum Error {
     /// The action needs a signed-in user.
     #[error("Please log in first.")]
     Unauthenticated,
+    /// Signed in, but not allowed to do this (delete someone else's comment).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
     /// The upload is not an image we accept.

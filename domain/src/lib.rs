@@ -13,11 +13,15 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod error;
 #[cfg(feature = "server")]
+pub mod live;
+#[cfg(feature = "server")]
 pub mod media;
 #[cfg(feature = "server")]
 pub mod metrics;
 #[cfg(feature = "server")]
 pub mod photos;
+#[cfg(feature = "server")]
+pub mod social;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};
@@ -29,12 +33,14 @@ pub use services::{Services, ServicesConfig};
 mod services {
     use crate::accounts::Accounts;
     use crate::db::Db;
+    use crate::live::Live;
     use crate::media::budget::CacheLimits;
     use crate::media::cache::LocalCache;
     use crate::media::remote::Remote;
     use crate::media::MediaStore;
     use crate::metrics::Metrics;
     use crate::photos::Photos;
+    use crate::social::Social;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -54,6 +60,8 @@ mod services {
         pub db: Db,
         pub accounts: Accounts,
         pub photos: Photos,
+        pub social: Social,
+        pub live: Live,
         pub media: MediaStore,
         pub metrics: Arc<Metrics>,
     }
@@ -73,9 +81,12 @@ mod services {
                 config.cache_limits,
                 metrics.clone(),
             );
+            let live = Live::new();
             Ok(Self {
                 accounts: Accounts::new(db.clone()),
-                photos: Photos::new(db.clone(), media.clone()),
+                photos: Photos::new(db.clone(), media.clone(), live.clone()),
+                live,
+                social: Social::new(db.clone()),
                 media,
                 metrics,
                 db,

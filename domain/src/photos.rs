@@ -3,10 +3,13 @@
 use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Result};
+use crate::live::Live;
 use crate::media::cache::Staged;
 use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
-use crate::types::{media_url, Caption, ContentHash, Cursor, Page, PhotoId, PhotoUrls, PhotoView};
+use crate::types::{
+    media_url, Caption, ContentHash, Cursor, Page, PhotoId, PhotoUrls, PhotoView, UserId,
+};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -14,28 +17,36 @@ use uuid::Uuid;
 pub struct Photos {
     db: Db,
     media: MediaStore,
+    live: Live,
 }
 
+/// Every photo query: the photo, its owner, and whether the reader (bound as `$1`; an empty string
+/// for nobody) has favorited it.
 const SELECT_PHOTO: &str =
     "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
-        p.created_at, u.handle, u.icon_hash
-    FROM photos p JOIN users u ON u.id = p.owner_id";
+        p.created_at, p.favorites_count, p.comments_count, u.handle, u.display_name,
+        u.icon_hash, CAST(CASE WHEN mf.user_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS favorited
+    FROM photos p JOIN users u ON u.id = p.owner_id
+    LEFT JOIN favorites mf ON mf.photo_id = p.id AND mf.user_id = $1";
 
-fn hash_url(hex: &str) -> Result<String> {
+pub(crate) fn hash_url(hex: &str) -> Result<String> {
     Ok(media_url(&hex.parse::<ContentHash>()?))
 }
 
-fn view_from_row(row: &sqlx::any::AnyRow) -> Result<(PhotoView, Cursor)> {
-    let id: String = row.try_get("id")?;
-    let id = Uuid::parse_str(&id).map_err(Error::internal)?;
-    let created_at: i64 = row.try_get("created_at")?;
+/// The viewer's id as bound into [`SELECT_PHOTO`]: an empty string matches no user.
+pub(crate) fn viewer_id(viewer: Option<&User>) -> String {
+    viewer.map(|u| u.id.to_string()).unwrap_or_default()
+}
+
+fn view_from_row(row: &sqlx::any::AnyRow) -> Result<PhotoView> {
     let icon: Option<String> = row.try_get("icon_hash")?;
-    let view = PhotoView {
-        id: id.to_string(),
+    Ok(PhotoView {
+        id: row.try_get("id")?,
         caption: row.try_get("caption")?,
         owner: row.try_get("handle")?,
+        owner_display_name: row.try_get("display_name")?,
         owner_icon_url: icon.as_deref().map(hash_url).transpose()?,
-        created_at: rfc3339(created_at),
+        created_at: rfc3339(row.try_get("created_at")?),
         width: row.try_get::<i64, _>("width")? as u32,
         height: row.try_get::<i64, _>("height")? as u32,
         urls: PhotoUrls {
@@ -43,19 +54,67 @@ fn view_from_row(row: &sqlx::any::AnyRow) -> Result<(PhotoView, Cursor)> {
             large: hash_url(&row.try_get::<String, _>("large_hash")?)?,
             thumb: hash_url(&row.try_get::<String, _>("thumb_hash")?)?,
         },
-    };
-    Ok((
-        view,
-        Cursor {
-            created_at_micros: created_at,
-            id,
-        },
-    ))
+        favorites_count: row.try_get("favorites_count")?,
+        comments_count: row.try_get("comments_count")?,
+        favorited: row.try_get::<i64, _>("favorited")? != 0,
+    })
+}
+
+/// The popularity score, stored as `photos.hot` and indexed:
+///
+/// `hot = log2(1 + favorites) + (created_at − 2024-01-01) / 1 day`
+///
+/// Ranking by it is ranking by `(1 + favorites) · 2^(−age / 1 day)`: a favorite's weight halves
+/// with every day of the photo's age, and a photo needs twice the favorites to stay level with
+/// one posted a day later. The score only changes when a favorite does, so it is an index, not a
+/// computation at read time.
+pub fn hot_score(favorites: i64, created_at_micros: i64) -> f64 {
+    const EPOCH_MICROS: i64 = 1_704_067_200_000_000;
+    const DAY_MICROS: f64 = 86_400_000_000.0;
+    (1.0 + favorites.max(0) as f64).log2() + (created_at_micros - EPOCH_MICROS) as f64 / DAY_MICROS
+}
+
+/// The photo feeds. Each is keyset-paginated on its own sort key and the photo id.
+#[derive(Debug, Clone, Copy)]
+pub enum Feed {
+    /// Newest first.
+    Recent,
+    /// By [`hot_score`].
+    Popular,
+    /// Newest photos by the users this user is a fan of.
+    Fans(UserId),
+    /// One user's photos, newest first.
+    By(UserId),
+    /// The photos a user favorited, the latest favorite first.
+    FavoritesOf(UserId),
+}
+
+impl Feed {
+    /// (extra FROM/WHERE, sort key column, id column, the user it is about)
+    fn parts(self) -> (&'static str, &'static str, &'static str, Option<UserId>) {
+        match self {
+            Feed::Recent => ("WHERE 1 = 1", "p.created_at", "p.id", None),
+            Feed::Popular => ("WHERE 1 = 1", "p.hot", "p.id", None),
+            Feed::Fans(u) => (
+                "WHERE p.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = $2)",
+                "p.created_at",
+                "p.id",
+                Some(u),
+            ),
+            Feed::By(u) => ("WHERE p.owner_id = $2", "p.created_at", "p.id", Some(u)),
+            Feed::FavoritesOf(u) => (
+                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = $2",
+                "fv.created_at",
+                "fv.photo_id",
+                Some(u),
+            ),
+        }
+    }
 }
 
 impl Photos {
-    pub fn new(db: Db, media: MediaStore) -> Self {
-        Self { db, media }
+    pub fn new(db: Db, media: MediaStore, live: Live) -> Self {
+        Self { db, media, live }
     }
 
     /// Publishes an upload that has been streamed to disk: checks it is an image we accept, makes
@@ -98,13 +157,14 @@ impl Photos {
             .await?;
 
         let id = Uuid::now_v7();
+        let created_at = now_micros();
         let mut tx = self.db.pool().begin().await?;
         self.media
             .record(&mut tx, &[&original, &large, &thumb])
             .await?;
         sqlx::query(
-            "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at, hot)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(id.to_string())
         .bind(owner.id.to_string())
@@ -114,12 +174,14 @@ impl Photos {
         .bind(thumb.hash.to_hex())
         .bind(i64::from(processed.width))
         .bind(i64::from(processed.height))
-        .bind(now_micros())
+        .bind(created_at)
+        .bind(hot_score(0, created_at))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         self.media.wake_sync();
-        self.get(PhotoId::from_uuid(id))
+        self.live.wake();
+        self.get(PhotoId::from_uuid(id), Some(owner))
             .await?
             .ok_or_else(|| Error::internal("a photo vanished right after it was published"))
     }
@@ -152,52 +214,92 @@ impl Photos {
         }
     }
 
-    /// Newest photos first, `limit` at a time, continuing after `cursor`.
-    pub async fn recent(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<PhotoView>> {
+    /// One page of a feed, `limit` photos, continuing after `cursor`, as `viewer` sees it.
+    pub async fn feed(
+        &self,
+        feed: Feed,
+        viewer: Option<&User>,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<PhotoView>> {
+        let (filter, key, id, about) = feed.parts();
+        let popular = matches!(feed, Feed::Popular);
         let fetch = i64::from(limit) + 1;
-        let rows = match cursor {
-            None => {
-                sqlx::query(&format!(
-                    "{SELECT_PHOTO} ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
-                ))
-                .bind(fetch)
-                .fetch_all(self.db.pool())
-                .await?
-            }
-            Some(c) => {
-                sqlx::query(&format!(
-                    "{SELECT_PHOTO} WHERE (p.created_at, p.id) < ($1, $2)
-                     ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
-                ))
-                .bind(c.created_at_micros)
-                .bind(c.id.to_string())
-                .bind(fetch)
-                .fetch_all(self.db.pool())
-                .await?
-            }
-        };
-        let mut items = Vec::with_capacity(rows.len());
-        let mut last = None;
-        for row in rows.iter().take(limit as usize) {
-            let (view, cursor) = view_from_row(row)?;
-            items.push(view);
-            last = Some(cursor);
+        // The sort key is selected too, so the last row can give the next page's cursor.
+        let mut sql = format!(
+            "{} {filter}",
+            SELECT_PHOTO.replacen(
+                " FROM photos p",
+                &format!(", {key} AS sort_key FROM photos p"),
+                1
+            )
+        );
+        let n = if about.is_some() { 3 } else { 2 };
+        if cursor.is_some() {
+            sql.push_str(&format!(" AND ({key}, {id}) < (${n}, ${})", n + 1));
         }
-        let next_cursor = if rows.len() > limit as usize {
-            last.map(|c| c.encode())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        let limit_param = if cursor.is_some() { n + 2 } else { n };
+        sql.push_str(&format!(
+            " ORDER BY {key} DESC, {id} DESC LIMIT ${limit_param}"
+        ));
+        let mut q = sqlx::query(&sql).bind(viewer_id(viewer));
+        if let Some(u) = about {
+            q = q.bind(u.to_string());
+        }
+        if let Some(c) = cursor {
+            q = if popular {
+                q.bind(f64::from_bits(c.key as u64))
+            } else {
+                q.bind(c.key)
+            };
+            q = q.bind(c.id.to_string());
+        }
+        let rows = q.bind(fetch).fetch_all(self.db.pool()).await?;
+        page_of(&rows, limit, view_from_row, |row| {
+            let key = if popular {
+                row.try_get::<f64, _>("sort_key")?.to_bits() as i64
+            } else {
+                row.try_get("sort_key")?
+            };
+            Ok(Cursor {
+                key,
+                id: Uuid::parse_str(&row.try_get::<String, _>("id")?).map_err(Error::internal)?,
+            })
+        })
     }
 
-    pub async fn get(&self, id: PhotoId) -> Result<Option<PhotoView>> {
-        let row = sqlx::query(&format!("{SELECT_PHOTO} WHERE p.id = $1"))
+    /// Newest photos first, `limit` at a time, continuing after `cursor`.
+    pub async fn recent(
+        &self,
+        viewer: Option<&User>,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<PhotoView>> {
+        self.feed(Feed::Recent, viewer, cursor, limit).await
+    }
+
+    pub async fn get(&self, id: PhotoId, viewer: Option<&User>) -> Result<Option<PhotoView>> {
+        let row = sqlx::query(&format!("{SELECT_PHOTO} WHERE p.id = $2"))
+            .bind(viewer_id(viewer))
             .bind(id.to_string())
             .fetch_optional(self.db.pool())
             .await?;
-        row.as_ref()
-            .map(|r| view_from_row(r).map(|(v, _)| v))
-            .transpose()
+        row.as_ref().map(view_from_row).transpose()
     }
+}
+
+/// Builds a page from `limit + 1` fetched rows: the extra row only says that there is more.
+pub(crate) fn page_of<T>(
+    rows: &[sqlx::any::AnyRow],
+    limit: u32,
+    item: impl Fn(&sqlx::any::AnyRow) -> Result<T>,
+    cursor: impl Fn(&sqlx::any::AnyRow) -> Result<Cursor>,
+) -> Result<Page<T>> {
+    let shown = &rows[..rows.len().min(limit as usize)];
+    let items = shown.iter().map(&item).collect::<Result<Vec<_>>>()?;
+    let next_cursor = match shown.last() {
+        Some(last) if rows.len() > shown.len() => Some(cursor(last)?.encode()),
+        _ => None,
+    };
+    Ok(Page { items, next_cursor })
 }

@@ -24,6 +24,8 @@ pub struct Handle(String);
 impl Handle {
     pub const MIN: usize = 3;
     pub const MAX: usize = 30;
+    /// Words the API's URLs use where a handle could stand (`/api/v1/users/top`).
+    pub const RESERVED: [&'static str; 1] = ["top"];
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let s = raw.trim().to_ascii_lowercase();
@@ -43,6 +45,9 @@ impl Handle {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
             return Err(invalid("A handle may only use letters a–z, digits and _."));
+        }
+        if Self::RESERVED.contains(&s.as_str()) {
+            return Err(invalid(format!("The handle “{s}” is reserved.")));
         }
         Ok(Self(s))
     }
@@ -148,6 +153,106 @@ impl From<Caption> for String {
     }
 }
 
+/// Free text a person writes (display name, bio, comment): any script, trimmed, within a length,
+/// without control characters (newlines only where `multiline`).
+fn text(raw: &str, what: &str, min: usize, max: usize, multiline: bool) -> Result<String, Invalid> {
+    let s = raw.trim();
+    let len = s.chars().count();
+    if len < min {
+        return Err(invalid(format!("{what} cannot be empty.")));
+    }
+    if len > max {
+        return Err(invalid(format!("{what} has at most {max} characters.")));
+    }
+    if s.chars()
+        .any(|c| c.is_control() && !(multiline && c == '\n'))
+    {
+        return Err(invalid(format!(
+            "{what} cannot contain control characters."
+        )));
+    }
+    Ok(s.to_owned())
+}
+
+macro_rules! text_type {
+    ($name:ident, $doc:literal, $what:literal, $min:expr, $max:expr, $multiline:expr) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX: usize = $max;
+
+            pub fn parse(raw: &str) -> Result<Self, Invalid> {
+                text(raw, $what, $min, $max, $multiline).map(Self)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+text_type!(
+    DisplayName,
+    "The name a user shows beside their handle, in any script; may be empty (the handle is shown).",
+    "A display name",
+    0,
+    50,
+    false
+);
+text_type!(
+    Bio,
+    "A few lines about the user, in any script.",
+    "A bio",
+    0,
+    300,
+    true
+);
+text_type!(
+    CommentBody,
+    "A comment on a photo: 1 to 1000 characters, newlines allowed.",
+    "A comment",
+    1,
+    1000,
+    true
+);
+
+/// The languages the UI speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "ja")]
+    Ja,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ja];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Ja => "ja",
+        }
+    }
+
+    /// The best match for a language tag such as `ja-JP` or `en-GB`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Locale::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    pub fn parse(raw: &str) -> Result<Locale, Invalid> {
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.code() == raw)
+            .ok_or_else(|| invalid("The language is one of: en, ja."))
+    }
+}
+
 macro_rules! uuid_id {
     ($name:ident, $what:literal) => {
         #[doc = concat!("The id of a ", $what, ".")]
@@ -183,6 +288,7 @@ macro_rules! uuid_id {
 
 uuid_id!(PhotoId, "photo");
 uuid_id!(UserId, "user");
+uuid_id!(CommentId, "comment");
 
 /// The sha256 of an object's bytes: its name in the cache and in S3, and its proof of integrity.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -229,23 +335,24 @@ impl fmt::Debug for ContentHash {
     }
 }
 
-/// A position in a newest-first feed: the last item's time and id. Opaque to clients.
+/// A position in a keyset-paginated list: the last item's sort key (a time, a count, or the bits
+/// of a popularity score) and its id. Opaque to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    pub created_at_micros: i64,
+    pub key: i64,
     pub id: Uuid,
 }
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        format!("{}_{}", self.created_at_micros, self.id.simple())
+        format!("{}_{}", self.key, self.id.simple())
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         let err = || invalid("That page cursor is not valid; start again from the first page.");
         let (t, id) = s.split_once('_').ok_or_else(err)?;
         Ok(Self {
-            created_at_micros: t.parse().map_err(|_| err())?,
+            key: t.parse().map_err(|_| err())?,
             id: Uuid::parse_str(id).map_err(|_| err())?,
         })
     }
@@ -269,8 +376,39 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, Invalid> {
 pub struct UserView {
     pub id: String,
     pub handle: String,
+    pub display_name: String,
     pub is_admin: bool,
     pub icon_url: Option<String>,
+    /// The UI language the user chose; `None`: follow the browser.
+    pub locale: Option<Locale>,
+}
+
+/// A user's public profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub handle: String,
+    pub display_name: String,
+    pub bio: String,
+    /// The icon, small (128 px) and large (512 px) squares.
+    pub icon_url: Option<String>,
+    pub icon_large_url: Option<String>,
+    pub fans_count: i64,
+    /// How many users this user is a fan of.
+    pub fan_of_count: i64,
+    pub photos_count: i64,
+    /// Whether the signed-in reader is a fan of this user.
+    pub is_fan: bool,
+    /// RFC 3339, UTC.
+    pub joined_at: String,
+}
+
+/// A user in a list (fans, top users, who favorited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub handle: String,
+    pub display_name: String,
+    pub icon_url: Option<String>,
+    pub fans_count: i64,
 }
 
 /// Where a photo's sizes are served from.
@@ -287,12 +425,32 @@ pub struct PhotoView {
     pub id: String,
     pub caption: String,
     pub owner: String,
+    pub owner_display_name: String,
     pub owner_icon_url: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
     pub width: u32,
     pub height: u32,
     pub urls: PhotoUrls,
+    pub favorites_count: i64,
+    pub comments_count: i64,
+    /// Whether the signed-in reader has favorited it (false for anonymous readers).
+    pub favorited: bool,
+}
+
+/// A comment as the UI and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: String,
+    pub photo_id: String,
+    pub author: String,
+    pub author_display_name: String,
+    pub author_icon_url: Option<String>,
+    pub body: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// Whether the reader may delete it (its author, or an admin).
+    pub can_delete: bool,
 }
 
 /// One page of a keyset-paginated feed.
@@ -321,6 +479,7 @@ mod tests {
             "a b c",
             "ääää",
             "abc-def",
+            "Top",
             &"a".repeat(31),
         ] {
             assert!(Handle::parse(bad).is_err(), "{bad} should be refused");
@@ -347,6 +506,30 @@ mod tests {
     }
 
     #[test]
+    fn profile_and_comment_text_is_bounded_and_clean() {
+        assert_eq!(
+            DisplayName::parse("  山田 花子 ").unwrap().as_str(),
+            "山田 花子"
+        );
+        assert_eq!(DisplayName::parse("").unwrap().as_str(), "");
+        assert!(DisplayName::parse("a\nb").is_err());
+        assert!(DisplayName::parse(&"x".repeat(51)).is_err());
+        assert!(Bio::parse("line one\nline two").is_ok());
+        assert!(Bio::parse(&"é".repeat(301)).is_err());
+        assert!(CommentBody::parse("   ").is_err());
+        assert!(CommentBody::parse("<script>alert(1)</script>").is_ok());
+        assert!(CommentBody::parse(&"z".repeat(1001)).is_err());
+    }
+
+    #[test]
+    fn locales_come_from_language_tags() {
+        assert_eq!(Locale::from_tag("ja-JP"), Some(Locale::Ja));
+        assert_eq!(Locale::from_tag("EN_gb"), Some(Locale::En));
+        assert_eq!(Locale::from_tag("fr-FR"), None);
+        assert!(Locale::parse("de").is_err());
+    }
+
+    #[test]
     fn content_hash_round_trips_and_rejects_garbage() {
         let h = ContentHash::from_bytes([0xab; 32]);
         assert_eq!(h.to_hex().parse::<ContentHash>().unwrap(), h);
@@ -357,7 +540,7 @@ mod tests {
     #[test]
     fn cursor_round_trips_and_rejects_garbage() {
         let c = Cursor {
-            created_at_micros: 1_700_000_000_000_000,
+            key: 1_700_000_000_000_000,
             id: Uuid::from_u128(42),
         };
         assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);

@@ -148,6 +148,12 @@ pub async fn start(
     }
 
     let (shutdown, shutdown_rx) = watch::channel(false);
+    tokio::spawn(
+        services
+            .live
+            .clone()
+            .run(services.db.clone(), shutdown_rx.clone()),
+    );
     let worker = options
         .sync_worker
         .then(|| tokio::spawn(worker.run(shutdown_rx.clone())));
@@ -156,6 +162,7 @@ pub async fn start(
         http::AppState {
             services: services.clone(),
             max_upload: serve.max_upload_bytes,
+            dist: serve.dist.clone(),
         },
         &serve.dist,
     );

@@ -359,9 +359,17 @@ async fn unknown_photos_and_media_are_404_json() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(!error_of(r).await.is_empty(), "{path}");
     }
-    // A client-side route gets the app's index.html.
-    let r = c.get(app.url("/p/some-photo")).send().await.unwrap();
+    // A client-side route gets the app's index.html; an unknown photo's permalink too (the app
+    // says it is missing), with a 404 for crawlers.
+    let r = c.get(app.url("/u/someone")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("<title>PhotoShare</title>"));
+    let r = c.get(app.url("/p/some-photo")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(r
         .text()
         .await

@@ -128,7 +128,7 @@ async fn kill_9_mid_upload_and_mid_sync_loses_nothing_acknowledged_and_leaves_no
     assert_eq!(r.status(), 201);
 
     // S3 is slow, so uploads to it are in flight when the process dies.
-    rig.proxy.set(Fault::Delay(Duration::from_millis(150)));
+    rig.proxy.set(Fault::Delay(Duration::from_millis(1000)));
     let mut acknowledged = Vec::new();
     for i in 0..5u8 {
         let bytes = png(600, 400, i);

@@ -1,5 +1,6 @@
 use crate::components::{AuthForm, ErrorMessage};
 use crate::error::AppError;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use photoshare_domain::types::UserView;
@@ -28,20 +29,20 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="auth-card">
-            <h1>"Log in"</h1>
+            <h1>{move || t("Log in")}</h1>
             <form on:submit=submit>
                 <label>
-                    "Handle"
+                    {move || t("Handle")}
                     <input name="handle" autocomplete="username" required bind:value=handle />
                 </label>
                 <label>
-                    "Password"
+                    {move || t("Password")}
                     <input name="password" type="password" autocomplete="current-password" required bind:value=password />
                 </label>
                 <ErrorMessage message=error />
-                <button class="button primary" type="submit" disabled=move || busy.get()>"Log in"</button>
+                <button class="button primary" type="submit" disabled=move || busy.get()>{move || t("Log in")}</button>
             </form>
-            <p class="aside">"New here? " <A href="/signup">"Create an account"</A></p>
+            <p class="aside">{move || t("No account yet?")} " " <A href="/signup">{move || t("Create account")}</A></p>
         </section>
     }
 }

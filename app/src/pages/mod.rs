@@ -1,8 +1,11 @@
 //! One page per file.
 
+pub mod feeds;
 pub mod login;
 pub mod not_found;
 pub mod photo;
-pub mod recent;
+pub mod settings;
 pub mod signup;
+pub mod top;
 pub mod upload;
+pub mod user;

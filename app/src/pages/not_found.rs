@@ -1,3 +1,4 @@
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -5,9 +6,9 @@ use leptos_router::components::A;
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="empty">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <A href="/">"See recent photos"</A>
+            <h1>{move || t("Page not found")}</h1>
+            <p>{move || t("There is nothing at this address.")}</p>
+            <A href="/">{move || t("Back to recent photos")}</A>
         </section>
     }
 }

@@ -1,12 +1,16 @@
-//! One photo: large image, caption, who posted it and when.
+//! One photo: large image, caption, its owner, favorites and comments. The server also writes this
+//! route's Open Graph tags into the HTML it serves, so a shared link previews.
 
-use crate::components::{alt_text, local_date};
+use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;
+use crate::i18n::{relative_time, t};
+use crate::{api, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use photoshare_domain::types::PhotoView;
+use photoshare_domain::types::{CommentBody, CommentView, PhotoView};
+use serde::Deserialize;
 
 #[server(prefix = "/api/sf", endpoint = "photo")]
 pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
@@ -16,7 +20,8 @@ pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
         let Ok(id) = id.parse::<PhotoId>() else {
             return Ok(None);
         };
-        Ok(services.photos.get(id).await?)
+        let viewer = crate::session::ssr::user(&services).await?;
+        Ok(services.photos.get(id, viewer.as_ref()).await?)
     })
     .await
 }
@@ -30,7 +35,7 @@ pub fn PhotoPage() -> impl IntoView {
     });
 
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{move || t("Loading…")}</p> }>
             {move || {
                 photo
                     .get()
@@ -39,9 +44,9 @@ pub fn PhotoPage() -> impl IntoView {
                         Ok(None) => {
                             view! {
                                 <section class="empty">
-                                    <h1>"Photo not found"</h1>
-                                    <p>"It may have been removed, or the link is wrong."</p>
-                                    <A href="/">"See recent photos"</A>
+                                    <h1>{move || t("Photo not found")}</h1>
+                                    <p>{move || t("This photo does not exist, or it was removed.")}</p>
+                                    <A href="/">{move || t("Back to recent photos")}</A>
                                 </section>
                             }
                                 .into_any()
@@ -53,36 +58,201 @@ pub fn PhotoPage() -> impl IntoView {
     }
 }
 
+#[derive(Deserialize)]
+struct FavoriteState {
+    favorited: bool,
+    favorites_count: i64,
+}
+
 #[component]
 fn PhotoDetail(photo: PhotoView) -> impl IntoView {
+    let me = use_me();
     let alt = alt_text(&photo);
     let title = if photo.caption.is_empty() {
-        format!("Photo by @{} · PhotoShare", photo.owner)
+        format!("{alt} · PhotoShare")
     } else {
         format!("{} · PhotoShare", photo.caption)
     };
-    let icon = photo.owner_icon_url.clone();
     let (w, h) = fit_box(photo.width, photo.height, 1280);
+    let favorited = RwSignal::new(photo.favorited);
+    let favorites = RwSignal::new(photo.favorites_count);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let id = photo.id.clone();
+    let toggle = move |_| {
+        if me.user.with_untracked(|u| u.is_none()) {
+            error.set(Some(t("Please log in first.").into()));
+            return;
+        }
+        let method = if favorited.get_untracked() {
+            "DELETE"
+        } else {
+            "PUT"
+        };
+        let path = format!("/photos/{id}/favorite");
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::send::<FavoriteState>(method, &path, None::<&()>).await {
+                Ok(s) => {
+                    favorited.set(s.favorited);
+                    favorites.set(s.favorites_count);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let owner_href = format!("/u/{}", photo.owner);
+    let owner_name = if photo.owner_display_name.is_empty() {
+        format!("@{}", photo.owner)
+    } else {
+        photo.owner_display_name.clone()
+    };
+    let srcset = format!("{} 320w, {} 1280w", photo.urls.thumb, photo.urls.large);
+    let created = photo.created_at.clone();
     view! {
         <Title text=title />
         <article class="photo-detail">
             <figure>
-                <img class="photo-large" src=photo.urls.large.clone() alt=alt width=w height=h />
-                <figcaption>
-                    <p class="caption" data-testid="caption">{photo.caption.clone()}</p>
-                    <p class="byline">
-                        {icon.map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
-                        <span class="owner">"@" {photo.owner.clone()}</span>
-                        <time datetime=photo.created_at.clone()>{local_date(&photo.created_at)}</time>
-                    </p>
-                    <p class="meta">
-                        <a href=photo.urls.original.clone() target="_blank" rel="noopener">
-                            "View original (" {photo.width} "×" {photo.height} ")"
-                        </a>
-                    </p>
-                </figcaption>
+                <img
+                    class="photo-large"
+                    src=photo.urls.large.clone()
+                    srcset=srcset
+                    sizes="(max-width: 1280px) 100vw, 1280px"
+                    alt=alt
+                    width=w
+                    height=h
+                />
             </figure>
+            <div class="photo-side">
+                <p class="byline">
+                    <a href=owner_href class="owner">
+                        <Avatar url=photo.owner_icon_url.clone() handle=photo.owner.clone() size=40 />
+                        <span class="names">
+                            <span class="display-name">{owner_name}</span>
+                            <span class="handle">"@" {photo.owner.clone()}</span>
+                        </span>
+                    </a>
+                </p>
+                <p class="caption" data-testid="caption">{photo.caption.clone()}</p>
+                <p class="meta">
+                    <time datetime=photo.created_at.clone()>{move || relative_time(&created)}</time>
+                    " · "
+                    <a href=photo.urls.original.clone() target="_blank" rel="noopener">
+                        {move || t("Download original")} " (" {photo.width} "×" {photo.height} ")"
+                    </a>
+                </p>
+                <div class="actions">
+                    <button
+                        class="button favorite"
+                        class:on=move || favorited.get()
+                        aria-pressed=move || favorited.get().to_string()
+                        aria-label=move || if favorited.get() { t("Remove from favorites") } else { t("Add to favorites") }
+                        data-testid="favorite-button"
+                        disabled=move || busy.get()
+                        on:click=toggle
+                    >
+                        <span aria-hidden="true">{move || if favorited.get() { "♥" } else { "♡" }}</span>
+                        " " <span data-testid="favorites-count">{move || favorites.get()}</span>
+                    </button>
+                </div>
+                <ErrorMessage message=error />
+                <Comments photo_id=photo.id.clone() />
+            </div>
         </article>
+    }
+}
+
+#[component]
+fn Comments(photo_id: String) -> impl IntoView {
+    let me = use_me();
+    let feed = Feed::<CommentView>::new(format!("/photos/{photo_id}/comments?limit=50"));
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let path = StoredValue::new(format!("/photos/{photo_id}/comments"));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = body.get_untracked();
+        if let Err(e) = CommentBody::parse(&text) {
+            error.set(Some(e.0));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let payload = serde_json::json!({ "body": text });
+            match api::send::<CommentView>("POST", &path.get_value(), Some(&payload)).await {
+                Ok(c) => {
+                    feed.items.update(|v| v.push(c));
+                    body.set(String::new());
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let remove = move |id: String| {
+        leptos::task::spawn_local(async move {
+            match api::delete(&format!("{}/{id}", path.get_value())).await {
+                Ok(()) => feed.items.update(|v| v.retain(|c| c.id != id)),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+
+    view! {
+        <section class="comments" aria-labelledby="comments-title">
+            <h2 id="comments-title">{move || t("Comments")}</h2>
+            <Show when=move || feed.is_empty()>
+                <p class="hint">{move || t("No comments yet.")}</p>
+            </Show>
+            <ul class="comment-list" data-testid="comments">
+                <For
+                    each=move || feed.items.get()
+                    key=|c| c.id.clone()
+                    children=move |c| {
+                        let id = c.id.clone();
+                        let created = c.created_at.clone();
+                        view! {
+                            <li class="comment">
+                                <Avatar url=c.author_icon_url.clone() handle=c.author.clone() size=32 />
+                                <div>
+                                    <p class="comment-head">
+                                        <a href=format!("/u/{}", c.author)>"@" {c.author.clone()}</a>
+                                        " "
+                                        <time datetime=c.created_at.clone()>{move || relative_time(&created)}</time>
+                                    </p>
+                                    <p class="comment-body">{c.body.clone()}</p>
+                                </div>
+                                <Show when=move || c.can_delete>
+                                    <button class="link-button" on:click={
+                                        let id = id.clone();
+                                        move |_| remove(id.clone())
+                                    }>{move || t("Delete")}</button>
+                                </Show>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <MoreButton feed=feed />
+            <Show
+                when=move || me.user.with(|u| u.is_some())
+                fallback=move || view! { <p class="hint"><A href="/login">{move || t("Log in to comment.")}</A></p> }
+            >
+                <form class="comment-form" on:submit=submit>
+                    <label>
+                        <span class="visually-hidden">{move || t("Add a comment")}</span>
+                        <textarea name="comment" rows="2" maxlength=CommentBody::MAX placeholder=move || t("Add a comment") bind:value=body></textarea>
+                    </label>
+                    <ErrorMessage message=error />
+                    <button class="button primary" type="submit" disabled=move || busy.get()>{move || t("Post comment")}</button>
+                </form>
+            </Show>
+        </section>
     }
 }
 

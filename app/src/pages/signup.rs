@@ -1,5 +1,6 @@
 use crate::components::{AuthForm, ErrorMessage};
 use crate::error::AppError;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use photoshare_domain::types::{Handle, Password, UserView};
@@ -45,26 +46,26 @@ pub fn SignupPage() -> impl IntoView {
 
     view! {
         <section class="auth-card">
-            <h1>"Create your account"</h1>
+            <h1>{move || t("Join PhotoShare")}</h1>
             <form on:submit=submit>
                 <label>
-                    "Handle"
+                    {move || t("Handle")}
                     <input name="handle" autocomplete="username" required bind:value=handle aria-describedby="handle-hint" />
                     <small id="handle-hint" class="hint">
-                        {move || handle_hint().unwrap_or_else(|| "3–30 letters, digits or _; shown as @handle.".into())}
+                        {move || handle_hint().unwrap_or_else(|| t("3–30 letters, digits or _; shown as @handle.").into())}
                     </small>
                 </label>
                 <label>
-                    "Password"
+                    {move || t("Password")}
                     <input name="password" type="password" autocomplete="new-password" required bind:value=password aria-describedby="password-hint" />
                     <small id="password-hint" class="hint">
-                        {move || password_hint().unwrap_or_else(|| "At least 8 characters.".into())}
+                        {move || password_hint().unwrap_or_else(|| t("At least 8 characters.").into())}
                     </small>
                 </label>
                 <ErrorMessage message=error />
-                <button class="button primary" type="submit" disabled=move || busy.get()>"Sign up"</button>
+                <button class="button primary" type="submit" disabled=move || busy.get()>{move || t("Create account")}</button>
             </form>
-            <p class="aside">"Already have an account? " <A href="/login">"Log in"</A></p>
+            <p class="aside">{move || t("Already have an account?")} " " <A href="/login">{move || t("Log in")}</A></p>
         </section>
     }
 }

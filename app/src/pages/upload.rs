@@ -1,23 +1,27 @@
 //! Posting a photo: pick or drop a file, see it, caption it, watch it upload.
 
 use crate::components::ErrorMessage;
+use crate::i18n::{t, tn};
 use crate::use_me;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use photoshare_domain::types::Caption;
+use photoshare_domain::types::{Caption, PhotoView};
+
+/// The largest file the page sends; the server's default limit (`--max-upload-bytes`) says the same.
+pub const MAX_UPLOAD_MB: i64 = 25;
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
     let me = use_me();
     view! {
         <section class="upload-card">
-            <h1>"Post a photo"</h1>
+            <h1>{move || t("Post a photo")}</h1>
             <Show
                 when=move || me.user.with(|u| u.is_some())
                 fallback=move || {
                     view! {
                         <Show when=move || me.loaded.get()>
-                            <p>"Please " <A href="/login">"log in"</A> " to post photos."</p>
+                            <p><A href="/login">{move || t("Please log in to post photos.")}</A></p>
                         </Show>
                     }
                 }
@@ -41,6 +45,10 @@ fn UploadForm() -> impl IntoView {
 
     let choose = move |f: FileHandle| {
         error.set(None);
+        if f.size() > MAX_UPLOAD_MB as f64 * 1_000_000.0 {
+            error.set(Some(tn("That file is larger than {n} MB.", MAX_UPLOAD_MB)));
+            return;
+        }
         file_name.set(Some(f.name()));
         preview.set(f.preview_url());
         file.set_value(Some(f));
@@ -68,20 +76,20 @@ fn UploadForm() -> impl IntoView {
             return;
         }
         let Some(f) = file.with_value(|f| f.clone()) else {
-            error.set(Some("Choose a photo first.".into()));
+            error.set(Some(t("Choose a photo first.").into()));
             return;
         };
         error.set(None);
         progress.set(Some(0.0));
         let navigate = navigate.clone();
-        f.send(
-            &caption.get_untracked(),
+        f.send::<PhotoView>(
+            "POST",
+            "/api/v1/photos",
+            Some(&caption.get_untracked()),
             move |p| progress.set(Some(p)),
             move |result| match result {
-                Ok(photo) => {
-                    let href = format!("/p/{}", photo.id);
-                    navigate(&href, Default::default());
-                }
+                // Recent, where the new photo is now at the top.
+                Ok(_) => navigate("/", Default::default()),
                 Err(msg) => {
                     progress.set(None);
                     error.set(Some(msg));
@@ -104,16 +112,16 @@ fn UploadForm() -> impl IntoView {
             >
                 <Show
                     when=move || preview.with(|p| p.is_some())
-                    fallback=|| view! { <span class="dropzone-text">"Drop a photo here, or tap to choose one"</span> }
+                    fallback=|| view! { <span class="dropzone-text">{move || t("Drop a photo here, or tap to choose one")}</span> }
                 >
-                    <img class="preview" src=move || preview.get().unwrap_or_default() alt="Preview of the chosen photo" />
+                    <img class="preview" src=move || preview.get().unwrap_or_default() alt=move || t("Preview of the chosen photo") />
                 </Show>
                 <input class="visually-hidden" type="file" name="image" accept="image/jpeg,image/png,image/webp,image/*" on:change=on_input data-testid="file-input" />
             </label>
-            <p class="hint">{move || file_name.get().unwrap_or_else(|| "JPEG, PNG or WebP, up to 25 MB.".into())}</p>
+            <p class="hint">{move || file_name.get().unwrap_or_else(|| tn("JPEG, PNG or WebP, up to {n} MB.", MAX_UPLOAD_MB))}</p>
             <label>
-                "Caption"
-                <textarea name="caption" rows="3" maxlength="500" bind:value=caption placeholder="Say something about it (optional)"></textarea>
+                {move || t("Caption")}
+                <textarea name="caption" rows="3" maxlength="500" bind:value=caption placeholder=move || t("Say something about it (optional)")></textarea>
                 <small class="hint">{move || format!("{} / 500", caption.with(|c| c.chars().count()))}</small>
             </label>
             <ErrorMessage message=error />
@@ -124,7 +132,7 @@ fn UploadForm() -> impl IntoView {
                 </div>
             </Show>
             <button class="button primary" type="submit" disabled=move || progress.with(|p| p.is_some())>
-                "Post photo"
+                {move || t("Post photo")}
             </button>
         </form>
     }
@@ -132,14 +140,14 @@ fn UploadForm() -> impl IntoView {
 
 /// A file the user picked, wrapping the browser's `File` (nothing on the server).
 #[derive(Clone)]
-struct FileHandle {
+pub(crate) struct FileHandle {
     #[cfg(feature = "csr")]
     file: web_sys::File,
 }
 
 #[cfg(feature = "csr")]
 impl FileHandle {
-    fn from_input(ev: &leptos::ev::Event) -> Option<Self> {
+    pub(crate) fn from_input(ev: &leptos::ev::Event) -> Option<Self> {
         use wasm_bindgen::JsCast;
         let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
         input.files()?.get(0).map(|file| Self { file })
@@ -156,17 +164,26 @@ impl FileHandle {
         self.file.name()
     }
 
-    fn preview_url(&self) -> Option<String> {
+    pub(crate) fn size(&self) -> f64 {
+        self.file.size()
+    }
+
+    pub(crate) fn preview_url(&self) -> Option<String> {
         web_sys::Url::create_object_url_with_blob(&self.file).ok()
     }
 
-    fn send(
+    /// Sends the file as `image` by `method` to `url`; see [`crate::upload::send`].
+    pub(crate) fn send<T: serde::de::DeserializeOwned + 'static>(
         &self,
-        caption: &str,
+        method: &str,
+        url: &str,
+        caption: Option<&str>,
         on_progress: impl Fn(f64) + 'static,
-        on_done: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static,
+        on_done: impl FnOnce(Result<T, String>) + 'static,
     ) {
-        if let Err(msg) = crate::upload::send(&self.file, caption, on_progress, on_done) {
+        if let Err(msg) =
+            crate::upload::send(method, url, &self.file, caption, on_progress, on_done)
+        {
             leptos::logging::error!("{msg}");
         }
     }
@@ -175,7 +192,7 @@ impl FileHandle {
 /// Without a browser there is no file to pick; these exist so the server build compiles.
 #[cfg(not(feature = "csr"))]
 impl FileHandle {
-    fn from_input(_: &leptos::ev::Event) -> Option<Self> {
+    pub(crate) fn from_input(_: &leptos::ev::Event) -> Option<Self> {
         None
     }
     fn from_drop(_: &leptos::ev::DragEvent) -> Option<Self> {
@@ -184,14 +201,19 @@ impl FileHandle {
     fn name(&self) -> String {
         String::new()
     }
-    fn preview_url(&self) -> Option<String> {
+    pub(crate) fn size(&self) -> f64 {
+        0.0
+    }
+    pub(crate) fn preview_url(&self) -> Option<String> {
         None
     }
-    fn send(
+    pub(crate) fn send<T: 'static>(
         &self,
         _: &str,
+        _: &str,
+        _: Option<&str>,
         _: impl Fn(f64) + 'static,
-        _: impl FnOnce(Result<photoshare_domain::types::PhotoView, String>) + 'static,
+        _: impl FnOnce(Result<T, String>) + 'static,
     ) {
     }
 }

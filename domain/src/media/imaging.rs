@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbImage};
 use std::io::{BufReader, Cursor};
 use std::path::Path;
 
@@ -73,7 +73,17 @@ fn unaccepted(f: ImageFormat) -> Error {
     ))
 }
 
-fn process<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> Result<Processed> {
+/// A decoded, upright image and what the processing needs to know about its source.
+struct Decoded {
+    content_type: &'static str,
+    /// The EXIF orientation the source carries (1 = upright); already applied to `img`.
+    orientation: u8,
+    /// The source's colour profile, carried into every size so colours stay as shot.
+    icc: Option<Vec<u8>>,
+    img: DynamicImage,
+}
+
+fn decode<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> Result<Decoded> {
     let content_type = match reader.format() {
         Some(f) => ACCEPTED
             .iter()
@@ -98,19 +108,63 @@ fn process<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> R
         return Err(too_big(w, h));
     }
     let orientation = decoder.orientation().map_err(decode_error)?;
+    let icc = decoder.icc_profile().ok().flatten();
     let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
     img.apply_orientation(orientation);
-    let orientation = orientation.to_exif();
-
-    let large = encode_jpeg(&fit(&img, LARGE_PX))?;
-    let thumb = encode_jpeg(&fit(&img, THUMB_PX))?;
-    Ok(Processed {
+    Ok(Decoded {
         content_type,
-        orientation,
-        width: img.width(),
-        height: img.height(),
+        orientation: orientation.to_exif(),
+        icc,
+        img,
+    })
+}
+
+fn process<R: std::io::BufRead + std::io::Seek>(reader: ImageReader<R>) -> Result<Processed> {
+    let d = decode(reader)?;
+    let icc = d.icc.as_deref();
+    let large = encode_jpeg(&fit(&d.img, LARGE_PX), icc)?;
+    let thumb = encode_jpeg(&fit(&d.img, THUMB_PX), icc)?;
+    Ok(Processed {
+        content_type: d.content_type,
+        orientation: d.orientation,
+        width: d.img.width(),
+        height: d.img.height(),
         large,
         thumb,
+    })
+}
+
+/// Side of the small user icon (headers, lists, comments) and of the large one (profile page).
+pub const ICON_SMALL_PX: u32 = 128;
+pub const ICON_LARGE_PX: u32 = 512;
+
+/// A user icon: the upload cropped to its centre square, in two sizes (JPEG).
+pub struct Icon {
+    pub small: Vec<u8>,
+    pub large: Vec<u8>,
+}
+
+/// Checks an icon upload and makes its square sizes; never scales up.
+pub fn process_icon(bytes: &[u8]) -> Result<Icon> {
+    let d = decode(ImageReader::new(Cursor::new(bytes)).with_guessed_format()?)?;
+    let side = d.img.width().min(d.img.height());
+    let square = d.img.crop_imm(
+        (d.img.width() - side) / 2,
+        (d.img.height() - side) / 2,
+        side,
+        side,
+    );
+    let icc = d.icc.as_deref();
+    let sized = |px: u32| {
+        let px = px.min(side);
+        encode_jpeg(
+            &square.resize_exact(px, px, image::imageops::FilterType::CatmullRom),
+            icc,
+        )
+    };
+    Ok(Icon {
+        small: sized(ICON_SMALL_PX)?,
+        large: sized(ICON_LARGE_PX)?,
     })
 }
 
@@ -158,10 +212,15 @@ fn flatten(img: &DynamicImage) -> RgbImage {
     })
 }
 
-fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>> {
+fn encode_jpeg(img: &DynamicImage, icc: Option<&[u8]>) -> Result<Vec<u8>> {
     let mut out = Vec::new();
+    let mut encoder = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+    if let Some(icc) = icc {
+        // A profile the encoder cannot carry (too large) is dropped, not fatal.
+        let _ = encoder.set_icc_profile(icc.to_vec());
+    }
     flatten(img)
-        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
+        .write_with_encoder(encoder)
         .map_err(Error::internal)?;
     Ok(out)
 }
@@ -188,6 +247,46 @@ mod tests {
         assert_eq!((thumb.width(), thumb.height()), (320, 160));
         let large = image::load_from_memory(&p.large).unwrap();
         assert_eq!((large.width(), large.height()), (1280, 640));
+    }
+
+    #[test]
+    fn icons_are_cropped_to_their_centre_square() {
+        // A wide image: left third red, middle third green, right third blue.
+        let img = RgbImage::from_fn(900, 300, |x, _| match x / 300 {
+            0 => image::Rgb([255, 0, 0]),
+            1 => image::Rgb([0, 255, 0]),
+            _ => image::Rgb([0, 0, 255]),
+        });
+        let mut bytes = Cursor::new(Vec::new());
+        img.write_to(&mut bytes, ImageFormat::Png).unwrap();
+        let icon = process_icon(bytes.get_ref()).unwrap();
+        let small = image::load_from_memory(&icon.small).unwrap().to_rgb8();
+        assert_eq!(small.dimensions(), (ICON_SMALL_PX, ICON_SMALL_PX));
+        for p in [small.get_pixel(2, 2), small.get_pixel(125, 125)] {
+            assert!(
+                p[1] > 200 && p[0] < 60 && p[2] < 60,
+                "{p:?} is not the green centre"
+            );
+        }
+        // Smaller than the large size: not scaled up.
+        let large = image::load_from_memory(&icon.large).unwrap();
+        assert_eq!((large.width(), large.height()), (300, 300));
+        assert!(process_icon(b"not an image").is_err());
+    }
+
+    #[test]
+    fn the_colour_profile_is_carried_into_every_size() {
+        let img = RgbImage::from_fn(600, 400, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut src = Vec::new();
+        let mut enc = JpegEncoder::new_with_quality(&mut src, 90);
+        let profile = b"not-a-real-icc-profile-but-carried-verbatim".repeat(4);
+        enc.set_icc_profile(profile.clone()).unwrap();
+        img.write_with_encoder(enc).unwrap();
+        let p = process_bytes(&src).unwrap();
+        for sized in [&p.large, &p.thumb] {
+            let mut dec = image::codecs::jpeg::JpegDecoder::new(Cursor::new(sized)).unwrap();
+            assert_eq!(dec.icc_profile().unwrap(), Some(profile.clone()));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! HTTP API v1: JSON for the mobile app and scripts. Session-cookie auth, the same cookie the web
 //! app uses. Each handler parses, calls the domain, maps the error.
 
-use super::auth::SignedIn;
+use super::auth::{SignedIn, Viewer};
 use super::{ApiError, AppState};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use photoshare_app::session::ssr::{clear_cookie, session_cookie, token_from_headers};
 use photoshare_domain::accounts::User;
+use photoshare_domain::photos::Feed;
 use photoshare_domain::types::{page_limit, Caption, Cursor, Handle, Password, PhotoId};
 use serde::Deserialize;
 
@@ -160,36 +161,60 @@ async fn drain(mut multipart: Multipart) {
 }
 
 #[derive(Deserialize)]
-struct PageQuery {
+pub(super) struct PageQuery {
     limit: Option<u32>,
     cursor: Option<String>,
 }
 
-async fn recent(
-    State(state): State<AppState>,
+impl PageQuery {
+    /// The checked cursor and limit.
+    pub(super) fn parse(self) -> Result<(Option<Cursor>, u32), ApiError> {
+        let cursor = self
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(Cursor::parse)
+            .transpose()?;
+        Ok((cursor, page_limit(self.limit)?))
+    }
+}
+
+/// A page of a feed of photos, as the reader sees it.
+pub(super) async fn feed(
+    state: &AppState,
+    feed: Feed,
+    viewer: Option<&User>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = query?;
-    let cursor = q
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(Cursor::parse)
-        .transpose()?;
+    let (cursor, limit) = query?.0.parse()?;
     let page = state
         .services
         .photos
-        .recent(cursor, page_limit(q.limit)?)
+        .feed(feed, viewer, cursor, limit)
         .await?;
     Ok(Json(page).into_response())
 }
 
+async fn recent(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    feed(&state, Feed::Recent, viewer.as_ref(), query).await
+}
+
 async fn photo(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::not_found("No such photo.");
     let id: PhotoId = id.parse().map_err(|_| not_found())?;
-    let photo = state.services.photos.get(id).await?.ok_or_else(not_found)?;
+    let photo = state
+        .services
+        .photos
+        .get(id, viewer.as_ref())
+        .await?
+        .ok_or_else(not_found)?;
     Ok(Json(photo).into_response())
 }

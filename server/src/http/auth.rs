@@ -42,3 +42,19 @@ impl FromRequestParts<AppState> for Admin {
         Ok(Admin(user))
     }
 }
+
+/// The signed-in user if there is one; never rejects (for pages anyone may read).
+pub struct Viewer(pub Option<User>);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match token_from_headers(&parts.headers) {
+            Some(token) => Ok(Viewer(
+                state.services.accounts.user_for_session(&token).await?,
+            )),
+            None => Ok(Viewer(None)),
+        }
+    }
+}

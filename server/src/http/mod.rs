@@ -6,6 +6,8 @@ mod auth;
 mod error;
 mod media;
 mod ops;
+mod share;
+mod social;
 
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
@@ -28,6 +30,8 @@ pub use error::ApiError;
 pub struct AppState {
     pub services: Services,
     pub max_upload: u64,
+    /// The built front end (index.html, wasm, css).
+    pub dist: std::path::PathBuf,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {
@@ -35,13 +39,17 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     // Client routes (/p/…, /login, …) get index.html; the wasm app routes from there.
     let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
-        .nest("/api/v1", api::router(state.max_upload))
+        .nest(
+            "/api/v1",
+            api::router(state.max_upload).merge(social::router(state.max_upload)),
+        )
         .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))
         .route(
             "/api/{*rest}",
             any(|| async { ApiError::not_found("No such API endpoint.") }),
         )
+        .route("/p/{id}", axum::routing::get(share::photo_page))
         .merge(media::router())
         .merge(ops::router())
         .fallback_service(frontend)

@@ -77,7 +77,7 @@ pub async fn spawn_app_started(
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!DOCTYPE html><title>PhotoShare</title>",
+        "<!DOCTYPE html><html><head><title>PhotoShare</title></head><body></body></html>",
     )
     .unwrap();
     let db_url = database_url(dir.path());
@@ -135,15 +135,20 @@ impl TestApp {
             .path_of(&hash.parse().unwrap())
     }
 
-    /// Gives an existing user an icon; returns its hash.
+    /// Gives an existing user an icon; returns the hash of its small size.
     pub async fn set_icon(&self, handle: &str, seed: u8) -> photoshare_domain::types::ContentHash {
         let services = &self.running.services;
         let handle = photoshare_domain::types::Handle::parse(handle).unwrap();
         let user = services.accounts.by_handle(&handle).await.unwrap().unwrap();
-        services
+        let view = services
             .accounts
             .set_icon_bytes(&services.media, &user, &png(64, 64, seed))
             .await
+            .unwrap();
+        view.icon_url
+            .unwrap()
+            .trim_start_matches("/media/")
+            .parse()
             .unwrap()
     }
 
@@ -216,6 +221,30 @@ impl TestApp {
             .json()
             .await
             .unwrap()
+    }
+
+    /// `method` `path` with an optional JSON body: the status and the JSON answer (`null` when
+    /// there is none).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut req = client.request(method.parse().unwrap(), self.url(path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
+        (status, json)
     }
 
     /// POST to `path` with no body, as JSON.

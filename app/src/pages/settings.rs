@@ -1,0 +1,146 @@
+//! Editing one's profile: display name, bio, icon.
+
+use crate::components::{Avatar, ErrorMessage};
+use crate::i18n::t;
+use crate::pages::upload::FileHandle;
+use crate::{api, use_me};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use photoshare_domain::types::{Bio, DisplayName, ProfileView, UserView};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let me = use_me();
+    view! {
+        <section class="settings-card">
+            <h1>{move || t("Profile")}</h1>
+            <Show
+                when=move || me.user.with(|u| u.is_some())
+                fallback=move || view! {
+                    <Show when=move || me.loaded.get()>
+                        <p><A href="/login">{move || t("Please log in first.")}</A></p>
+                    </Show>
+                }
+            >
+                <ProfileForm />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ProfileForm() -> impl IntoView {
+    let me = use_me();
+    let handle = me
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.handle.clone()).unwrap_or_default());
+    let display_name = RwSignal::new(String::new());
+    let bio = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let icon_progress = RwSignal::new(None::<f64>);
+    let icon_preview = RwSignal::new(None::<String>);
+
+    // Start from what is saved.
+    {
+        let handle = handle.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(p) = api::get::<ProfileView>(&format!("/users/{handle}")).await {
+                display_name.set(p.display_name);
+                bio.set(p.bio);
+            }
+        });
+    }
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        // The same checks the server makes, before anything is sent.
+        if let Err(e) = DisplayName::parse(&display_name.get_untracked())
+            .and_then(|_| Bio::parse(&bio.get_untracked()))
+        {
+            error.set(Some(e.0));
+            return;
+        }
+        busy.set(true);
+        let body = serde_json::json!({
+            "display_name": display_name.get_untracked(),
+            "bio": bio.get_untracked(),
+        });
+        leptos::task::spawn_local(async move {
+            match api::send::<UserView>("PATCH", "/me", Some(&body)).await {
+                Ok(user) => {
+                    me.user.set(Some(user));
+                    error.set(None);
+                    saved.set(true);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let choose_icon = move |ev: leptos::ev::Event| {
+        let Some(file) = FileHandle::from_input(&ev) else {
+            return;
+        };
+        icon_preview.set(file.preview_url());
+        icon_progress.set(Some(0.0));
+        error.set(None);
+        file.send::<UserView>(
+            "PUT",
+            "/api/v1/me/icon",
+            None,
+            move |p| icon_progress.set(Some(p)),
+            move |result| {
+                icon_progress.set(None);
+                match result {
+                    Ok(user) => me.user.set(Some(user)),
+                    Err(msg) => {
+                        icon_preview.set(None);
+                        error.set(Some(msg));
+                    }
+                }
+            },
+        );
+    };
+
+    let profile_link = format!("/u/{handle}");
+    view! {
+        <div class="icon-row">
+            {move || match icon_preview.get() {
+                Some(src) => view! { <img class="avatar" src=src alt="" width="96" height="96" /> }.into_any(),
+                None => {
+                    let u = me.user.get();
+                    let (url, h) = u.map(|u| (u.icon_url, u.handle)).unwrap_or_default();
+                    view! { <Avatar url=url handle=h size=96 /> }.into_any()
+                }
+            }}
+            <label class="button">
+                {move || t("Choose an icon")}
+                <input class="visually-hidden" type="file" accept="image/jpeg,image/png,image/webp,image/*" on:change=choose_icon data-testid="icon-input" />
+            </label>
+            <Show when=move || icon_progress.with(|p| p.is_some())>
+                <progress max="100" value=move || (icon_progress.get().unwrap_or(0.0) * 100.0).round()></progress>
+            </Show>
+        </div>
+        <p class="hint">{move || t("Your icon is cropped to a square.")}</p>
+        <form class="profile-form" on:submit=save>
+            <label>
+                {move || t("Display name")}
+                <input name="display_name" maxlength=DisplayName::MAX bind:value=display_name autocomplete="name" />
+            </label>
+            <label>
+                {move || t("Bio")}
+                <textarea name="bio" rows="4" maxlength=Bio::MAX bind:value=bio></textarea>
+                <small class="hint">{move || format!("{} / {}", bio.with(|b| b.chars().count()), Bio::MAX)}</small>
+            </label>
+            <ErrorMessage message=error />
+            <Show when=move || saved.get()>
+                <p class="ok" role="status">{move || t("Saved.")} " " <a href=profile_link.clone()>{move || t("My profile")}</a></p>
+            </Show>
+            <button class="button primary" type="submit" disabled=move || busy.get()>{move || t("Save")}</button>
+        </form>
+    }
+}

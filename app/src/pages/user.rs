@@ -1,0 +1,153 @@
+//! A user's page: icon, names, bio, counts, the fan button, and their photos and favorites.
+
+use crate::components::{Avatar, ErrorMessage, Feed, PhotoGrid};
+use crate::i18n::t;
+use crate::{api, use_me};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use photoshare_domain::types::{PhotoView, ProfileView};
+use serde::Deserialize;
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let handle = move || params.read().get("handle").unwrap_or_default();
+    let profile = LocalResource::new(move || {
+        let h = handle();
+        async move { api::get::<ProfileView>(&format!("/users/{h}")).await }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{move || t("Loading…")}</p> }>
+            {move || {
+                profile
+                    .get()
+                    .map(|result| match result {
+                        Ok(p) => view! { <Profile profile=p /> }.into_any(),
+                        Err(e) if e.status == 404 => {
+                            view! {
+                                <section class="empty">
+                                    <h1>{move || t("User not found")}</h1>
+                                    <p>{e.message}</p>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[derive(Deserialize)]
+struct FanState {
+    is_fan: bool,
+    fans_count: i64,
+}
+
+#[component]
+fn Profile(profile: ProfileView) -> impl IntoView {
+    let me = use_me();
+    let handle = profile.handle.clone();
+    let is_fan = RwSignal::new(profile.is_fan);
+    let fans = RwSignal::new(profile.fans_count);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let favorites_tab = RwSignal::new(false);
+    let is_me = {
+        let handle = handle.clone();
+        move || {
+            me.user
+                .with(|u| u.as_ref().is_some_and(|u| u.handle == handle))
+        }
+    };
+
+    let toggle_fan = {
+        let handle = handle.clone();
+        move |_| {
+            let method = if is_fan.get_untracked() {
+                "DELETE"
+            } else {
+                "PUT"
+            };
+            let path = format!("/users/{handle}/fan");
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                match api::send::<FanState>(method, &path, None::<&()>).await {
+                    Ok(s) => {
+                        is_fan.set(s.is_fan);
+                        fans.set(s.fans_count);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+
+    let photos = Feed::<PhotoView>::new(format!("/users/{handle}/photos"));
+    let favorites = Feed::<PhotoView>::new(format!("/users/{handle}/favorites"));
+    let name = if profile.display_name.is_empty() {
+        profile.handle.clone()
+    } else {
+        profile.display_name.clone()
+    };
+    let title = format!("{name} (@{}) · PhotoShare", profile.handle);
+    let signed_in = move || me.user.with(|u| u.is_some());
+
+    view! {
+        <Title text=title />
+        <section class="profile">
+            <header class="profile-head">
+                <Avatar url=profile.icon_large_url.clone() handle=profile.handle.clone() size=112 />
+                <div class="profile-names">
+                    <h1 data-testid="display-name">{name}</h1>
+                    <p class="handle">"@" {profile.handle.clone()}</p>
+                    <p class="bio" data-testid="bio">{profile.bio.clone()}</p>
+                    <ul class="counts">
+                        <li><strong>{profile.photos_count}</strong> " " {move || t("photos")}</li>
+                        <li><strong data-testid="fans-count">{move || fans.get()}</strong> " " {move || t("fans")}</li>
+                        <li><strong>{profile.fan_of_count}</strong> " " {move || t("fan of")}</li>
+                    </ul>
+                    <Show
+                        when=is_me.clone()
+                        fallback=move || {
+                            let toggle_fan = toggle_fan.clone();
+                            view! {
+                                <Show when=signed_in>
+                                    <button
+                                        class="button"
+                                        class:primary=move || !is_fan.get()
+                                        aria-pressed=move || is_fan.get().to_string()
+                                        data-testid="fan-button"
+                                        disabled=move || busy.get()
+                                        on:click=toggle_fan.clone()
+                                    >
+                                        {move || if is_fan.get() { t("You are a fan") } else { t("Become a fan") }}
+                                    </button>
+                                </Show>
+                            }
+                        }
+                    >
+                        <A href="/settings" attr:class="button">{move || t("Edit profile")}</A>
+                    </Show>
+                    <ErrorMessage message=error />
+                </div>
+            </header>
+            <div class="tabs" role="tablist">
+                <button role="tab" aria-selected=move || (!favorites_tab.get()).to_string() on:click=move |_| favorites_tab.set(false)>
+                    {move || t("Photos")}
+                </button>
+                <button role="tab" data-testid="favorites-tab" aria-selected=move || favorites_tab.get().to_string() on:click=move |_| favorites_tab.set(true)>
+                    {move || t("Favorites")}
+                </button>
+            </div>
+            <Show when=move || !favorites_tab.get() fallback=move || view! { <PhotoGrid feed=favorites empty="Nothing here yet." /> }>
+                <PhotoGrid feed=photos empty="Nothing here yet." />
+            </Show>
+        </section>
+    }
+}

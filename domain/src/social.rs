@@ -1,0 +1,467 @@
+//! What people do with each other's photos: profiles, favorites, fans and comments. Every count
+//! shown on a page (favorites, comments, fans) is kept on its row and changed in the same
+//! transaction as the thing it counts, so reading a feed never counts anything.
+
+use crate::accounts::User;
+use crate::db::{now_micros, rfc3339, Db};
+use crate::error::{Error, Result};
+use crate::photos::{hash_url, hot_score, page_of, viewer_id};
+use crate::types::{
+    CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
+};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct Social {
+    db: Db,
+}
+
+const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
+
+fn summary_from_row(row: &AnyRow) -> Result<UserSummary> {
+    let icon: Option<String> = row.try_get("icon_hash")?;
+    Ok(UserSummary {
+        handle: row.try_get("handle")?,
+        display_name: row.try_get("display_name")?,
+        icon_url: icon.as_deref().map(hash_url).transpose()?,
+        fans_count: row.try_get("fans_count")?,
+    })
+}
+
+/// The cursor of a row whose sort key is selected as `sort_key` and id as `sort_id`.
+fn cursor_of(row: &AnyRow) -> Result<Cursor> {
+    Ok(Cursor {
+        key: row.try_get("sort_key")?,
+        id: Uuid::parse_str(&row.try_get::<String, _>("sort_id")?).map_err(Error::internal)?,
+    })
+}
+
+fn not_found_user(handle: &str) -> Error {
+    Error::NotFound(format!("There is no user @{handle}."))
+}
+
+fn not_found_photo() -> Error {
+    Error::NotFound("No such photo.".into())
+}
+
+impl Social {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    async fn user_id(&self, handle: &Handle) -> Result<String> {
+        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
+            .bind(handle.as_str())
+            .fetch_optional(self.db.pool())
+            .await?
+            .ok_or_else(|| not_found_user(handle.as_str()))
+    }
+
+    async fn photo_exists(&self, photo: PhotoId) -> Result<()> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM photos WHERE id = $1")
+            .bind(photo.to_string())
+            .fetch_optional(self.db.pool())
+            .await?;
+        found.map(|_| ()).ok_or_else(not_found_photo)
+    }
+
+    /// A user's public profile, as `viewer` sees it.
+    pub async fn profile(&self, handle: &Handle, viewer: Option<&User>) -> Result<ProfileView> {
+        let row = sqlx::query(
+            "SELECT u.handle, u.display_name, u.bio, u.icon_hash, u.icon_large_hash, u.fans_count,
+                u.idols_count, u.created_at,
+                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count,
+                (SELECT COUNT(*) FROM fans f WHERE f.idol_id = u.id AND f.fan_id = $2) AS is_fan
+             FROM users u WHERE u.handle = $1",
+        )
+        .bind(handle.as_str())
+        .bind(viewer_id(viewer))
+        .fetch_optional(self.db.pool())
+        .await?
+        .ok_or_else(|| not_found_user(handle.as_str()))?;
+        let icon: Option<String> = row.try_get("icon_hash")?;
+        let icon_large: Option<String> = row.try_get("icon_large_hash")?;
+        Ok(ProfileView {
+            handle: row.try_get("handle")?,
+            display_name: row.try_get("display_name")?,
+            bio: row.try_get("bio")?,
+            icon_url: icon.as_deref().map(hash_url).transpose()?,
+            // Icons set before there were two sizes have only the small one.
+            icon_large_url: icon_large
+                .as_deref()
+                .or(icon.as_deref())
+                .map(hash_url)
+                .transpose()?,
+            fans_count: row.try_get("fans_count")?,
+            fan_of_count: row.try_get("idols_count")?,
+            photos_count: row.try_get("photos_count")?,
+            is_fan: row.try_get::<i64, _>("is_fan")? > 0,
+            joined_at: rfc3339(row.try_get("created_at")?),
+        })
+    }
+
+    /// The id of a user, for the feeds about them.
+    pub async fn id_of(&self, handle: &Handle) -> Result<crate::types::UserId> {
+        self.user_id(handle).await?.parse().map_err(Error::from)
+    }
+
+    /// Marks a photo as one of the user's favorites. Doing it twice is the same as doing it once.
+    /// Returns the photo's favorites count.
+    pub async fn favorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
+        self.photo_exists(photo).await?;
+        let mut tx = self.db.pool().begin().await?;
+        let added = sqlx::query(
+            "INSERT INTO favorites (user_id, photo_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, photo_id) DO NOTHING",
+        )
+        .bind(user.id.to_string())
+        .bind(photo.to_string())
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let count = self.bump_favorites(&mut tx, photo, added as i64).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Takes a photo off the user's favorites; a photo that was not one is not an error.
+    pub async fn unfavorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
+        self.photo_exists(photo).await?;
+        let mut tx = self.db.pool().begin().await?;
+        let removed = sqlx::query("DELETE FROM favorites WHERE user_id = $1 AND photo_id = $2")
+            .bind(user.id.to_string())
+            .bind(photo.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let count = self
+            .bump_favorites(&mut tx, photo, -(removed as i64))
+            .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Moves a photo's favorites count by `delta` and recomputes its popularity from it. The first
+    /// UPDATE locks the row (Postgres) or the database (SQLite) until commit, so the score always
+    /// matches the count.
+    async fn bump_favorites(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        photo: PhotoId,
+        delta: i64,
+    ) -> Result<i64> {
+        let row = sqlx::query(
+            "UPDATE photos SET favorites_count = favorites_count + $1 WHERE id = $2
+             RETURNING favorites_count, created_at",
+        )
+        .bind(delta)
+        .bind(photo.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(not_found_photo)?;
+        let count: i64 = row.try_get("favorites_count")?;
+        if delta != 0 {
+            sqlx::query("UPDATE photos SET hot = $1 WHERE id = $2")
+                .bind(hot_score(count, row.try_get("created_at")?))
+                .bind(photo.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(count)
+    }
+
+    /// Who favorited a photo, the latest first.
+    pub async fn favoriters(
+        &self,
+        photo: PhotoId,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<UserSummary>> {
+        self.photo_exists(photo).await?;
+        self.user_page(
+            "FROM favorites x JOIN users u ON u.id = x.user_id WHERE x.photo_id = $1",
+            "x.created_at",
+            "x.user_id",
+            photo.to_string(),
+            cursor,
+            limit,
+        )
+        .await
+    }
+
+    /// Makes `fan` a fan of `idol`. Idempotent; nobody can be their own fan.
+    pub async fn become_fan(&self, fan: &User, idol: &Handle) -> Result<i64> {
+        let idol_id = self.user_id(idol).await?;
+        if idol_id == fan.id.to_string() {
+            return Err(Error::Invalid("You cannot be your own fan.".into()));
+        }
+        let mut tx = self.db.pool().begin().await?;
+        let added = sqlx::query(
+            "INSERT INTO fans (fan_id, idol_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (fan_id, idol_id) DO NOTHING",
+        )
+        .bind(fan.id.to_string())
+        .bind(&idol_id)
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let count = Self::bump_fans(&mut tx, &fan.id.to_string(), &idol_id, added as i64).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// `fan` stops being a fan of `idol`; not being one is not an error.
+    pub async fn stop_being_fan(&self, fan: &User, idol: &Handle) -> Result<i64> {
+        let idol_id = self.user_id(idol).await?;
+        let mut tx = self.db.pool().begin().await?;
+        let removed = sqlx::query("DELETE FROM fans WHERE fan_id = $1 AND idol_id = $2")
+            .bind(fan.id.to_string())
+            .bind(&idol_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let count =
+            Self::bump_fans(&mut tx, &fan.id.to_string(), &idol_id, -(removed as i64)).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Moves both users' counts by `delta` and returns the idol's fans count. The two rows are
+    /// updated in id order, so two users becoming each other's fans at once cannot deadlock.
+    async fn bump_fans(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        fan_id: &str,
+        idol_id: &str,
+        delta: i64,
+    ) -> Result<i64> {
+        let fan_first = fan_id < idol_id;
+        for (is_fan, id) in [
+            (fan_first, fan_id.min(idol_id)),
+            (!fan_first, fan_id.max(idol_id)),
+        ] {
+            let column = if is_fan { "idols_count" } else { "fans_count" };
+            sqlx::query(&format!(
+                "UPDATE users SET {column} = {column} + $1 WHERE id = $2"
+            ))
+            .bind(delta)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(
+            sqlx::query_scalar("SELECT fans_count FROM users WHERE id = $1")
+                .bind(idol_id)
+                .fetch_one(&mut **tx)
+                .await?,
+        )
+    }
+
+    /// A user's fans, the latest first.
+    pub async fn fans_of(
+        &self,
+        idol: &Handle,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<UserSummary>> {
+        let id = self.user_id(idol).await?;
+        self.user_page(
+            "FROM fans x JOIN users u ON u.id = x.fan_id WHERE x.idol_id = $1",
+            "x.created_at",
+            "x.fan_id",
+            id,
+            cursor,
+            limit,
+        )
+        .await
+    }
+
+    /// The users a user is a fan of (their favourite users), the latest first.
+    pub async fn idols_of(
+        &self,
+        fan: &Handle,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<UserSummary>> {
+        let id = self.user_id(fan).await?;
+        self.user_page(
+            "FROM fans x JOIN users u ON u.id = x.idol_id WHERE x.fan_id = $1",
+            "x.created_at",
+            "x.idol_id",
+            id,
+            cursor,
+            limit,
+        )
+        .await
+    }
+
+    /// Users by number of fans, most first.
+    pub async fn top_users(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<UserSummary>> {
+        self.user_page(
+            "FROM users u WHERE $1 = ''",
+            "u.fans_count",
+            "u.id",
+            String::new(),
+            cursor,
+            limit,
+        )
+        .await
+    }
+
+    /// One page of users: `from` binds `$1` to `about`, and the list is sorted by (`key`, `id`)
+    /// descending.
+    async fn user_page(
+        &self,
+        from: &str,
+        key: &str,
+        id: &str,
+        about: String,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<UserSummary>> {
+        let mut sql = format!("SELECT {USER_SUMMARY}, {key} AS sort_key, {id} AS sort_id {from}");
+        if cursor.is_some() {
+            sql.push_str(&format!(" AND ({key}, {id}) < ($2, $3)"));
+        }
+        let n = if cursor.is_some() { 4 } else { 2 };
+        sql.push_str(&format!(" ORDER BY {key} DESC, {id} DESC LIMIT ${n}"));
+        let mut q = sqlx::query(&sql).bind(about);
+        if let Some(c) = cursor {
+            q = q.bind(c.key).bind(c.id.to_string());
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(self.db.pool())
+            .await?;
+        page_of(&rows, limit, summary_from_row, cursor_of)
+    }
+
+    /// Adds a comment to a photo.
+    pub async fn comment(
+        &self,
+        author: &User,
+        photo: PhotoId,
+        body: CommentBody,
+    ) -> Result<CommentView> {
+        self.photo_exists(photo).await?;
+        let id = Uuid::now_v7();
+        let now = now_micros();
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO comments (id, photo_id, author_id, body, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(photo.to_string())
+        .bind(author.id.to_string())
+        .bind(body.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE photos SET comments_count = comments_count + 1 WHERE id = $1")
+            .bind(photo.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(CommentView {
+            id: id.to_string(),
+            photo_id: photo.to_string(),
+            author: author.handle.to_string(),
+            author_display_name: author.display_name.clone(),
+            author_icon_url: author.icon.as_ref().map(crate::types::media_url),
+            body: body.as_str().to_owned(),
+            created_at: rfc3339(now),
+            can_delete: true,
+        })
+    }
+
+    /// A photo's comments, oldest first (a conversation reads top to bottom).
+    pub async fn comments(
+        &self,
+        photo: PhotoId,
+        viewer: Option<&User>,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<CommentView>> {
+        self.photo_exists(photo).await?;
+        let mut sql = String::from(
+            "SELECT c.id, c.body, c.created_at, c.author_id, u.handle, u.display_name, u.icon_hash
+             FROM comments c JOIN users u ON u.id = c.author_id WHERE c.photo_id = $1",
+        );
+        if cursor.is_some() {
+            sql.push_str(" AND (c.created_at, c.id) > ($2, $3)");
+        }
+        let n = if cursor.is_some() { 4 } else { 2 };
+        sql.push_str(&format!(" ORDER BY c.created_at ASC, c.id ASC LIMIT ${n}"));
+        let mut q = sqlx::query(&sql).bind(photo.to_string());
+        if let Some(c) = cursor {
+            q = q.bind(c.key).bind(c.id.to_string());
+        }
+        let rows = q
+            .bind(i64::from(limit) + 1)
+            .fetch_all(self.db.pool())
+            .await?;
+        let viewer_id = viewer_id(viewer);
+        let is_admin = viewer.is_some_and(|v| v.is_admin);
+        page_of(
+            &rows,
+            limit,
+            |row| {
+                let icon: Option<String> = row.try_get("icon_hash")?;
+                let author_id: String = row.try_get("author_id")?;
+                Ok(CommentView {
+                    id: row.try_get("id")?,
+                    photo_id: photo.to_string(),
+                    author: row.try_get("handle")?,
+                    author_display_name: row.try_get("display_name")?,
+                    author_icon_url: icon.as_deref().map(hash_url).transpose()?,
+                    body: row.try_get("body")?,
+                    created_at: rfc3339(row.try_get("created_at")?),
+                    can_delete: is_admin || (!viewer_id.is_empty() && author_id == viewer_id),
+                })
+            },
+            |row| {
+                Ok(Cursor {
+                    key: row.try_get("created_at")?,
+                    id: Uuid::parse_str(&row.try_get::<String, _>("id")?)
+                        .map_err(Error::internal)?,
+                })
+            },
+        )
+    }
+
+    /// Deletes a comment: its author may, and so may an admin; nobody else.
+    pub async fn delete_comment(&self, user: &User, photo: PhotoId, id: CommentId) -> Result<()> {
+        let not_found = || Error::NotFound("No such comment.".into());
+        let author: String =
+            sqlx::query_scalar("SELECT author_id FROM comments WHERE id = $1 AND photo_id = $2")
+                .bind(id.to_string())
+                .bind(photo.to_string())
+                .fetch_optional(self.db.pool())
+                .await?
+                .ok_or_else(not_found)?;
+        if author != user.id.to_string() && !user.is_admin {
+            return Err(Error::Forbidden(
+                "Only its author or an administrator can delete a comment.".into(),
+            ));
+        }
+        let mut tx = self.db.pool().begin().await?;
+        let removed = sqlx::query("DELETE FROM comments WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed == 0 {
+            return Err(not_found());
+        }
+        sqlx::query("UPDATE photos SET comments_count = comments_count - 1 WHERE id = $1")
+            .bind(photo.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,367 @@
+//! HTTP API v1, the social part: feeds, favorites, fans, profiles and comments.
+
+use super::api::{feed, PageQuery};
+use super::auth::{SignedIn, Viewer};
+use super::{ApiError, AppState};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use photoshare_domain::photos::Feed;
+use photoshare_domain::types::{Bio, CommentBody, CommentId, DisplayName, Handle, Locale, PhotoId};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router(max_upload: u64) -> Router<AppState> {
+    Router::new()
+        .route("/photos/popular", get(popular))
+        .route("/photos/live", get(live))
+        .route("/feeds/fans", get(fans_feed))
+        .route("/photos/{id}/favorite", put(favorite).delete(unfavorite))
+        .route("/photos/{id}/favorites", get(favoriters))
+        .route("/photos/{id}/comments", get(comments).post(add_comment))
+        .route(
+            "/photos/{id}/comments/{comment}",
+            axum::routing::delete(delete_comment),
+        )
+        .route("/users/top", get(top_users))
+        .route("/users/{handle}", get(profile))
+        .route(
+            "/users/{handle}/fan",
+            put(become_fan).delete(stop_being_fan),
+        )
+        .route("/users/{handle}/photos", get(user_photos))
+        .route("/users/{handle}/favorites", get(user_favorites))
+        .route("/users/{handle}/fans", get(fans_of))
+        .route("/users/{handle}/fan-of", get(fan_of))
+        .route("/me", get(me).patch(update_me))
+        .route(
+            "/me/icon",
+            put(set_icon).layer(DefaultBodyLimit::max(max_upload as usize + (1 << 20))),
+        )
+}
+
+type PageParams = Result<Query<PageQuery>, QueryRejection>;
+
+fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::not_found("No such photo."))
+}
+
+fn handle(raw: &str) -> Result<Handle, ApiError> {
+    Handle::parse(raw).map_err(|_| ApiError::not_found(&format!("There is no user @{raw}.")))
+}
+
+async fn popular(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    feed(&state, Feed::Popular, viewer.as_ref(), query).await
+}
+
+/// Server-sent events: a `photo` event with the new photo's id each time one is posted, and a
+/// comment every 15 s to keep proxies from closing the connection.
+async fn live(State(state): State<AppState>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let sub = state.services.live.subscribe();
+    let stream = futures::stream::unfold(sub, |mut sub| async move {
+        let id = sub.next().await?;
+        Some((
+            Ok::<_, std::convert::Infallible>(Event::default().event("photo").data(id)),
+            sub,
+        ))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+        .into_response()
+}
+
+async fn fans_feed(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    feed(&state, Feed::Fans(user.id), Some(&user), query).await
+}
+
+async fn user_photos(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(raw): Path<String>,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    let id = state.services.social.id_of(&handle(&raw)?).await?;
+    feed(&state, Feed::By(id), viewer.as_ref(), query).await
+}
+
+async fn user_favorites(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(raw): Path<String>,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    let id = state.services.social.id_of(&handle(&raw)?).await?;
+    feed(&state, Feed::FavoritesOf(id), viewer.as_ref(), query).await
+}
+
+async fn favorite(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let count = state
+        .services
+        .social
+        .favorite(&user, photo_id(&raw)?)
+        .await?;
+    Ok(Json(json!({ "favorited": true, "favorites_count": count })).into_response())
+}
+
+async fn unfavorite(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let count = state
+        .services
+        .social
+        .unfavorite(&user, photo_id(&raw)?)
+        .await?;
+    Ok(Json(json!({ "favorited": false, "favorites_count": count })).into_response())
+}
+
+async fn favoriters(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    let (cursor, limit) = query?.0.parse()?;
+    let page = state
+        .services
+        .social
+        .favoriters(photo_id(&raw)?, cursor, limit)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+async fn become_fan(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let count = state
+        .services
+        .social
+        .become_fan(&user, &handle(&raw)?)
+        .await?;
+    Ok(Json(json!({ "is_fan": true, "fans_count": count })).into_response())
+}
+
+async fn stop_being_fan(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let count = state
+        .services
+        .social
+        .stop_being_fan(&user, &handle(&raw)?)
+        .await?;
+    Ok(Json(json!({ "is_fan": false, "fans_count": count })).into_response())
+}
+
+async fn profile(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let profile = state
+        .services
+        .social
+        .profile(&handle(&raw)?, viewer.as_ref())
+        .await?;
+    Ok(Json(profile).into_response())
+}
+
+async fn fans_of(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    let (cursor, limit) = query?.0.parse()?;
+    let page = state
+        .services
+        .social
+        .fans_of(&handle(&raw)?, cursor, limit)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+async fn fan_of(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    let (cursor, limit) = query?.0.parse()?;
+    let page = state
+        .services
+        .social
+        .idols_of(&handle(&raw)?, cursor, limit)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+async fn top_users(State(state): State<AppState>, query: PageParams) -> Result<Response, ApiError> {
+    let (cursor, limit) = query?.0.parse()?;
+    let page = state.services.social.top_users(cursor, limit).await?;
+    Ok(Json(page).into_response())
+}
+
+async fn me(SignedIn(user): SignedIn) -> Response {
+    Json(user.view()).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileChange {
+    display_name: Option<String>,
+    bio: Option<String>,
+    locale: Option<String>,
+}
+
+async fn update_me(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    body: Result<Json<ProfileChange>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(change) = body?;
+    // Every field is checked before anything is written.
+    let display_name = change
+        .display_name
+        .as_deref()
+        .map(DisplayName::parse)
+        .transpose()?;
+    let bio = change.bio.as_deref().map(Bio::parse).transpose()?;
+    let locale = change.locale.as_deref().map(Locale::parse).transpose()?;
+    let view = state
+        .services
+        .accounts
+        .update_profile(&user, display_name, bio, locale)
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+/// Reads the multipart `image` field into memory, refusing more than `max` bytes.
+async fn image_field(
+    multipart: Result<Multipart, MultipartRejection>,
+    max: u64,
+) -> Result<Vec<u8>, ApiError> {
+    let mut multipart = multipart.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the image as multipart/form-data with an \"image\" file field.",
+        )
+    })?;
+    while let Some(mut field) = multipart.next_field().await? {
+        if field.name() != Some("image") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await? {
+            if (bytes.len() + chunk.len()) as u64 > max {
+                drop(field);
+                while let Ok(Some(mut rest)) = multipart.next_field().await {
+                    while let Ok(Some(_)) = rest.chunk().await {}
+                }
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "That image is larger than the {} MB PhotoShare accepts.",
+                        max / 1_000_000
+                    ),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if bytes.is_empty() {
+            break;
+        }
+        return Ok(bytes);
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Add the image as a non-empty file field named \"image\".",
+    ))
+}
+
+async fn set_icon(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let bytes = image_field(multipart, state.max_upload).await?;
+    state.services.media.check_free_space()?;
+    let view = state
+        .services
+        .accounts
+        .set_icon_bytes(&state.services.media, &user, &bytes)
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+async fn comments(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(raw): Path<String>,
+    query: PageParams,
+) -> Result<Response, ApiError> {
+    let (cursor, limit) = query?.0.parse()?;
+    let page = state
+        .services
+        .social
+        .comments(photo_id(&raw)?, viewer.as_ref(), cursor, limit)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewComment {
+    body: String,
+}
+
+async fn add_comment(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(raw): Path<String>,
+    body: Result<Json<NewComment>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let photo = photo_id(&raw)?;
+    let Json(c) = body?;
+    let comment = state
+        .services
+        .social
+        .comment(&user, photo, CommentBody::parse(&c.body)?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(comment)).into_response())
+}
+
+async fn delete_comment(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((raw, comment)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let photo = photo_id(&raw)?;
+    let comment: CommentId = comment
+        .parse()
+        .map_err(|_| ApiError::not_found("No such comment."))?;
+    state
+        .services
+        .social
+        .delete_comment(&user, photo, comment)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,505 @@
+//! The social product through the JSON API, on a real server and database: profiles and icons,
+//! favorites, fans, the feeds, comments, the permalink's meta tags and the live stream.
+
+mod common;
+
+use common::{png, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn handles(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["handle"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A photo different for each seed, large enough to have distinct thumb and large sizes.
+fn photo(seed: u8) -> Vec<u8> {
+    png(420, 300, seed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_take_a_display_name_bio_and_square_icon() {
+    let app = spawn_app().await;
+    let hana = app.signed_in("hana").await;
+
+    let (s, me) = app
+        .call(
+            &hana,
+            "PATCH",
+            "/api/v1/me",
+            Some(json!({"display_name": " 山田 花子 ", "bio": "Film & <b>light</b>\nTokyo", "locale": "ja"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+    assert_eq!(me["display_name"], "山田 花子");
+    assert_eq!(me["locale"], "ja");
+
+    // Invalid input: 422, and nothing changes (not even the valid field next to it).
+    for bad in [
+        json!({"display_name": "x".repeat(51)}),
+        json!({"display_name": "ok", "bio": "b".repeat(301)}),
+        json!({"locale": "xx"}),
+    ] {
+        let (s, body) = app.call(&hana, "PATCH", "/api/v1/me", Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(!body["error"].as_str().unwrap().is_empty());
+    }
+    let (s, _) = app
+        .call(
+            &app.client(),
+            "PATCH",
+            "/api/v1/me",
+            Some(json!({"bio": "x"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let profile = app.get_json(&app.client(), "/api/v1/users/hana").await;
+    assert_eq!(profile["display_name"], "山田 花子");
+    assert_eq!(profile["bio"], "Film & <b>light</b>\nTokyo");
+    assert_eq!(profile["fans_count"], 0);
+    assert_eq!(profile["is_fan"], false);
+    assert!(profile["icon_url"].is_null());
+
+    // A wide icon comes back as squares: small 128 px, large 512 px.
+    let wide = png(1000, 600, 7);
+    let form = reqwest::multipart::Form::new().part(
+        "image",
+        reqwest::multipart::Part::bytes(wide).file_name("me.png"),
+    );
+    let r = hana
+        .put(app.url("/api/v1/me/icon"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let me: Value = r.json().await.unwrap();
+    let profile = app.get_json(&app.client(), "/api/v1/users/hana").await;
+    assert_eq!(profile["icon_url"], me["icon_url"]);
+    for (key, side) in [("icon_url", 128), ("icon_large_url", 512)] {
+        let bytes = app
+            .client()
+            .get(app.url(profile[key].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let img = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((img.width(), img.height()), (side, side), "{key}");
+    }
+
+    // Not an image we take: 415, and the icon stays.
+    let gif = reqwest::multipart::Form::new().part(
+        "image",
+        reqwest::multipart::Part::bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()),
+    );
+    let r = hana
+        .put(app.url("/api/v1/me/icon"))
+        .multipart(gif)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let empty = reqwest::multipart::Form::new().text("other", "x");
+    let r = hana
+        .put(app.url("/api/v1/me/icon"))
+        .multipart(empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = app.get_json(&app.client(), "/api/v1/users/hana").await;
+    assert_eq!(again["icon_url"], profile["icon_url"]);
+
+    let (s, _) = app
+        .call(&hana, "GET", "/api/v1/users/nobody_here", None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .call(&hana, "GET", "/api/v1/users/NOT%20A%20HANDLE", None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn favorites_are_idempotent_counted_and_listed() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("owner").await;
+    let fan = app.signed_in("fanny").await;
+    let other = app.signed_in("other").await;
+    let p = app.post_photo(&owner, photo(1), "dawn").await;
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(p["favorites_count"], 0);
+    assert_eq!(p["favorited"], false);
+    let path = format!("/api/v1/photos/{id}/favorite");
+
+    for _ in 0..2 {
+        let (s, body) = app.call(&fan, "PUT", &path, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body, json!({"favorited": true, "favorites_count": 1}));
+    }
+    let (_, body) = app.call(&other, "PUT", &path, None).await;
+    assert_eq!(body["favorites_count"], 2);
+
+    let seen_by_fan = app.get_json(&fan, &format!("/api/v1/photos/{id}")).await;
+    assert_eq!(seen_by_fan["favorites_count"], 2);
+    assert_eq!(seen_by_fan["favorited"], true);
+    let seen_by_owner = app.get_json(&owner, &format!("/api/v1/photos/{id}")).await;
+    assert_eq!(seen_by_owner["favorited"], false);
+    let recent = app.get_json(&fan, "/api/v1/photos/recent").await;
+    assert_eq!(recent["items"][0]["favorited"], true);
+    let anon = app.get_json(&app.client(), "/api/v1/photos/recent").await;
+    assert_eq!(anon["items"][0]["favorited"], false);
+
+    let who = app
+        .get_json(&app.client(), &format!("/api/v1/photos/{id}/favorites"))
+        .await;
+    assert_eq!(handles(&who), ["other", "fanny"]);
+    let favs = app
+        .get_json(&app.client(), "/api/v1/users/fanny/favorites")
+        .await;
+    assert_eq!(ids(&favs), [id]);
+
+    for _ in 0..2 {
+        let (s, body) = app.call(&fan, "DELETE", &path, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body, json!({"favorited": false, "favorites_count": 1}));
+    }
+    let favs = app
+        .get_json(&app.client(), "/api/v1/users/fanny/favorites")
+        .await;
+    assert!(ids(&favs).is_empty());
+
+    let (s, _) = app.call(&app.client(), "PUT", &path, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let missing = format!("/api/v1/photos/{}/favorite", uuid::Uuid::now_v7());
+    let (s, _) = app.call(&fan, "PUT", &missing, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .call(&fan, "PUT", "/api/v1/photos/not-an-id/favorite", None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popular_ranks_favorites_with_time_decay_and_pages_without_gaps() {
+    let app = spawn_app().await;
+    let a = app.signed_in("amber").await;
+    let mut photos = Vec::new();
+    for seed in 0..5u8 {
+        photos.push(app.post_photo(&a, photo(seed), &format!("p{seed}")).await);
+    }
+    let id = |i: usize| photos[i]["id"].as_str().unwrap().to_owned();
+    // Favorites: p1 gets three, p3 one. Everything is minutes old, so favorites dominate; among
+    // equals, the newer photo ranks first.
+    let mut fans = Vec::new();
+    for n in 0..3 {
+        fans.push(app.signed_in(&format!("voter{n}")).await);
+    }
+    for f in &fans {
+        app.call(
+            f,
+            "PUT",
+            &format!("/api/v1/photos/{}/favorite", id(1)),
+            None,
+        )
+        .await;
+    }
+    app.call(
+        &fans[0],
+        "PUT",
+        &format!("/api/v1/photos/{}/favorite", id(3)),
+        None,
+    )
+    .await;
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/photos/popular?limit=2&cursor={c}"),
+            None => "/api/v1/photos/popular?limit=2".into(),
+        };
+        let page = app.get_json(&app.client(), &path).await;
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [id(1), id(3), id(4), id(2), id(0)]);
+
+    let (s, _) = app
+        .call(&a, "GET", "/api/v1/photos/popular?cursor=garbage", None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fans_see_their_idols_photos_and_top_users_rank_by_fans() {
+    let app = spawn_app().await;
+    let ann = app.signed_in("ann").await;
+    let ben = app.signed_in("ben").await;
+    let cat = app.signed_in("cat").await;
+    let ben_photo = app.post_photo(&ben, photo(10), "ben's").await;
+    app.post_photo(&cat, photo(11), "cat's").await;
+
+    for _ in 0..2 {
+        let (s, body) = app.call(&ann, "PUT", "/api/v1/users/ben/fan", None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body, json!({"is_fan": true, "fans_count": 1}));
+    }
+    app.call(&cat, "PUT", "/api/v1/users/ben/fan", None).await;
+    app.call(&ben, "PUT", "/api/v1/users/cat/fan", None).await;
+    let (s, body) = app.call(&ann, "PUT", "/api/v1/users/ann/fan", None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (s, _) = app
+        .call(&ann, "PUT", "/api/v1/users/nobody/fan", None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .call(&app.client(), "PUT", "/api/v1/users/ben/fan", None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let feed = app.get_json(&ann, "/api/v1/feeds/fans").await;
+    assert_eq!(ids(&feed), [ben_photo["id"].as_str().unwrap()]);
+    let (s, _) = app
+        .call(&app.client(), "GET", "/api/v1/feeds/fans", None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let ben_profile = app.get_json(&ann, "/api/v1/users/ben").await;
+    assert_eq!(ben_profile["fans_count"], 2);
+    assert_eq!(ben_profile["is_fan"], true);
+    assert_eq!(ben_profile["photos_count"], 1);
+    let ann_profile = app.get_json(&ann, "/api/v1/users/ann").await;
+    assert_eq!(ann_profile["fan_of_count"], 1);
+    assert_eq!(
+        handles(&app.get_json(&ann, "/api/v1/users/ben/fans").await),
+        ["cat", "ann"]
+    );
+    assert_eq!(
+        handles(&app.get_json(&ann, "/api/v1/users/ann/fan-of").await),
+        ["ben"]
+    );
+    let top = app
+        .get_json(&app.client(), "/api/v1/users/top?limit=2")
+        .await;
+    assert_eq!(handles(&top)[0], "ben");
+    assert_eq!(top["items"][0]["fans_count"], 2);
+    assert_eq!(handles(&top)[1], "cat");
+    let rest = app
+        .get_json(
+            &app.client(),
+            &format!(
+                "/api/v1/users/top?limit=2&cursor={}",
+                top["next_cursor"].as_str().unwrap()
+            ),
+        )
+        .await;
+    let mut rest = handles(&rest);
+    rest.sort();
+    assert_eq!(rest, ["ann"]);
+
+    let (_, body) = app
+        .call(&ann, "DELETE", "/api/v1/users/ben/fan", None)
+        .await;
+    assert_eq!(body, json!({"is_fan": false, "fans_count": 1}));
+    let (_, body) = app
+        .call(&ann, "DELETE", "/api/v1/users/ben/fan", None)
+        .await;
+    assert_eq!(body["fans_count"], 1);
+    assert!(ids(&app.get_json(&ann, "/api/v1/feeds/fans").await).is_empty());
+
+    // A user's own photos, newest first, page by page.
+    for seed in 20..23u8 {
+        app.post_photo(&ben, photo(seed), "more").await;
+    }
+    let first = app.get_json(&ann, "/api/v1/users/ben/photos?limit=3").await;
+    assert_eq!(ids(&first).len(), 3);
+    let next = app
+        .get_json(
+            &ann,
+            &format!(
+                "/api/v1/users/ben/photos?limit=3&cursor={}",
+                first["next_cursor"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(ids(&next), [ben_photo["id"].as_str().unwrap()]);
+    assert!(next["next_cursor"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comments_are_added_listed_and_deleted_by_author_or_admin_only() {
+    let app = spawn_app().await;
+    let owner = app.signed_in("poster").await;
+    let talker = app.signed_in("talker").await;
+    let admin = app.admin("boss").await;
+    let p = app.post_photo(&owner, photo(30), "sunset").await;
+    let path = format!("/api/v1/photos/{}/comments", p["id"].as_str().unwrap());
+
+    let (s, first) = app
+        .call(
+            &talker,
+            "POST",
+            &path,
+            Some(json!({"body": "<img src=x onerror=alert(1)> 綺麗!"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    assert_eq!(first["body"], "<img src=x onerror=alert(1)> 綺麗!");
+    let (_, second) = app
+        .call(&owner, "POST", &path, Some(json!({"body": "thanks"})))
+        .await;
+
+    for bad in [json!({"body": "   "}), json!({"body": "z".repeat(1001)})] {
+        let (s, _) = app.call(&talker, "POST", &path, Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (s, _) = app
+        .call(&app.client(), "POST", &path, Some(json!({"body": "hi"})))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let list = app.get_json(&talker, &path).await;
+    let bodies: Vec<_> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].clone())
+        .collect();
+    assert_eq!(bodies, [first["body"].clone(), json!("thanks")]);
+    assert_eq!(list["items"][0]["can_delete"], true);
+    assert_eq!(list["items"][1]["can_delete"], false);
+    let photo_now = app
+        .get_json(
+            &talker,
+            &format!("/api/v1/photos/{}", p["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(photo_now["comments_count"], 2);
+
+    // Someone else's comment: 403, and it stays.
+    let second_path = format!("{path}/{}", second["id"].as_str().unwrap());
+    let (s, body) = app.call(&talker, "DELETE", &second_path, None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let (s, _) = app
+        .call(
+            &talker,
+            "DELETE",
+            &format!("{path}/{}", first["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.call(&admin, "DELETE", &second_path, None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.call(&admin, "DELETE", &second_path, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(app.get_json(&talker, &path).await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let photo_now = app
+        .get_json(
+            &talker,
+            &format!("/api/v1/photos/{}", p["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(photo_now["comments_count"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_permalink_page_carries_escaped_open_graph_tags() {
+    let app = spawn_app().await;
+    let c = app.signed_in("sharer").await;
+    let p = app
+        .post_photo(&c, photo(40), "Sunset \"over\" <the> bay & 港")
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let r = app
+        .client()
+        .get(app.url(&format!("/p/{id}")))
+        .header("host", "photos.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let large = p["urls"]["large"].as_str().unwrap();
+    for needle in [
+        r#"<meta property="og:title" content="Sunset &quot;over&quot; &lt;the&gt; bay &amp; 港">"#
+            .to_owned(),
+        format!(r#"<meta property="og:image" content="http://photos.example{large}">"#),
+        format!(r#"<meta property="og:url" content="http://photos.example/p/{id}">"#),
+        r#"<meta name="twitter:card" content="summary_large_image">"#.to_owned(),
+        "<title>Sunset &quot;over&quot; &lt;the&gt; bay &amp; 港 · PhotoShare</title>".to_owned(),
+    ] {
+        assert!(html.contains(&needle), "missing {needle} in {html}");
+    }
+    assert!(!html.contains("<the>"));
+    assert_eq!(html.matches("<title>").count(), 1);
+
+    let r = app
+        .client()
+        .get(app.url(&format!("/p/{}", uuid::Uuid::now_v7())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(!r.text().await.unwrap().contains("og:title"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_streams_hear_of_new_photos_at_once() {
+    use futures::StreamExt;
+    let app = spawn_app().await;
+    let c = app.signed_in("streamer").await;
+    app.post_photo(&c, photo(50), "before").await;
+    let r = app
+        .client()
+        .get(app.url("/api/v1/photos/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut body = r.bytes_stream();
+    // The watcher picks up where the database is when the stream opens.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let new = app.post_photo(&c, photo(51), "after").await;
+    let expected = format!("event: photo\ndata: {}\n", new["id"].as_str().unwrap());
+    let mut got = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !got.contains(&expected) {
+        let chunk = tokio::time::timeout_at(deadline, body.next())
+            .await
+            .expect("the new photo is announced within 10 s")
+            .unwrap()
+            .unwrap();
+        got.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+    // Only the new photo: the one from before the stream opened is not announced.
+    assert_eq!(got.matches("event: photo").count(), 1, "{got}");
+}
