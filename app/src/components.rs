@@ -54,13 +54,13 @@ pub fn Header() -> impl IntoView {
                     }
                 >
                     <A href="/upload" attr:class="button primary">{move || t("Upload")}</A>
-                    <a href=my_page class="me-link" data-testid="who" title=move || t("My profile")>
+                    <a href=my_page class="me-link" title=move || t("My profile")>
                         {move || {
                             me.user
                                 .get()
                                 .map(|u| view! { <Avatar url=u.icon_url.clone() handle=u.handle.clone() size=32 /> })
                         }}
-                        <span class="who-handle">{move || me.user.with(|u| u.as_ref().map(|u| format!("@{}", u.handle)))}</span>
+                        <span class="who-handle" data-testid="who">{move || me.user.with(|u| u.as_ref().map(|u| format!("@{}", u.handle)))}</span>
                     </a>
                     <A href="/settings" attr:class="nav-link icon-link" attr:title=move || t("Settings")>
                         <span aria-hidden="true">"⚙"</span>

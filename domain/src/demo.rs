@@ -2,7 +2,7 @@
 //! downloaded), so a newcomer sees a living app.
 
 use crate::error::Result;
-use crate::types::{Caption, Handle, Password};
+use crate::types::{Bio, Caption, CommentBody, DisplayName, Handle, Password, PhotoId};
 use crate::Services;
 use image::{ImageFormat, Rgb, RgbImage};
 use sha2::{Digest, Sha256};
@@ -48,6 +48,27 @@ const DEMO: [(&str, [&str; 3]); 4] = [
     ),
 ];
 
+/// (display name, bio) of each demo user, in the order of [`DEMO`].
+const PROFILES: [(&str, &str); 4] = [
+    ("佐藤 愛子", "海と山が好き。週末は写真散歩 📷"),
+    (
+        "Mateo García",
+        "Fotógrafo aficionado. Luz de la tarde y café.",
+    ),
+    ("Lena Wagner", "Landschaften aus den Alpen und vom See."),
+    ("Kwame Mensah", "Accra ↔ Kumasi. Golden hours only."),
+];
+
+/// Who is a fan of whom (indexes into [`DEMO`]), and the comments people left (photo of user
+/// `.1`, its `.2`-th, by user `.0`).
+const FANS: [(usize, usize); 6] = [(0, 1), (1, 0), (2, 0), (3, 0), (0, 2), (3, 2)];
+const COMMENTS: [(usize, usize, usize, &str); 4] = [
+    (1, 0, 0, "¡Qué colores! 🌅"),
+    (2, 0, 0, "Wunderschön."),
+    (0, 1, 1, "パタゴニア、いつか行ってみたい！"),
+    (3, 2, 0, "Beautiful light on the lake."),
+];
+
 /// What the first run created, to print for the operator.
 pub struct Seeded {
     pub admin_handle: String,
@@ -68,6 +89,8 @@ pub async fn seed_if_new(services: &Services) -> Result<Option<Seeded>> {
         .await?;
 
     let mut users = Vec::new();
+    let mut accounts = Vec::new();
+    let mut photos = Vec::new();
     for (i, (handle, captions)) in DEMO.iter().enumerate() {
         let handle = Handle::parse(handle)?;
         let user = services
@@ -79,16 +102,54 @@ pub async fn seed_if_new(services: &Services) -> Result<Option<Seeded>> {
             .accounts
             .set_icon_bytes(&services.media, &user, &icon)
             .await?;
+        let (name, bio) = PROFILES[i];
+        services
+            .accounts
+            .update_profile(
+                &user,
+                Some(DisplayName::parse(name)?),
+                Some(Bio::parse(bio)?),
+                None,
+            )
+            .await?;
+        let mut own = Vec::new();
         for (j, caption) in captions.iter().enumerate() {
             let img = landscape(1200, 900, (i * 3 + j) as u32);
             let jpeg = encode(&img, ImageFormat::Jpeg);
             let staged = services.media.cache().stage_bytes(&jpeg).await?;
-            services
+            let photo = services
                 .photos
                 .publish(&user, Caption::parse(caption)?, staged)
                 .await?;
+            own.push(photo.id.parse::<PhotoId>()?);
         }
+        photos.push(own);
         users.push(handle.to_string());
+        accounts.push(user);
+    }
+
+    // A little life: fans, favorites (so Popular differs from Recent), comments.
+    for (fan, idol) in FANS {
+        services
+            .social
+            .become_fan(&accounts[fan], &accounts[idol].handle)
+            .await?;
+    }
+    for (i, user) in accounts.iter().enumerate() {
+        for (j, own) in photos.iter().enumerate() {
+            // Everyone likes the first photos best; nobody favorites their own.
+            for (k, photo) in own.iter().enumerate() {
+                if i != j && (k == 0 || (i + j + k) % 3 == 0) {
+                    services.social.favorite(user, *photo).await?;
+                }
+            }
+        }
+    }
+    for (by, of, nth, text) in COMMENTS {
+        services
+            .social
+            .comment(&accounts[by], photos[of][nth], CommentBody::parse(text)?)
+            .await?;
     }
     services.db.set_setting(SEEDED_KEY, "1").await?;
     Ok(Some(Seeded {

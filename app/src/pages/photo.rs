@@ -105,7 +105,7 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
     };
     let owner_href = format!("/u/{}", photo.owner);
     let owner_name = if photo.owner_display_name.is_empty() {
-        format!("@{}", photo.owner)
+        photo.owner.clone()
     } else {
         photo.owner_display_name.clone()
     };

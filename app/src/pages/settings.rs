@@ -2,7 +2,7 @@
 
 use crate::components::{Avatar, ErrorMessage};
 use crate::i18n::t;
-use crate::pages::upload::FileHandle;
+use crate::pages::upload::{percent, FileHandle};
 use crate::{api, use_me};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -106,6 +106,16 @@ fn ProfileForm() -> impl IntoView {
         );
     };
 
+    let navigate = leptos_router::hooks::use_navigate();
+    let log_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            if crate::session::log_out().await.is_ok() {
+                me.user.set(None);
+                navigate("/", Default::default());
+            }
+        });
+    };
     let profile_link = format!("/u/{handle}");
     view! {
         <div class="icon-row">
@@ -122,7 +132,7 @@ fn ProfileForm() -> impl IntoView {
                 <input class="visually-hidden" type="file" accept="image/jpeg,image/png,image/webp,image/*" on:change=choose_icon data-testid="icon-input" />
             </label>
             <Show when=move || icon_progress.with(|p| p.is_some())>
-                <progress max="100" value=move || (icon_progress.get().unwrap_or(0.0) * 100.0).round()></progress>
+                <progress max="100" value=move || percent(icon_progress.get())></progress>
             </Show>
         </div>
         <p class="hint">{move || t("Your icon is cropped to a square.")}</p>
@@ -142,5 +152,7 @@ fn ProfileForm() -> impl IntoView {
             </Show>
             <button class="button primary" type="submit" disabled=move || busy.get()>{move || t("Save")}</button>
         </form>
+        <hr />
+        <button class="button" on:click=log_out data-testid="settings-log-out">{move || t("Log out")}</button>
     }
 }

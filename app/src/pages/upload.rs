@@ -127,8 +127,8 @@ fn UploadForm() -> impl IntoView {
             <ErrorMessage message=error />
             <Show when=move || progress.with(|p| p.is_some())>
                 <div class="progress-row">
-                    <progress max="100" value=move || (progress.get().unwrap_or(0.0) * 100.0).round()></progress>
-                    <span>{move || format!("{:.0}%", progress.get().unwrap_or(0.0) * 100.0)}</span>
+                    <progress max="100" value=move || percent(progress.get())></progress>
+                    <span>{move || format!("{}%", percent(progress.get()))}</span>
                 </div>
             </Show>
             <button class="button primary" type="submit" disabled=move || progress.with(|p| p.is_some())>
@@ -136,6 +136,11 @@ fn UploadForm() -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// Progress (0.0–1.0) as a whole percentage: integers, so no float formatting in the wasm.
+pub(crate) fn percent(progress: Option<f64>) -> u32 {
+    (progress.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0).round() as u32
 }
 
 /// A file the user picked, wrapping the browser's `File` (nothing on the server).

@@ -133,6 +133,18 @@ fn escape(s: &str) -> String {
 /// The page with `tags` in its head, in place of the generic `<title>` (or, without one, at the
 /// end of the head).
 fn with_meta(index: &str, tags: &str) -> String {
+    // The page's generic description gives way to the photo's.
+    let owned;
+    let index = match index.find("<meta name=\"description\"") {
+        Some(a) => match index[a..].find('>') {
+            Some(len) => {
+                owned = format!("{}{}", &index[..a], index[a + len + 1..].trim_start());
+                &owned
+            }
+            None => index,
+        },
+        None => index,
+    };
     match (index.find("<title>"), index.find("</title>")) {
         (Some(a), Some(b)) if a < b => {
             format!("{}{tags}{}", &index[..a], &index[b + "</title>".len()..])
@@ -164,6 +176,11 @@ mod tests {
             out,
             "<html><head><meta name=a><link rel=x></head><body></body></html>"
         );
+        let described = with_meta(
+            "<head><meta name=\"description\" content=\"generic\" />\n<title>x</title></head>",
+            "<meta name=a>",
+        );
+        assert_eq!(described, "<head><meta name=a></head>");
         let untitled = with_meta("<head></head>", "<meta name=a>");
         assert_eq!(untitled, "<head><meta name=a></head>");
     }
