@@ -119,6 +119,59 @@ async fn pinned_objects_come_back_into_an_empty_cache_and_stay_readable_through_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popular_and_favorited_photos_stay_pinned_beyond_the_recent_window() {
+    let app = common::spawn_app_behind_proxy_configured(|s| s.cache_pinned_recent = 1).await;
+    let media = &app.running.services.media;
+    let owner = app.signed_in("vera").await;
+    let liked = app.post_photo(&owner, png(500, 400, 1), "liked").await;
+    let plain = app.post_photo(&owner, png(500, 400, 2), "plain").await;
+    let newest = app.post_photo(&owner, png(500, 400, 3), "newest").await;
+    let fan = app.signed_in("walt").await;
+    let (s, _) = app
+        .call(
+            &fan,
+            "PUT",
+            &format!("/api/v1/photos/{}/favorite", liked["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    app.running.sync_worker().drain().await.unwrap();
+
+    std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
+    std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
+    // The newest photo's three sizes, and the favorited (and most popular) one's two shown sizes.
+    assert_eq!(media.warm_pinned().await.unwrap(), 5);
+    for (photo, size, kept) in [
+        (&newest, "original", true),
+        (&newest, "thumb", true),
+        (&liked, "thumb", true),
+        (&liked, "large", true),
+        (&liked, "original", false),
+        (&plain, "thumb", false),
+    ] {
+        assert_eq!(
+            media.cache().contains(&hash(&photo["urls"][size])),
+            kept,
+            "{} {size}",
+            photo["caption"]
+        );
+    }
+
+    // S3 goes down: the favorite still shows; a photo nobody pinned answers 503, not a broken image.
+    app.proxy().set(common::fault_proxy::Fault::Refuse);
+    let get = |url: &Value| app.client().get(app.url(url.as_str().unwrap())).send();
+    assert_eq!(
+        get(&liked["urls"]["thumb"]).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&plain["urls"]["thumb"]).await.unwrap().status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_are_refused_with_507_when_the_disk_is_nearly_full_and_nothing_is_written() {
     let app = spawn_app_with(|s| s.min_free_disk_bytes = u64::MAX).await;
     let c = app.signed_in("uma").await;

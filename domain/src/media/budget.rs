@@ -3,8 +3,9 @@
 //! objects — what every page needs to render while S3 is down — stay, and are fetched back after
 //! a restart with an empty cache.
 //!
-//! Pinned: every user's icon, and all three sizes of the newest [`RECENT_PINNED`] photos. (The
-//! popular and favorite sets and live announcements join this rule when those features arrive.)
+//! Pinned, with N = `pinned_recent`: every user's icon (both sizes); all three sizes of the newest
+//! N photos; the large and thumb sizes of the N most popular photos and of the N most recently
+//! favorited ones — so Recent, Popular, favorites and every avatar render during an S3 outage.
 //! Below a free-disk watermark, uploads are refused (507) before anything is written.
 
 use super::MediaStore;
@@ -15,9 +16,16 @@ use std::path::Path;
 
 /// The hashes that must stay cached (SQL, one column `hash`).
 const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_hash IS NOT NULL
+    UNION SELECT icon_large_hash FROM users WHERE icon_large_hash IS NOT NULL
     UNION SELECT original_hash FROM (SELECT original_hash FROM photos ORDER BY created_at DESC LIMIT $2) r1
     UNION SELECT large_hash FROM (SELECT large_hash FROM photos ORDER BY created_at DESC LIMIT $2) r2
-    UNION SELECT thumb_hash FROM (SELECT thumb_hash FROM photos ORDER BY created_at DESC LIMIT $2) r3";
+    UNION SELECT thumb_hash FROM (SELECT thumb_hash FROM photos ORDER BY created_at DESC LIMIT $2) r3
+    UNION SELECT large_hash FROM (SELECT large_hash FROM photos ORDER BY hot DESC LIMIT $2) p1
+    UNION SELECT thumb_hash FROM (SELECT thumb_hash FROM photos ORDER BY hot DESC LIMIT $2) p2
+    UNION SELECT large_hash FROM (SELECT p.large_hash FROM favorites f JOIN photos p ON p.id = f.photo_id
+        ORDER BY f.created_at DESC LIMIT $2) f1
+    UNION SELECT thumb_hash FROM (SELECT p.thumb_hash FROM favorites f JOIN photos p ON p.id = f.photo_id
+        ORDER BY f.created_at DESC LIMIT $2) f2";
 
 /// Limits on the local disk.
 #[derive(Debug, Clone, Copy)]

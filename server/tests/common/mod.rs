@@ -335,6 +335,15 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
 }
 
 pub async fn spawn_app_behind_proxy_with(options: StartOptions) -> TestApp {
+    behind_proxy(|_| {}, options).await
+}
+
+/// As [`spawn_app_behind_proxy`], with a chance to change the serve options first.
+pub async fn spawn_app_behind_proxy_configured(adjust: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    behind_proxy(adjust, StartOptions { sync_worker: false }).await
+}
+
+async fn behind_proxy(adjust: impl FnOnce(&mut ServeArgs), options: StartOptions) -> TestApp {
     let s3_dir = tempfile::tempdir().unwrap();
     let s3 = photoshare_server::embedded_s3::start(&s3_dir.path().join("s3"))
         .await
@@ -352,6 +361,7 @@ pub async fn spawn_app_behind_proxy_with(options: StartOptions) -> TestApp {
             serve.s3.access_key = Some(ak);
             serve.s3.secret_key = Some(sk.into());
             serve.s3.timeout_secs = 1;
+            adjust(serve);
         },
         options,
     )
