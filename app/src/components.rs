@@ -332,6 +332,20 @@ pub fn PhotoGrid(feed: Feed<PhotoView>, empty: &'static str) -> impl IntoView {
     }
 }
 
+/// A list of users from a feed (fans, fan of, who favorited), infinitely scrolled.
+#[component]
+pub fn UserList(feed: Feed<UserSummary>) -> impl IntoView {
+    view! {
+        <Show when=move || feed.is_empty()>
+            <p class="empty">{move || t("Nothing here yet.")}</p>
+        </Show>
+        <ul class="user-list" data-testid="user-list">
+            <For each=move || feed.items.get() key=|u| u.handle.clone() children=move |u| view! { <UserRow user=u /> } />
+        </ul>
+        <MoreButton feed=feed />
+    }
+}
+
 /// The state of a handle-and-password form (log in, sign up).
 #[derive(Clone, Copy)]
 pub struct AuthForm {

@@ -223,6 +223,9 @@ pub const JA: &[(&str, &str)] = &[
         "PhotoShare に接続できません。接続を確認して、もう一度お試しください。",
     ),
     ("Skip to content", "本文へ移動"),
+    ("Fans", "ファン"),
+    ("Fan of", "ファンになっている人"),
+    ("Favorited by", "お気に入りした人"),
     (
         "3–30 letters, digits or _; shown as @handle.",
         "英小文字・数字・_ で 3〜30 文字。@ハンドルとして表示されます。",

@@ -32,7 +32,7 @@ test('a user sets a display name, a bio and an icon, and sees them on their page
 test('favorite and unfavorite a photo', async ({ browser }, info) => {
   const owner = await newUser(browser, 'favown');
   const photo = await postPhoto(owner.context.request, 'Favorite me', 11);
-  const { context, page } = await newUser(browser, 'faver');
+  const { context, page, handle } = await newUser(browser, 'faver');
 
   await page.goto(`/p/${photo.id}`);
   const button = page.getByTestId('favorite-button');
@@ -41,6 +41,7 @@ test('favorite and unfavorite a photo', async ({ browser }, info) => {
   await button.click();
   await expect(button).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('favorites-count')).toHaveText('1');
+  await expect(page.getByTestId('favorited-by').getByRole('link', { name: `@${handle}` })).toBeVisible();
   await snap(page, info, 'favorited');
 
   // It sticks: after a reload, and in the user's favorites tab.
@@ -49,6 +50,7 @@ test('favorite and unfavorite a photo', async ({ browser }, info) => {
   await page.getByTestId('favorite-button').click();
   await expect(page.getByTestId('favorite-button')).toHaveAttribute('aria-pressed', 'false');
   await expect(page.getByTestId('favorites-count')).toHaveText('0');
+  await expect(page.getByTestId('favorited-by')).toHaveCount(0);
   const after = await (await context.request.get(`/api/v1/photos/${photo.id}`)).json();
   expect(after.favorites_count).toBe(0);
   await context.close();
@@ -58,7 +60,7 @@ test('favorite and unfavorite a photo', async ({ browser }, info) => {
 test('becoming a fan brings that user\'s photos into the fans feed', async ({ browser }, info) => {
   const idol = await newUser(browser, 'idol');
   await postPhoto(idol.context.request, `By the idol ${idol.handle}`, 21);
-  const { context, page } = await newUser(browser, 'fan');
+  const { context, page, handle } = await newUser(browser, 'fan');
 
   await page.goto('/fans');
   await expect(page.getByText('Become a fan of people to see their photos here.')).toBeVisible();
@@ -68,6 +70,8 @@ test('becoming a fan brings that user\'s photos into the fans feed', async ({ br
   await page.getByTestId('fan-button').click();
   await expect(page.getByTestId('fan-button')).toHaveText('You are a fan');
   await expect(page.getByTestId('fans-count')).toHaveText('1');
+  await page.getByTestId('fans-tab').click();
+  await expect(page.getByTestId('user-list')).toContainText(`@${handle}`);
   await snap(page, info, 'became-fan');
 
   await page.getByRole('link', { name: 'Fans feed' }).click();

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use photoshare_domain::types::{CommentBody, CommentView, PhotoView};
+use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView, UserSummary};
 use serde::Deserialize;
 
 #[server(prefix = "/api/sf", endpoint = "photo")]
@@ -158,9 +158,49 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                     </button>
                 </div>
                 <ErrorMessage message=error />
+                <FavoritedBy photo_id=photo.id.clone() count=favorites />
                 <Comments photo_id=photo.id.clone() />
             </div>
         </article>
+    }
+}
+
+/// The faces of the latest people who favorited the photo; follows the favorites count.
+#[component]
+fn FavoritedBy(photo_id: String, count: RwSignal<i64>) -> impl IntoView {
+    let who = LocalResource::new(move || {
+        count.track();
+        let path = format!("/photos/{photo_id}/favorites?limit=12");
+        async move { api::get::<Page<UserSummary>>(&path).await }
+    });
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <div class="favorited-by" data-testid="favorited-by">
+                <span class="hint">{move || t("Favorited by")}</span>
+                <ul>
+                    {move || {
+                        who.get()
+                            .and_then(|r| r.ok())
+                            .map(|page| {
+                                page.items
+                                    .into_iter()
+                                    .map(|u| {
+                                        let href = format!("/u/{}", u.handle);
+                                        let title = format!("@{}", u.handle);
+                                        view! {
+                                            <li>
+                                                <a href=href title=title.clone() aria-label=title>
+                                                    <Avatar url=u.icon_url.clone() handle=u.handle.clone() size=28 />
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                    }}
+                </ul>
+            </div>
+        </Show>
     }
 }
 

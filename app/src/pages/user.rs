@@ -1,13 +1,13 @@
 //! A user's page: icon, names, bio, counts, the fan button, and their photos and favorites.
 
-use crate::components::{Avatar, ErrorMessage, Feed, PhotoGrid};
+use crate::components::{Avatar, ErrorMessage, Feed, PhotoGrid, UserList};
 use crate::i18n::t;
 use crate::{api, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use photoshare_domain::types::{PhotoView, ProfileView};
+use photoshare_domain::types::{PhotoView, ProfileView, UserSummary};
 use serde::Deserialize;
 
 #[component]
@@ -41,6 +41,14 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Photos,
+    Favorites,
+    Fans,
+    FanOf,
+}
+
 #[derive(Deserialize)]
 struct FanState {
     is_fan: bool,
@@ -55,7 +63,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
     let fans = RwSignal::new(profile.fans_count);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let favorites_tab = RwSignal::new(false);
+    let tab = RwSignal::new(Tab::Photos);
     let is_me = {
         let handle = handle.clone();
         move || {
@@ -64,6 +72,8 @@ fn Profile(profile: ProfileView) -> impl IntoView {
         }
     };
 
+    let fans_list = Feed::<UserSummary>::new(format!("/users/{handle}/fans"));
+    let fan_of_list = Feed::<UserSummary>::new(format!("/users/{handle}/fan-of"));
     let toggle_fan = {
         let handle = handle.clone();
         move |_| {
@@ -79,6 +89,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                     Ok(s) => {
                         is_fan.set(s.is_fan);
                         fans.set(s.fans_count);
+                        fans_list.reload();
                         error.set(None);
                     }
                     Err(e) => error.set(Some(e.message)),
@@ -138,16 +149,28 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                 </div>
             </header>
             <div class="tabs" role="tablist">
-                <button role="tab" aria-selected=move || (!favorites_tab.get()).to_string() on:click=move |_| favorites_tab.set(false)>
-                    {move || t("Photos")}
-                </button>
-                <button role="tab" data-testid="favorites-tab" aria-selected=move || favorites_tab.get().to_string() on:click=move |_| favorites_tab.set(true)>
-                    {move || t("Favorites")}
-                </button>
+                {[
+                    (Tab::Photos, (|| t("Photos")) as fn() -> &'static str, "photos-tab"),
+                    (Tab::Favorites, || t("Favorites"), "favorites-tab"),
+                    (Tab::Fans, || t("Fans"), "fans-tab"),
+                    (Tab::FanOf, || t("Fan of"), "fan-of-tab"),
+                ]
+                    .into_iter()
+                    .map(|(which, label, id)| {
+                        view! {
+                            <button role="tab" data-testid=id aria-selected=move || (tab.get() == which).to_string() on:click=move |_| tab.set(which)>
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
             </div>
-            <Show when=move || !favorites_tab.get() fallback=move || view! { <PhotoGrid feed=favorites empty="Nothing here yet." /> }>
-                <PhotoGrid feed=photos empty="Nothing here yet." />
-            </Show>
+            {move || match tab.get() {
+                Tab::Photos => view! { <PhotoGrid feed=photos empty="Nothing here yet." /> }.into_any(),
+                Tab::Favorites => view! { <PhotoGrid feed=favorites empty="Nothing here yet." /> }.into_any(),
+                Tab::Fans => view! { <UserList feed=fans_list /> }.into_any(),
+                Tab::FanOf => view! { <UserList feed=fan_of_list /> }.into_any(),
+            }}
         </section>
     }
 }
