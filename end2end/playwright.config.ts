@@ -10,6 +10,9 @@ const port = Number(process.env.PHOTOSHARE_E2E_PORT ?? 3100);
 const bin = process.env.PHOTOSHARE_BIN ?? path.join(root, 'target/release/photoshare');
 const dist = process.env.PHOTOSHARE_DIST ?? path.join(root, 'dist');
 const dataDir = process.env.PHOTOSHARE_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'photoshare-e2e-'));
+// Tests that use the CLI on the same data (e.g. `admin create`) find it here.
+process.env.PHOTOSHARE_E2E_DATA_DIR = dataDir;
+process.env.PHOTOSHARE_BIN = bin;
 
 export default defineConfig({
   testDir: './tests',

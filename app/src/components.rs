@@ -73,6 +73,51 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// Storage health as users need to know it, from `GET /api/v1/status`.
+#[derive(Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Storage {
+    Ok,
+    Degraded,
+    Paused,
+}
+
+#[derive(serde::Deserialize)]
+struct StatusAnswer {
+    storage: Storage,
+}
+
+/// How often every open page asks for the storage status.
+pub const STATUS_POLL_SECS: u32 = 10;
+
+/// The system's own banner, on every page while photo storage is delayed or paused; it goes away
+/// by itself when storage is healthy again. Distinct from admins' announcements.
+#[component]
+pub fn StorageBanner() -> impl IntoView {
+    let storage = RwSignal::new(Storage::Ok);
+    #[cfg(feature = "csr")]
+    leptos::task::spawn_local(async move {
+        loop {
+            if let Ok(a) = api::get::<StatusAnswer>("/status").await {
+                storage.set(a.storage);
+            }
+            gloo_timers::future::sleep(std::time::Duration::from_secs(u64::from(STATUS_POLL_SECS)))
+                .await;
+        }
+    });
+    view! {
+        <Show when=move || storage.get() != Storage::Ok>
+            <div class="system-banner" role="status" data-testid="storage-banner">
+                <span aria-hidden="true">"⏳"</span>
+                {move || match storage.get() {
+                    Storage::Paused => t("Photo storage is paused for maintenance — your uploads are safe and visible."),
+                    _ => t("Photo storage is delayed — your uploads are safe and visible."),
+                }}
+            </div>
+        </Show>
+    }
+}
+
 /// The language switch, on every page. A signed-in user's choice is saved with their account.
 #[component]
 pub fn Footer() -> impl IntoView {

@@ -226,6 +226,8 @@ pub const JA: &[(&str, &str)] = &[
     ("Fans", "ファン"),
     ("Fan of", "ファンになっている人"),
     ("Favorited by", "お気に入りした人"),
+    ("Photo storage is delayed — your uploads are safe and visible.", "写真の保存が遅れています。アップロードした写真は安全で、表示されています。"),
+    ("Photo storage is paused for maintenance — your uploads are safe and visible.", "メンテナンスのため写真の保存を一時停止しています。アップロードした写真は安全で、表示されています。"),
     (
         "3–30 letters, digits or _; shown as @handle.",
         "英小文字・数字・_ で 3〜30 文字。@ハンドルとして表示されます。",

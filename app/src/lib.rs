@@ -14,7 +14,7 @@ pub mod session;
 #[cfg(feature = "csr")]
 mod upload;
 
-use components::{Footer, Header};
+use components::{Footer, Header, StorageBanner};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{move || i18n::t("Skip to content")}</a>
             <Header />
+            <StorageBanner />
             <main class="page" id="main">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::feeds::RecentPage />

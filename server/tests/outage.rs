@@ -270,3 +270,39 @@ async fn admins_pause_and_resume_the_sync_others_cannot() {
     assert_eq!(w.drain().await.unwrap().synced, 3);
     assert_eq!(sync_state(&app, &admin).await["backlog_objects"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everyone_sees_the_storage_status_change_with_s3_and_the_sync_switch() {
+    let app = spawn_app_behind_proxy().await;
+    let admin = app.admin("keeper").await;
+    let c = app.signed_in("ines").await;
+    let anon = app.client();
+    let status = || async { app.get_json(&anon, "/api/v1/status").await };
+    assert_eq!(status().await["storage"], "ok");
+
+    // Paused with nothing waiting is not worth a banner; paused with uploads waiting is.
+    app.post_json(&admin, "/api/v1/admin/sync/pause").await;
+    assert_eq!(status().await["storage"], "ok");
+    app.post_photo(&c, png(400, 300, 1), "waiting").await;
+    let s = status().await;
+    assert_eq!(s["storage"], "paused");
+    assert_eq!(s["backlog_objects"], 3);
+    app.post_json(&admin, "/api/v1/admin/sync/resume").await;
+
+    // S3 refuses: once the worker's circuit opens, storage is degraded for everyone.
+    app.proxy().set(Fault::Refuse);
+    let mut w = worker(&app);
+    w.tick().await.unwrap();
+    assert!(w.circuit_open());
+    assert_eq!(status().await["storage"], "degraded");
+
+    // S3 is back: the backlog drains and the status is ok again by itself.
+    app.proxy().set(Fault::Pass);
+    let report = w.drain().await.unwrap();
+    assert_eq!(report.synced, 3, "{report:?}");
+    let s = status().await;
+    assert_eq!(
+        (s["storage"].clone(), s["backlog_objects"].clone()),
+        ("ok".into(), 0.into())
+    );
+}

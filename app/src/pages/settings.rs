@@ -41,14 +41,20 @@ fn ProfileForm() -> impl IntoView {
     let busy = RwSignal::new(false);
     let icon_progress = RwSignal::new(None::<f64>);
     let icon_preview = RwSignal::new(None::<String>);
+    // The fields stay disabled until what is saved has arrived, so it cannot overwrite typing.
+    let loaded = RwSignal::new(false);
 
     // Start from what is saved.
     {
         let handle = handle.clone();
         leptos::task::spawn_local(async move {
-            if let Ok(p) = api::get::<ProfileView>(&format!("/users/{handle}")).await {
-                display_name.set(p.display_name);
-                bio.set(p.bio);
+            match api::get::<ProfileView>(&format!("/users/{handle}")).await {
+                Ok(p) => {
+                    display_name.set(p.display_name);
+                    bio.set(p.bio);
+                    loaded.set(true);
+                }
+                Err(e) => error.set(Some(e.message)),
             }
         });
     }
@@ -139,18 +145,18 @@ fn ProfileForm() -> impl IntoView {
         <form class="profile-form" on:submit=save>
             <label>
                 {move || t("Display name")}
-                <input name="display_name" maxlength=DisplayName::MAX bind:value=display_name autocomplete="name" />
+                <input name="display_name" maxlength=DisplayName::MAX bind:value=display_name autocomplete="name" disabled=move || !loaded.get() />
             </label>
             <label>
                 {move || t("Bio")}
-                <textarea name="bio" rows="4" maxlength=Bio::MAX bind:value=bio></textarea>
+                <textarea name="bio" rows="4" maxlength=Bio::MAX bind:value=bio disabled=move || !loaded.get()></textarea>
                 <small class="hint">{move || format!("{} / {}", bio.with(|b| b.chars().count()), Bio::MAX)}</small>
             </label>
             <ErrorMessage message=error />
             <Show when=move || saved.get()>
                 <p class="ok" role="status">{move || t("Saved.")} " " <a href=profile_link.clone()>{move || t("My profile")}</a></p>
             </Show>
-            <button class="button primary" type="submit" disabled=move || busy.get()>{move || t("Save")}</button>
+            <button class="button primary" type="submit" disabled=move || busy.get() || !loaded.get()>{move || t("Save")}</button>
         </form>
         <hr />
         <button class="button" on:click=log_out data-testid="settings-log-out">{move || t("Log out")}</button>

@@ -75,6 +75,41 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
 }
 
+/// Storage health as every user sees it (`GET /api/v1/status`, the page banner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageState {
+    Ok,
+    /// S3 is unreachable or failing: uploads are kept locally and queued.
+    Degraded,
+    /// An admin paused the sync and uploads are waiting.
+    Paused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StorageStatus {
+    pub storage: StorageState,
+    pub backlog_objects: i64,
+    pub oldest_unsynced_seconds: i64,
+}
+
+impl StorageStatus {
+    /// What users are told, from where the sync stands and what this node last saw of S3.
+    pub fn of(sync: &SyncStatus, remote: &RemoteStatus) -> Self {
+        let storage = match sync.state {
+            SyncState::CircuitOpen => StorageState::Degraded,
+            _ if remote.reachable == Some(false) => StorageState::Degraded,
+            SyncState::Paused if sync.backlog_objects > 0 => StorageState::Paused,
+            _ => StorageState::Ok,
+        };
+        Self {
+            storage,
+            backlog_objects: sync.backlog_objects,
+            oldest_unsynced_seconds: sync.oldest_unsynced_seconds,
+        }
+    }
+}
+
 const PAUSED_KEY: &str = "sync_paused";
 
 /// Backlog of objects not yet in S3.
@@ -359,6 +394,15 @@ impl MediaStore {
     /// Where the sync stands, as this process sees it.
     pub async fn sync_status(&self) -> Result<SyncStatus> {
         sync_status(&self.inner.db, &self.remote_status()).await
+    }
+
+    /// Storage health for users: no S3 round trip, only what this node already knows.
+    pub async fn storage_status(&self) -> Result<StorageStatus> {
+        let remote = self.remote_status();
+        Ok(StorageStatus::of(
+            &sync_status(&self.inner.db, &remote).await?,
+            &remote,
+        ))
     }
 
     /// Asks S3 whether it is there, and remembers the answer.

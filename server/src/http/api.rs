@@ -30,6 +30,7 @@ pub fn router(max_upload: u64) -> Router<AppState> {
             )),
         )
         .route("/photos/recent", get(recent))
+        .route("/status", get(status))
         .route("/photos/{id}", get(photo))
 }
 
@@ -158,6 +159,12 @@ async fn drain(mut multipart: Multipart) {
     while let Ok(Some(mut field)) = multipart.next_field().await {
         while let Ok(Some(_)) = field.chunk().await {}
     }
+}
+
+/// Storage health for every user (the page banner polls it). No S3 round trip.
+async fn status(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let status = state.services.media.storage_status().await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(status)).into_response())
 }
 
 #[derive(Deserialize)]
