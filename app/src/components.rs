@@ -83,6 +83,7 @@ enum Storage {
 }
 
 #[derive(serde::Deserialize)]
+#[cfg_attr(not(feature = "csr"), allow(dead_code))]
 struct StatusAnswer {
     storage: Storage,
 }
@@ -231,6 +232,25 @@ pub fn alt_text(photo: &PhotoView) -> String {
         t("Photo by @{n}").replace("{n}", &photo.owner)
     } else {
         photo.caption.clone()
+    }
+}
+
+/// Its children for a signed-in user; for anyone else, once the session is known, `message` as a
+/// link to the log-in page.
+#[component]
+pub fn RequireLogin(message: fn() -> &'static str, children: ChildrenFn) -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Show
+            when=move || me.user.with(|u| u.is_some())
+            fallback=move || view! {
+                <Show when=move || me.loaded.get()>
+                    <p><A href="/login">{message}</A></p>
+                </Show>
+            }
+        >
+            {children()}
+        </Show>
     }
 }
 

@@ -1,10 +1,8 @@
 //! The photo feeds: Recent (live), Popular, and the fans feed.
 
-use crate::components::{new_photos_label, Feed, PhotoGrid};
+use crate::components::{new_photos_label, Feed, PhotoGrid, RequireLogin};
 use crate::i18n::t;
-use crate::use_me;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use photoshare_domain::types::PhotoView;
 
 #[component]
@@ -62,23 +60,15 @@ pub fn PopularPage() -> impl IntoView {
 
 #[component]
 pub fn FansPage() -> impl IntoView {
-    let me = use_me();
     view! {
         <section>
             <h1 class="page-title">{move || t("New photos from the people you are a fan of")}</h1>
-            <Show
-                when=move || me.user.with(|u| u.is_some())
-                fallback=move || view! {
-                    <Show when=move || me.loaded.get()>
-                        <p><A href="/login">{move || t("Please log in first.")}</A></p>
-                    </Show>
-                }
-            >
+            <RequireLogin message=|| t("Please log in first.")>
                 {
                     let feed = Feed::<PhotoView>::new("/feeds/fans".into());
                     view! { <PhotoGrid feed=feed empty="Become a fan of people to see their photos here." /> }
                 }
-            </Show>
+            </RequireLogin>
         </section>
     }
 }

@@ -1,29 +1,20 @@
 //! Editing one's profile: display name, bio, icon.
 
-use crate::components::{Avatar, ErrorMessage};
+use crate::components::{Avatar, ErrorMessage, RequireLogin};
 use crate::i18n::t;
 use crate::pages::upload::{percent, FileHandle};
 use crate::{api, use_me};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use photoshare_domain::types::{Bio, DisplayName, ProfileView, UserView};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let me = use_me();
     view! {
         <section class="settings-card">
             <h1>{move || t("Profile")}</h1>
-            <Show
-                when=move || me.user.with(|u| u.is_some())
-                fallback=move || view! {
-                    <Show when=move || me.loaded.get()>
-                        <p><A href="/login">{move || t("Please log in first.")}</A></p>
-                    </Show>
-                }
-            >
+            <RequireLogin message=|| t("Please log in first.")>
                 <ProfileForm />
-            </Show>
+            </RequireLogin>
         </section>
     }
 }

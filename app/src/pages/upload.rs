@@ -1,10 +1,8 @@
 //! Posting a photo: pick or drop a file, see it, caption it, watch it upload.
 
-use crate::components::ErrorMessage;
+use crate::components::{ErrorMessage, RequireLogin};
 use crate::i18n::{t, tn};
-use crate::use_me;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use photoshare_domain::types::{Caption, PhotoView};
 
 /// The largest file the page sends; the server's default limit (`--max-upload-bytes`) says the same.
@@ -12,22 +10,12 @@ pub const MAX_UPLOAD_MB: i64 = 25;
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
-    let me = use_me();
     view! {
         <section class="upload-card">
             <h1>{move || t("Post a photo")}</h1>
-            <Show
-                when=move || me.user.with(|u| u.is_some())
-                fallback=move || {
-                    view! {
-                        <Show when=move || me.loaded.get()>
-                            <p><A href="/login">{move || t("Please log in to post photos.")}</A></p>
-                        </Show>
-                    }
-                }
-            >
+            <RequireLogin message=|| t("Please log in to post photos.")>
                 <UploadForm />
-            </Show>
+            </RequireLogin>
         </section>
     }
 }

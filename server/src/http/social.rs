@@ -20,7 +20,11 @@ pub fn router(max_upload: u64) -> Router<AppState> {
         .route("/photos/popular", get(popular))
         .route("/photos/live", get(live))
         .route("/feeds/fans", get(fans_feed))
-        .route("/photos/{id}/favorite", put(favorite).delete(unfavorite))
+        .route(
+            "/photos/{id}/favorite",
+            put(|State(s), SignedIn(u), Path(p)| set_favorite(true, s, u, p))
+                .delete(|State(s), SignedIn(u), Path(p)| set_favorite(false, s, u, p)),
+        )
         .route("/photos/{id}/favorites", get(favoriters))
         .route("/photos/{id}/comments", get(comments).post(add_comment))
         .route(
@@ -31,12 +35,19 @@ pub fn router(max_upload: u64) -> Router<AppState> {
         .route("/users/{handle}", get(profile))
         .route(
             "/users/{handle}/fan",
-            put(become_fan).delete(stop_being_fan),
+            put(|State(s), SignedIn(u), Path(h)| set_fan(true, s, u, h))
+                .delete(|State(s), SignedIn(u), Path(h)| set_fan(false, s, u, h)),
         )
         .route("/users/{handle}/photos", get(user_photos))
         .route("/users/{handle}/favorites", get(user_favorites))
-        .route("/users/{handle}/fans", get(fans_of))
-        .route("/users/{handle}/fan-of", get(fan_of))
+        .route(
+            "/users/{handle}/fans",
+            get(|State(s), Path(h), q: PageParams| fan_list(true, s, h, q)),
+        )
+        .route(
+            "/users/{handle}/fan-of",
+            get(|State(s), Path(h), q: PageParams| fan_list(false, s, h, q)),
+        )
         .route("/me", get(me).patch(update_me))
         .route(
             "/me/icon",
@@ -108,30 +119,21 @@ async fn user_favorites(
     feed(&state, Feed::FavoritesOf(id), viewer.as_ref(), query).await
 }
 
-async fn favorite(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(raw): Path<String>,
+/// PUT (`on`) or DELETE a favorite; both idempotent.
+async fn set_favorite(
+    on: bool,
+    state: AppState,
+    user: photoshare_domain::accounts::User,
+    raw: String,
 ) -> Result<Response, ApiError> {
-    let count = state
-        .services
-        .social
-        .favorite(&user, photo_id(&raw)?)
-        .await?;
-    Ok(Json(json!({ "favorited": true, "favorites_count": count })).into_response())
-}
-
-async fn unfavorite(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(raw): Path<String>,
-) -> Result<Response, ApiError> {
-    let count = state
-        .services
-        .social
-        .unfavorite(&user, photo_id(&raw)?)
-        .await?;
-    Ok(Json(json!({ "favorited": false, "favorites_count": count })).into_response())
+    let social = &state.services.social;
+    let photo = photo_id(&raw)?;
+    let count = if on {
+        social.favorite(&user, photo).await?
+    } else {
+        social.unfavorite(&user, photo).await?
+    };
+    Ok(Json(json!({ "favorited": on, "favorites_count": count })).into_response())
 }
 
 async fn favoriters(
@@ -148,30 +150,21 @@ async fn favoriters(
     Ok(Json(page).into_response())
 }
 
-async fn become_fan(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(raw): Path<String>,
+/// PUT (`on`) or DELETE being a fan; both idempotent.
+async fn set_fan(
+    on: bool,
+    state: AppState,
+    user: photoshare_domain::accounts::User,
+    raw: String,
 ) -> Result<Response, ApiError> {
-    let count = state
-        .services
-        .social
-        .become_fan(&user, &handle(&raw)?)
-        .await?;
-    Ok(Json(json!({ "is_fan": true, "fans_count": count })).into_response())
-}
-
-async fn stop_being_fan(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(raw): Path<String>,
-) -> Result<Response, ApiError> {
-    let count = state
-        .services
-        .social
-        .stop_being_fan(&user, &handle(&raw)?)
-        .await?;
-    Ok(Json(json!({ "is_fan": false, "fans_count": count })).into_response())
+    let social = &state.services.social;
+    let idol = handle(&raw)?;
+    let count = if on {
+        social.become_fan(&user, &idol).await?
+    } else {
+        social.stop_being_fan(&user, &idol).await?
+    };
+    Ok(Json(json!({ "is_fan": on, "fans_count": count })).into_response())
 }
 
 async fn profile(
@@ -187,31 +180,21 @@ async fn profile(
     Ok(Json(profile).into_response())
 }
 
-async fn fans_of(
-    State(state): State<AppState>,
-    Path(raw): Path<String>,
+/// A user's fans (`fans`), or the users they are a fan of.
+async fn fan_list(
+    fans: bool,
+    state: AppState,
+    raw: String,
     query: PageParams,
 ) -> Result<Response, ApiError> {
     let (cursor, limit) = query?.0.parse()?;
-    let page = state
-        .services
-        .social
-        .fans_of(&handle(&raw)?, cursor, limit)
-        .await?;
-    Ok(Json(page).into_response())
-}
-
-async fn fan_of(
-    State(state): State<AppState>,
-    Path(raw): Path<String>,
-    query: PageParams,
-) -> Result<Response, ApiError> {
-    let (cursor, limit) = query?.0.parse()?;
-    let page = state
-        .services
-        .social
-        .idols_of(&handle(&raw)?, cursor, limit)
-        .await?;
+    let social = &state.services.social;
+    let who = handle(&raw)?;
+    let page = if fans {
+        social.fans_of(&who, cursor, limit).await?
+    } else {
+        social.idols_of(&who, cursor, limit).await?
+    };
     Ok(Json(page).into_response())
 }
 
