@@ -1,17 +1,45 @@
 #!/usr/bin/env bash
-# Runs PhotoShare's benchmarks and prints the figures (markdown), each beside its comparator:
-# upload latency with S3 healthy/down/slow, draining to S3 vs aws-sdk-s3 and rclone, serving vs
-# nginx under wrk. Installs the comparators from Debian if missing. Loopback only.
+# Runs PhotoShare's benchmarks and prints the figures (markdown), each beside its comparator or goal:
+#   media   upload latency with S3 healthy/down/slow, draining to S3 vs aws-sdk-s3 and rclone,
+#           serving vs nginx under wrk;
+#   feeds   feed latency through the HTTP API with 100k users, 1M photos, 10M favorites, on SQLite
+#           and on Postgres (127.0.0.1:5432), against p99 < 5 ms;
+#   thumbs  making the large and thumb sizes of a 12-megapixel JPEG vs vipsthumbnail.
+# Installs the comparators from Debian if missing. Loopback only.
+#
+#   scripts/bench.sh                    all three
+#   scripts/bench.sh feeds thumbs       just those (leading bench names pick)
+#   scripts/bench.sh feeds -- sqlite    the rest goes to `cargo bench` (here: feeds on SQLite only)
+# feeds also reads PHOTOSHARE_BENCH_SCALE (e.g. 0.1 for a quick try) and PHOTOSHARE_BENCH_REQUESTS.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+benches=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    media|feeds|thumbs) benches+=("$1"); shift ;;
+    *) break ;;
+  esac
+done
+[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs)
+wants() { [[ " ${benches[*]} " == *" $1 "* ]]; }
 missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v nginx >/dev/null || missing+=(nginx-light)
-command -v rclone >/dev/null || missing+=(rclone)
+if wants media; then
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v rclone >/dev/null || missing+=(rclone)
+fi
+if wants thumbs; then
+  command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (Debian)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+if wants feeds && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  say "PostgreSQL is not running on 127.0.0.1:5432 (scripts/setup.sh test starts it); run 'scripts/bench.sh feeds -- sqlite' for SQLite alone"
+fi
 cd "$PHOTOSHARE_ROOT"
-PHOTOSHARE_LOG=error cargo bench -p photoshare-server --bench media "$@"
+for bench in "${benches[@]}"; do
+  PHOTOSHARE_LOG=error cargo bench -p photoshare-server --bench "$bench" "$@"
+done
