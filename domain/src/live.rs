@@ -20,6 +20,8 @@ pub struct Live {
 struct Inner {
     tx: broadcast::Sender<String>,
     wake: Notify,
+    /// When the first of the current listeners subscribed: photos posted from then on are news.
+    since: std::sync::Mutex<Option<i64>>,
     /// Turns true when the node shuts down, to end every open stream (so shutdown need not wait).
     closed: watch::Sender<bool>,
 }
@@ -60,6 +62,7 @@ impl Live {
             inner: Arc::new(Inner {
                 tx,
                 wake: Notify::new(),
+                since: std::sync::Mutex::new(None),
                 closed: watch::channel(false).0,
             }),
         }
@@ -67,6 +70,9 @@ impl Live {
 
     /// The ids of photos posted from now on.
     pub fn subscribe(&self) -> Subscription {
+        if let Ok(mut since) = self.inner.since.lock() {
+            since.get_or_insert_with(crate::db::now_micros);
+        }
         let sub = Subscription {
             rx: self.inner.tx.subscribe(),
             closed: self.inner.closed.subscribe(),
@@ -95,6 +101,9 @@ impl Live {
             }
             if self.inner.tx.receiver_count() == 0 {
                 last = None;
+                if let Ok(mut since) = self.inner.since.lock() {
+                    *since = None;
+                }
                 continue;
             }
             if let Err(e) = self.announce(&db, &mut last).await {
@@ -104,15 +113,12 @@ impl Live {
     }
 
     async fn announce(&self, db: &Db, last: &mut Option<(i64, String)>) -> Result<()> {
-        let Some((at, id)) = last.clone() else {
-            *last = sqlx::query_as(
-                "SELECT created_at, id FROM photos ORDER BY created_at DESC, id DESC LIMIT 1",
-            )
-            .fetch_optional(db.pool())
-            .await?
-            .or(Some((0, String::new())));
-            return Ok(());
-        };
+        // The first pass after listeners arrived starts where the first of them subscribed, so a
+        // photo posted right after subscribing is never taken for an old one.
+        let (at, id) = last.clone().unwrap_or_else(|| {
+            let since = self.inner.since.lock().ok().and_then(|s| *s);
+            (since.unwrap_or_else(crate::db::now_micros), String::new())
+        });
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT created_at, id FROM photos WHERE (created_at, id) > ($1, $2)
              ORDER BY created_at, id LIMIT 100",

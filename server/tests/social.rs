@@ -486,8 +486,6 @@ async fn open_streams_hear_of_new_photos_at_once() {
         .unwrap()
         .starts_with("text/event-stream"));
     let mut body = r.bytes_stream();
-    // The watcher picks up where the database is when the stream opens.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let new = app.post_photo(&c, photo(51), "after").await;
     let expected = format!("event: photo\ndata: {}\n", new["id"].as_str().unwrap());
     let mut got = String::new();
