@@ -3,6 +3,7 @@
 //! types the browser shares.
 
 pub mod types;
+pub mod views;
 
 #[cfg(feature = "server")]
 pub mod accounts;

@@ -25,7 +25,7 @@ pub struct Photos {
 const SELECT_PHOTO: &str =
     "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
         p.created_at, p.favorites_count, p.comments_count, u.handle, u.display_name,
-        u.icon_hash, CAST(CASE WHEN mf.user_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS favorited
+        u.icon_hash, p.hidden_at, CAST(CASE WHEN mf.user_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS favorited
     FROM photos p JOIN users u ON u.id = p.owner_id
     LEFT JOIN favorites mf ON mf.photo_id = p.id AND mf.user_id = $1";
 
@@ -57,6 +57,7 @@ fn view_from_row(row: &sqlx::any::AnyRow) -> Result<PhotoView> {
         favorites_count: row.try_get("favorites_count")?,
         comments_count: row.try_get("comments_count")?,
         favorited: row.try_get::<i64, _>("favorited")? != 0,
+        hidden: row.try_get::<Option<i64>, _>("hidden_at")?.is_some(),
     })
 }
 
@@ -93,20 +94,26 @@ impl Feed {
     /// (extra FROM/WHERE, sort key column, id column, the user it is about)
     fn parts(self) -> (&'static str, &'static str, &'static str, Option<UserId>) {
         match self {
-            Feed::Recent => ("WHERE 1 = 1", "p.created_at", "p.id", None),
-            Feed::Popular => ("WHERE 1 = 1", "p.hot", "p.id", None),
+            Feed::Recent => ("WHERE p.hidden_at IS NULL", "p.created_at", "p.id", None),
+            Feed::Popular => ("WHERE p.hidden_at IS NULL", "p.hot", "p.id", None),
             // The page's ids come from `photos_owner` alone; only those rows are then joined
             // (see `feed`): joining every photo of every idol before the sort cost 5–20 ms.
             Feed::Fans(u) => (
                 "WHERE p.id IN (SELECT f.id FROM photos f
-                    WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = $2)",
+                    WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = $2)
+                    AND f.hidden_at IS NULL",
                 "p.created_at",
                 "p.id",
                 Some(u),
             ),
-            Feed::By(u) => ("WHERE p.owner_id = $2", "p.created_at", "p.id", Some(u)),
+            Feed::By(u) => (
+                "WHERE p.owner_id = $2 AND p.hidden_at IS NULL",
+                "p.created_at",
+                "p.id",
+                Some(u),
+            ),
             Feed::FavoritesOf(u) => (
-                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = $2",
+                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = $2 AND p.hidden_at IS NULL",
                 "fv.created_at",
                 "fv.photo_id",
                 Some(u),
@@ -291,13 +298,17 @@ impl Photos {
         self.feed(Feed::Recent, viewer, cursor, limit).await
     }
 
+    /// One photo. A photo hidden pending review is there only for its owner and admins.
     pub async fn get(&self, id: PhotoId, viewer: Option<&User>) -> Result<Option<PhotoView>> {
         let row = sqlx::query(&format!("{SELECT_PHOTO} WHERE p.id = $2"))
             .bind(viewer_id(viewer))
             .bind(id.to_string())
             .fetch_optional(self.db.pool())
             .await?;
-        row.as_ref().map(view_from_row).transpose()
+        let photo = row.as_ref().map(view_from_row).transpose()?;
+        Ok(photo.filter(|p| {
+            !p.hidden || viewer.is_some_and(|v| v.is_admin || v.handle.as_str() == p.owner)
+        }))
     }
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 #[error("{0}")]
 pub struct Invalid(pub String);
 
-fn invalid(msg: impl Into<String>) -> Invalid {
+pub(crate) fn invalid(msg: impl Into<String>) -> Invalid {
     Invalid(msg.into())
 }
 
@@ -436,6 +436,9 @@ pub struct PhotoView {
     pub comments_count: i64,
     /// Whether the signed-in reader has favorited it (false for anonymous readers).
     pub favorited: bool,
+    /// Hidden pending review (only its owner and admins still see it).
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// A comment as the UI and the API show it.

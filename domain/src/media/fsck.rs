@@ -8,57 +8,13 @@ use super::MediaStore;
 use crate::db::now_micros;
 use crate::error::Result;
 use crate::types::ContentHash;
-use serde::Serialize;
+pub use crate::views::FsckReport;
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 /// Files and keys younger than this are left alone: an upload renames its files into the cache
 /// just before its database transaction commits.
 const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
-
-#[derive(Debug, Default, Serialize)]
-pub struct FsckReport {
-    pub objects_checked: u64,
-    /// Unsynced objects whose only copy (local) is missing or corrupt: data loss.
-    pub lost: Vec<String>,
-    /// Local copies whose bytes do not match their name (moved aside, never served).
-    pub corrupt_local: Vec<String>,
-    /// Objects this node should hold locally (unsynced, or recorded as cached) but does not.
-    pub missing_local: Vec<String>,
-    /// Synced objects S3 does not have.
-    pub missing_in_s3: Vec<String>,
-    /// S3 copies whose bytes do not match their name.
-    pub corrupt_in_s3: Vec<String>,
-    /// Cache files no database row names.
-    pub orphaned_local: Vec<String>,
-    /// S3 keys no database row names.
-    pub orphaned_in_s3: Vec<String>,
-    /// S3 could not be read, so its side was not checked.
-    pub s3_error: Option<String>,
-    pub repaired: u64,
-}
-
-impl FsckReport {
-    pub fn problems(&self) -> usize {
-        self.lost.len()
-            + self.corrupt_local.len()
-            + self.missing_local.len()
-            + self.missing_in_s3.len()
-            + self.corrupt_in_s3.len()
-            + self.orphaned_local.len()
-            + self.orphaned_in_s3.len()
-            + usize::from(self.s3_error.is_some())
-    }
-
-    /// fsck(8)'s convention: 0 clean, 1 problems found and all repaired, 4 problems left.
-    pub fn exit_code(&self) -> i32 {
-        match (self.problems(), self.repaired as usize) {
-            (0, _) => 0,
-            (p, r) if r >= p && self.lost.is_empty() && self.s3_error.is_none() => 1,
-            _ => 4,
-        }
-    }
-}
 
 fn old_enough(modified: SystemTime) -> bool {
     modified.elapsed().is_ok_and(|age| age >= ORPHAN_GRACE)

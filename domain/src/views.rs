@@ -1,0 +1,287 @@
+//! What announcements, reports and the admin console look like to the browser and the API. Shared
+//! with the wasm front end, so plain data only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{invalid, Invalid, PhotoView};
+
+/// An admin's image announcement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementView {
+    pub id: String,
+    pub image_url: String,
+    pub width: u32,
+    pub height: u32,
+    /// The image's text for screen readers, and what the banner says when images are off.
+    pub alt: String,
+    /// Where the banner leads when clicked, if anywhere.
+    pub link: Option<String>,
+    /// The admin who posted it (`None` when posted from the command line).
+    pub author: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    /// Past its expiry: shown in the history only.
+    pub expired: bool,
+}
+
+/// Why someone reported a photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub reporter: String,
+    pub reason: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// What `POST /api/v1/photos/{id}/reports` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportOutcome {
+    /// Open reports on the photo, this one included.
+    pub reports: i64,
+    /// The photo is now hidden pending review.
+    pub hidden: bool,
+}
+
+/// A photo in the moderation queue: reported, or hidden, and not yet reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationItem {
+    pub photo: PhotoView,
+    pub reports: Vec<ReportView>,
+    /// Why it is hidden: `reports` (automatically) or `admin`; `None` while visible.
+    pub hidden: Option<String>,
+}
+
+/// A user as admins manage them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUserView {
+    pub id: String,
+    pub handle: String,
+    pub display_name: String,
+    pub icon_url: Option<String>,
+    pub is_admin: bool,
+    pub banned: bool,
+    pub photos_count: i64,
+    /// RFC 3339, UTC.
+    pub joined_at: String,
+}
+
+/// One S3 error the node saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEvent {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub message: String,
+}
+
+/// Storage health, for the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageHealth {
+    /// `running`, `paused` or `circuit_open`.
+    pub sync: String,
+    /// `ok`, `unreachable`, or `unknown` before the first contact.
+    pub s3: String,
+    pub bucket: String,
+    pub backlog_objects: i64,
+    pub backlog_bytes: i64,
+    pub oldest_unsynced_seconds: i64,
+    /// Objects confirmed by S3 in the last minute, on this node.
+    pub drained_last_minute: u64,
+    /// Deleted objects still to be removed from S3.
+    pub pending_deletes: i64,
+    /// The latest S3 errors this node saw, newest first.
+    pub recent_errors: Vec<ErrorEvent>,
+}
+
+/// This node's local cache, for the console.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CacheStats {
+    pub node: String,
+    pub bytes: i64,
+    pub budget_bytes: u64,
+    pub free_disk_bytes: u64,
+    pub hits: u64,
+    pub misses: u64,
+    /// hits / (hits + misses) since the node started; `None` before any read.
+    pub hit_ratio: Option<f64>,
+    pub evictions: u64,
+    pub pinned_objects: i64,
+    pub pinned_bytes: i64,
+}
+
+/// `GET /api/v1/admin/overview`: everything the console's first screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub storage: StorageHealth,
+    pub cache: CacheStats,
+    /// Photos waiting in the moderation queue.
+    pub moderation_queue: i64,
+}
+
+/// What `photoshare fsck` found, as the console reads it.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FsckReport {
+    pub objects_checked: u64,
+    /// Unsynced objects whose only copy (local) is missing or corrupt: data loss.
+    pub lost: Vec<String>,
+    /// Local copies whose bytes do not match their name (moved aside, never served).
+    pub corrupt_local: Vec<String>,
+    /// Objects this node should hold locally (unsynced, or recorded as cached) but does not.
+    pub missing_local: Vec<String>,
+    /// Synced objects S3 does not have.
+    pub missing_in_s3: Vec<String>,
+    /// S3 copies whose bytes do not match their name.
+    pub corrupt_in_s3: Vec<String>,
+    /// Cache files no database row names.
+    pub orphaned_local: Vec<String>,
+    /// S3 keys no database row names.
+    pub orphaned_in_s3: Vec<String>,
+    /// S3 could not be read, so its side was not checked.
+    pub s3_error: Option<String>,
+    pub repaired: u64,
+}
+
+impl FsckReport {
+    pub fn problems(&self) -> usize {
+        self.lost.len()
+            + self.corrupt_local.len()
+            + self.missing_local.len()
+            + self.missing_in_s3.len()
+            + self.corrupt_in_s3.len()
+            + self.orphaned_local.len()
+            + self.orphaned_in_s3.len()
+            + usize::from(self.s3_error.is_some())
+    }
+
+    /// fsck(8)'s convention: 0 clean, 1 problems found and all repaired, 4 problems left.
+    pub fn exit_code(&self) -> i32 {
+        match (self.problems(), self.repaired as usize) {
+            (0, _) => 0,
+            (p, r) if r >= p && self.lost.is_empty() && self.s3_error.is_none() => 1,
+            _ => 4,
+        }
+    }
+}
+
+/// `GET /api/v1/admin/fsck`: the last run started from the console, or the one running now.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FsckRun {
+    pub running: bool,
+    pub repair: bool,
+    /// RFC 3339, UTC; `None` if fsck never ran from the console on this node.
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub report: Option<FsckReport>,
+    /// Why the run could not complete.
+    pub error: Option<String>,
+}
+
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Trimmed; 1 to `$max` characters; no control characters.
+            pub fn parse(s: &str) -> Result<Self, Invalid> {
+                let s = s.trim();
+                if s.is_empty() {
+                    return Err(invalid(concat!("Please write ", $what, ".")));
+                }
+                if s.chars().count() > $max {
+                    return Err(invalid(concat!(
+                        "That is too long: ",
+                        $what,
+                        " is at most ",
+                        stringify!($max),
+                        " characters."
+                    )));
+                }
+                if s.chars().any(char::is_control) {
+                    return Err(invalid(concat!(
+                        "Please leave out control characters in ",
+                        $what,
+                        "."
+                    )));
+                }
+                Ok(Self(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+bounded_text!(
+    /// An announcement image's text alternative.
+    AltText,
+    "a description of the image (alt text)",
+    300
+);
+bounded_text!(
+    /// Why a photo is reported.
+    ReportReason,
+    "a reason",
+    500
+);
+
+/// Where an announcement leads: an `http(s)://` URL or a path on this site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link(String);
+
+impl Link {
+    pub fn parse(s: &str) -> Result<Self, Invalid> {
+        let s = s.trim();
+        let web = s.starts_with("https://") || s.starts_with("http://");
+        let local = s.starts_with('/') && !s.starts_with("//");
+        if !(web || local) || s.len() > 2000 || s.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(invalid(
+                "The link must be a web address (https://…) or a path on this site (/…).",
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alt_text_and_reasons_are_bounded() {
+        assert_eq!(
+            AltText::parse("  Maintenance tonight ").unwrap().as_str(),
+            "Maintenance tonight"
+        );
+        assert!(AltText::parse(" ").is_err());
+        assert!(AltText::parse(&"a".repeat(301)).is_err());
+        assert!(ReportReason::parse("spam\u{0000}").is_err());
+        assert!(ReportReason::parse("スパムです").is_ok());
+    }
+
+    #[test]
+    fn links_are_web_addresses_or_local_paths() {
+        assert!(Link::parse("https://status.example.com/x?y=1").is_ok());
+        assert!(Link::parse("/announcements").is_ok());
+        for bad in ["javascript:alert(1)", "//evil.example", "ftp://x", "a b", ""] {
+            assert!(Link::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fsck_exit_codes_follow_fsck8() {
+        let mut r = FsckReport::default();
+        assert_eq!(r.exit_code(), 0);
+        r.missing_in_s3.push("x".into());
+        assert_eq!(r.exit_code(), 4);
+        r.repaired = 1;
+        assert_eq!(r.exit_code(), 1);
+    }
+}
