@@ -5,8 +5,10 @@ use crate::db::{now_micros, Db};
 use crate::error::{Error, Result};
 use crate::media::{imaging, MediaStore};
 use crate::types::{
-    media_url, Bio, ContentHash, DisplayName, Handle, Locale, Password, UserId, UserView,
+    media_url, Bio, ContentHash, Cursor, DisplayName, Handle, Locale, Page, Password, UserId,
+    UserView,
 };
+use crate::views::AdminUserView;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
@@ -142,7 +144,7 @@ impl Accounts {
         // A syntactically impossible handle cannot exist; still spend the hashing time.
         let row = match Handle::parse(handle) {
             Ok(h) => sqlx::query(
-                "SELECT id, handle, display_name, is_admin, icon_hash, locale, password_hash FROM users WHERE handle = $1",
+                "SELECT id, handle, display_name, is_admin, icon_hash, locale, password_hash, banned_at FROM users WHERE handle = $1",
             )
             .bind(h.as_str())
             .fetch_optional(self.db.pool())
@@ -155,6 +157,9 @@ impl Accounts {
         };
         let ok = verify_password(password.to_owned(), phc).await?;
         match row {
+            Some(r) if ok && r.try_get::<Option<i64>, _>("banned_at")?.is_some() => {
+                Err(Error::Suspended)
+            }
             Some(r) if ok => user_from_row(&r),
             _ => Err(Error::BadCredentials),
         }
@@ -182,7 +187,7 @@ impl Accounts {
     pub async fn user_for_session(&self, token: &str) -> Result<Option<User>> {
         let row = sqlx::query(
             "SELECT u.id, u.handle, u.display_name, u.is_admin, u.icon_hash, u.locale FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned_at IS NULL",
         )
         .bind(token_hash(token))
         .bind(now_micros())
@@ -265,11 +270,124 @@ impl Accounts {
         Ok(user_from_row(&row)?.view())
     }
 
+    /// Makes a user an admin. Promoting an admin again is not an error.
+    pub async fn promote(&self, handle: &Handle) -> Result<()> {
+        let done = sqlx::query("UPDATE users SET is_admin = 1 WHERE handle = $1")
+            .bind(handle.as_str())
+            .execute(self.db.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(no_such_user(handle));
+        }
+        tracing::warn!(%handle, "user promoted to admin");
+        Ok(())
+    }
+
+    /// Bans a user (ending every session they have) or lifts the ban. Admins cannot be banned.
+    pub async fn set_banned(&self, handle: &Handle, banned: bool) -> Result<()> {
+        let mut tx = self.db.pool().begin().await?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT id, is_admin FROM users WHERE handle = $1")
+                .bind(handle.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (id, is_admin) = row.ok_or_else(|| no_such_user(handle))?;
+        if banned && is_admin != 0 {
+            return Err(Error::Invalid("Admins cannot be banned.".into()));
+        }
+        sqlx::query("UPDATE users SET banned_at = $1 WHERE id = $2")
+            .bind(banned.then(now_micros))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        if banned {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::warn!(%handle, banned, "ban changed");
+        Ok(())
+    }
+
+    /// Users for the admin console, newest first; `query` matches part of the handle.
+    pub async fn list_for_admin(
+        &self,
+        query: &str,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<AdminUserView>> {
+        let pattern = format!(
+            "%{}%",
+            query
+                .trim()
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut sql = String::from(
+            "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
+                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
+             FROM users u WHERE u.handle LIKE $1 ESCAPE '\\'",
+        );
+        if cursor.is_some() {
+            sql.push_str(" AND (u.created_at, u.id) < ($3, $4)");
+        }
+        sql.push_str(" ORDER BY u.created_at DESC, u.id DESC LIMIT $2");
+        let mut q = sqlx::query(&sql)
+            .bind(pattern)
+            .bind(i64::from(limit) + 1);
+        if let Some(c) = cursor {
+            q = q.bind(c.key).bind(c.id.to_string());
+        }
+        let rows = q.fetch_all(self.db.pool()).await?;
+        crate::photos::page_of(&rows, limit, admin_view_from_row, |row| {
+            Ok(Cursor {
+                key: row.try_get("created_at")?,
+                id: Uuid::parse_str(&row.try_get::<String, _>("id")?).map_err(Error::internal)?,
+            })
+        })
+    }
+
+    /// One user as the console shows them.
+    pub async fn admin_view(&self, handle: &Handle) -> Result<AdminUserView> {
+        let row = sqlx::query(
+            "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
+                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
+             FROM users u WHERE u.handle = $1",
+        )
+        .bind(handle.as_str())
+        .fetch_optional(self.db.pool())
+        .await?
+        .ok_or_else(|| no_such_user(handle))?;
+        admin_view_from_row(&row)
+    }
+
     pub async fn count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.db.pool())
             .await?)
     }
+}
+
+fn no_such_user(handle: &Handle) -> Error {
+    Error::NotFound(format!("There is no user @{handle}."))
+}
+
+fn admin_view_from_row(row: &sqlx::any::AnyRow) -> Result<AdminUserView> {
+    let icon: Option<String> = row.try_get("icon_hash")?;
+    Ok(AdminUserView {
+        id: row.try_get("id")?,
+        handle: row.try_get("handle")?,
+        display_name: row.try_get("display_name")?,
+        icon_url: icon.as_deref().map(crate::photos::hash_url).transpose()?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        banned: row.try_get::<Option<i64>, _>("banned_at")?.is_some(),
+        photos_count: row.try_get("photos_count")?,
+        joined_at: crate::db::rfc3339(row.try_get("created_at")?),
+    })
 }
 
 /// A valid argon2 hash of a random password, computed once, for timing-safe unknown-handle log-ins.

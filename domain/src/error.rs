@@ -23,6 +23,12 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The account is banned.
+    #[error("This account has been suspended by an administrator.")]
+    Suspended,
+    /// The content was removed by an admin and may not be posted again (HTTP 451).
+    #[error("This image was removed by an administrator and cannot be posted again.")]
+    Blocked,
     /// The upload is not an image we accept.
     #[error("{0}")]
     UnsupportedMedia(String),

@@ -8,6 +8,8 @@ pub mod views;
 #[cfg(feature = "server")]
 pub mod accounts;
 #[cfg(feature = "server")]
+pub mod announcements;
+#[cfg(feature = "server")]
 pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
@@ -19,6 +21,8 @@ pub mod live;
 pub mod media;
 #[cfg(feature = "server")]
 pub mod metrics;
+#[cfg(feature = "server")]
+pub mod moderation;
 #[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
@@ -33,6 +37,7 @@ pub use services::{Services, ServicesConfig};
 #[cfg(feature = "server")]
 mod services {
     use crate::accounts::Accounts;
+    use crate::announcements::Announcements;
     use crate::db::Db;
     use crate::live::Live;
     use crate::media::budget::CacheLimits;
@@ -40,6 +45,7 @@ mod services {
     use crate::media::remote::Remote;
     use crate::media::MediaStore;
     use crate::metrics::Metrics;
+    use crate::moderation::Moderation;
     use crate::photos::Photos;
     use crate::social::Social;
     use std::path::PathBuf;
@@ -53,6 +59,8 @@ mod services {
         pub node: String,
         pub remote: Remote,
         pub cache_limits: CacheLimits,
+        /// Open reports that hide a photo pending review.
+        pub hide_after_reports: u32,
     }
 
     /// Every domain service, wired once at start-up and shared by reference.
@@ -64,6 +72,8 @@ mod services {
         pub social: Social,
         pub live: Live,
         pub media: MediaStore,
+        pub moderation: Moderation,
+        pub announcements: Announcements,
         pub metrics: Arc<Metrics>,
     }
 
@@ -83,7 +93,11 @@ mod services {
                 metrics.clone(),
             );
             let live = Live::new();
+            // The bucket a finished `migrate-bucket` switched to wins over the configured one.
+            media.follow_bucket().await?;
             Ok(Self {
+                moderation: Moderation::new(db.clone(), media.clone(), config.hide_after_reports),
+                announcements: Announcements::new(db.clone(), media.clone()),
                 accounts: Accounts::new(db.clone()),
                 photos: Photos::new(db.clone(), media.clone(), live.clone()),
                 live,

@@ -81,6 +81,11 @@ impl Live {
         sub
     }
 
+    /// Turns true when the node shuts down: long-lived streams end on it.
+    pub fn closed(&self) -> watch::Receiver<bool> {
+        self.inner.closed.subscribe()
+    }
+
     /// A photo was just published on this node: look now rather than at the next poll.
     pub fn wake(&self) {
         self.inner.wake.notify_one();

@@ -9,6 +9,8 @@ macro_rules! counters {
         #[derive(Default)]
         pub struct Metrics {
             $(pub $field: AtomicU64,)*
+            /// How long each PUT to S3 took, successful or not.
+            pub sync_put_seconds: Histogram,
         }
 
         impl Metrics {
@@ -34,6 +36,46 @@ counters! {
     cache_evictions => "photoshare_cache_evictions_total", "Synced objects evicted from the local cache to keep its budget.";
     corrupt_objects => "photoshare_corrupt_objects_total", "Copies whose bytes did not match their sha256 (never served).";
     media_bytes_served => "photoshare_media_bytes_served_total", "Bytes of media sent to clients.";
+    s3_deletes => "photoshare_s3_deletes_total", "Objects of deleted photos removed from S3.";
+    reports => "photoshare_reports_total", "Photos reported by users.";
+    blocked_uploads => "photoshare_blocked_uploads_total", "Uploads refused because the image is on the blocklist.";
+}
+
+/// Upper bounds of [`Histogram`]'s buckets, in seconds.
+const BUCKETS: [f64; 10] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+/// A Prometheus histogram of durations.
+#[derive(Default)]
+pub struct Histogram {
+    /// Observations at or below each bound (not cumulative; summed when rendered).
+    buckets: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    pub fn observe(&self, d: std::time::Duration) {
+        let secs = d.as_secs_f64();
+        if let Some(i) = BUCKETS.iter().position(|b| secs <= *b) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_micros
+            .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+    }
+
+    fn render(&self, name: &str, help: &str, out: &mut String) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        let mut cumulative = 0;
+        for (bound, n) in BUCKETS.iter().zip(&self.buckets) {
+            cumulative += n.load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {count}");
+    }
 }
 
 /// Gauges read at scrape time.
@@ -44,6 +86,9 @@ pub struct Gauges {
     pub s3_up: bool,
     pub circuit_open: bool,
     pub paused: bool,
+    pub pending_deletes: i64,
+    pub cache_bytes: i64,
+    pub moderation_queue: i64,
 }
 
 impl Metrics {
@@ -58,7 +103,12 @@ impl Metrics {
     pub fn render(&self, g: &Gauges) -> String {
         let mut out = String::new();
         self.render_counters(&mut out);
-        let gauges: [(&str, &str, i64); 6] = [
+        self.sync_put_seconds.render(
+            "photoshare_sync_put_duration_seconds",
+            "Time each PUT of an object to S3 took.",
+            &mut out,
+        );
+        let gauges: [(&str, &str, i64); 9] = [
             (
                 "photoshare_sync_backlog_objects",
                 "Objects waiting to reach S3.",
@@ -88,6 +138,21 @@ impl Metrics {
                 "photoshare_sync_paused",
                 "1 while an admin has paused the sync.",
                 g.paused as i64,
+            ),
+            (
+                "photoshare_s3_pending_deletes",
+                "Objects of deleted photos still to be removed from S3.",
+                g.pending_deletes,
+            ),
+            (
+                "photoshare_cache_bytes",
+                "Bytes this node's local cache holds.",
+                g.cache_bytes,
+            ),
+            (
+                "photoshare_moderation_queue",
+                "Photos reported or hidden, waiting for an admin.",
+                g.moderation_queue,
             ),
         ];
         for (name, help, v) in gauges {

@@ -22,7 +22,7 @@ pub struct Photos {
 
 /// Every photo query: the photo, its owner, and whether the reader (bound as `$1`; an empty string
 /// for nobody) has favorited it.
-const SELECT_PHOTO: &str =
+pub(crate) const SELECT_PHOTO: &str =
     "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
         p.created_at, p.favorites_count, p.comments_count, u.handle, u.display_name,
         u.icon_hash, p.hidden_at, CAST(CASE WHEN mf.user_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS favorited
@@ -38,7 +38,7 @@ pub(crate) fn viewer_id(viewer: Option<&User>) -> String {
     viewer.map(|u| u.id.to_string()).unwrap_or_default()
 }
 
-fn view_from_row(row: &sqlx::any::AnyRow) -> Result<PhotoView> {
+pub(crate) fn view_from_row(row: &sqlx::any::AnyRow) -> Result<PhotoView> {
     let icon: Option<String> = row.try_get("icon_hash")?;
     Ok(PhotoView {
         id: row.try_get("id")?,
@@ -152,11 +152,22 @@ impl Photos {
         caption: Caption,
         staged: Staged,
     ) -> Result<PhotoView> {
+        let banned: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT banned_at FROM users WHERE id = $1")
+                .bind(owner.id.to_string())
+                .fetch_optional(self.db.pool())
+                .await?;
+        if banned.flatten().is_some() {
+            return Err(Error::Suspended);
+        }
+        let upload_hash = staged.hash;
+        self.refuse_blocked(&upload_hash).await?;
         let path = staged.path().to_owned();
         let processed = tokio::task::spawn_blocking(move || imaging::process_file(&path))
             .await
             .map_err(Error::internal)??;
         let original = self.keep_original(staged, &processed).await?;
+        self.refuse_blocked(&original.hash).await?;
         let large = self
             .media
             .keep_bytes(&processed.large, "image/jpeg")
@@ -173,8 +184,8 @@ impl Photos {
             .record(&mut tx, &[&original, &large, &thumb])
             .await?;
         sqlx::query(
-            "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at, hot)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at, hot, upload_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id.to_string())
         .bind(owner.id.to_string())
@@ -186,6 +197,7 @@ impl Photos {
         .bind(i64::from(processed.height))
         .bind(created_at)
         .bind(hot_score(0, created_at))
+        .bind(upload_hash.to_hex())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -194,6 +206,28 @@ impl Photos {
         self.get(PhotoId::from_uuid(id), Some(owner))
             .await?
             .ok_or_else(|| Error::internal("a photo vanished right after it was published"))
+    }
+
+    /// Refuses an image an admin deleted (its sha256 is on the blocklist).
+    async fn refuse_blocked(&self, hash: &ContentHash) -> Result<()> {
+        if crate::moderation::is_blocked(self.db.pool(), hash).await? {
+            Metrics::inc(&self.media.metrics().blocked_uploads);
+            tracing::warn!(%hash, "upload of a blocklisted image refused");
+            return Err(Error::Blocked);
+        }
+        Ok(())
+    }
+
+    /// Whether `owner` already posted exactly these bytes (imports skip such files).
+    pub async fn has_upload(&self, owner: &User, hash: &ContentHash) -> Result<bool> {
+        let hit: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM photos WHERE owner_id = $1 AND upload_hash = $2 LIMIT 1",
+        )
+        .bind(owner.id.to_string())
+        .bind(hash.to_hex())
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(hit.is_some())
     }
 
     /// Keeps the original without its private metadata (GPS, camera serials, comments): the

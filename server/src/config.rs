@@ -87,6 +87,45 @@ pub enum Command {
     /// The write-behind sync to S3: see where it stands, pause it, resume it.
     #[command(subcommand)]
     Sync(SyncCommand),
+    /// Post an image announcement: the banner every page shows until a newer one, its expiry, or
+    /// an admin takes it down. Running servers show it within seconds.
+    Announce {
+        /// The image (JPEG, PNG or WebP).
+        #[arg(long)]
+        image: PathBuf,
+        /// What the image says, for screen readers and when images do not load (required).
+        #[arg(long)]
+        alt: String,
+        /// Where the banner leads when clicked: https://… or a path on this site.
+        #[arg(long)]
+        link: Option<String>,
+        /// When it stops showing, RFC 3339 (e.g. 2026-12-01T18:00:00Z).
+        #[arg(long)]
+        expires_at: Option<String>,
+        #[command(flatten)]
+        s3: S3Args,
+    },
+    /// Post every image in a folder as photos of a user (captions from the file names). Files
+    /// already posted by that user (the same bytes) are skipped, so an interrupted import can
+    /// simply be run again.
+    Import {
+        /// The folder of photos (not recursive).
+        dir: PathBuf,
+        /// Whose photos they become.
+        #[arg(long)]
+        user: String,
+        #[command(flatten)]
+        s3: S3Args,
+    },
+    /// Copy every object to a new bucket, verifying each one's sha256 there, then switch every
+    /// node over to it. Resumable: a stopped run continues where it was.
+    MigrateBucket {
+        /// The bucket to move to (created if missing).
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        s3: S3Args,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,7 +145,14 @@ pub enum AdminCommand {
         /// The new admin's handle.
         handle: String,
     },
+    /// Make an existing user an administrator.
+    Promote {
+        handle: String,
+    },
 }
+
+/// The largest upload accepted unless configured otherwise.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 25_000_000;
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -146,9 +192,13 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "PHOTOSHARE_MAX_UPLOAD_BYTES",
-        default_value_t = 25_000_000
+        default_value_t = DEFAULT_MAX_UPLOAD_BYTES
     )]
     pub max_upload_bytes: u64,
+
+    /// Open reports that hide a photo until an admin reviews it.
+    #[arg(long, env = "PHOTOSHARE_HIDE_AFTER_REPORTS", default_value_t = photoshare_domain::moderation::DEFAULT_HIDE_AFTER)]
+    pub hide_after_reports: u32,
 
     /// Create demo users and photos when the database is new.
     #[arg(long, env = "PHOTOSHARE_DEMO", default_value_t = true, action = clap::ArgAction::Set)]

@@ -1,5 +1,6 @@
 //! The PhotoShare server: wiring, HTTP routes that are not server functions, and the CLI.
 
+pub mod cli;
 pub mod config;
 pub mod embedded_s3;
 mod http;
@@ -98,6 +99,7 @@ pub async fn start(
             pinned_recent: serve.cache_pinned_recent,
             memory_bytes: serve.memory_cache_bytes,
         },
+        serve.hide_after_reports,
     )
     .await?;
     let remote = services.media.remote().clone();
@@ -154,6 +156,7 @@ pub async fn start(
             .clone()
             .run(services.db.clone(), shutdown_rx.clone()),
     );
+    tokio::spawn(services.announcements.clone().run(shutdown_rx.clone()));
     let worker = options
         .sync_worker
         .then(|| tokio::spawn(worker.run(shutdown_rx.clone())));
@@ -163,6 +166,7 @@ pub async fn start(
             services: services.clone(),
             max_upload: serve.max_upload_bytes,
             dist: serve.dist.clone(),
+            fsck: Default::default(),
         },
         &serve.dist,
     );
@@ -193,6 +197,7 @@ pub async fn open_services(
     s3: &S3Args,
     node: Option<String>,
     cache_limits: CacheLimits,
+    hide_after_reports: u32,
 ) -> anyhow::Result<(Services, Option<embedded_s3::EmbeddedS3>)> {
     config::validate_bucket(&s3.bucket).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&common.data_dir)
@@ -219,6 +224,7 @@ pub async fn open_services(
         node: node.unwrap_or_else(config::default_node_name),
         remote: Remote::new(client, s3.bucket.clone()),
         cache_limits,
+        hide_after_reports,
     })
     .await
     .context("opening the database (connect and migrate)")?;

@@ -57,7 +57,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fsck { repair, s3, node } => {
             let checked = async {
                 let (services, _embedded) =
-                    photoshare_server::open_services(&cli.common, &s3, node, Default::default())
+                    photoshare_server::open_services(&cli.common, &s3, node, Default::default(), 0)
                         .await?;
                 anyhow::Ok(services.media.fsck(repair).await?)
             }
@@ -116,6 +116,68 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&status)?);
             Ok(())
         }
+        Command::Admin(AdminCommand::Promote { handle }) => {
+            let handle =
+                Handle::parse(&handle).map_err(|e| anyhow::anyhow!("invalid handle: {e}"))?;
+            let db = open_db(&cli.common).await?;
+            photoshare_domain::accounts::Accounts::new(db)
+                .promote(&handle)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("@{handle} is now an admin.");
+            Ok(())
+        }
+        Command::Announce {
+            image,
+            alt,
+            link,
+            expires_at,
+            s3,
+        } => {
+            let services = cli_services(&cli.common, &s3).await?;
+            let posted = photoshare_server::cli::announce(
+                &services,
+                &image,
+                &alt,
+                link.as_deref(),
+                expires_at.as_deref(),
+            )
+            .await?;
+            println!("{}", serde_json::to_string_pretty(&posted)?);
+            eprintln!("Announcement posted; open pages show it within seconds.");
+            Ok(())
+        }
+        Command::Import { dir, user, s3 } => {
+            let services = cli_services(&cli.common, &s3).await?;
+            let max = photoshare_server::config::DEFAULT_MAX_UPLOAD_BYTES;
+            let report = photoshare_server::cli::import(&services, &dir, &user, max).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            eprintln!(
+                "import: {} posted, {} already there, {} refused",
+                report.imported,
+                report.skipped,
+                report.failed.len()
+            );
+            if report.failed.is_empty() {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
+        Command::MigrateBucket { to, s3 } => {
+            let services = cli_services(&cli.common, &s3).await?;
+            let report = photoshare_server::cli::migrate_bucket(&services, &to, None).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if report.switched {
+                eprintln!(
+                    "migrate-bucket: every node now uses {}; the old bucket {} was left as it is.",
+                    report.to, report.from
+                );
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
         Command::Admin(AdminCommand::Create { handle }) => {
             let handle =
                 Handle::parse(&handle).map_err(|e| anyhow::anyhow!("invalid handle: {e}"))?;
@@ -132,6 +194,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The services for a CLI command that stores objects (S3 as configured, this host's cache).
+async fn cli_services(
+    common: &CommonArgs,
+    s3: &photoshare_server::config::S3Args,
+) -> anyhow::Result<photoshare_domain::Services> {
+    let (services, _embedded) = photoshare_server::open_services(
+        common,
+        s3,
+        None,
+        Default::default(),
+        photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
+    )
+    .await?;
+    Ok(services)
 }
 
 /// Connects to the configured database and brings it up to date.

@@ -5,7 +5,8 @@
 //!
 //! Pinned, with N = `pinned_recent`: every user's icon (both sizes); all three sizes of the newest
 //! N photos; the large and thumb sizes of the N most popular photos and of the N most recently
-//! favorited ones — so Recent, Popular, favorites and every avatar render during an S3 outage.
+//! favorited ones; every announcement image not taken down — so Recent, Popular, favorites, every
+//! avatar and the announcement banner render during an S3 outage.
 //! Below a free-disk watermark, uploads are refused (507) before anything is written.
 
 use super::MediaStore;
@@ -15,7 +16,8 @@ use crate::types::ContentHash;
 use std::path::Path;
 
 /// The hashes that must stay cached (SQL, one column `hash`).
-const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_hash IS NOT NULL
+pub(crate) const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_hash IS NOT NULL
+    UNION SELECT image_hash FROM announcements WHERE deleted_at IS NULL
     UNION SELECT icon_large_hash FROM users WHERE icon_large_hash IS NOT NULL
     UNION SELECT original_hash FROM (SELECT original_hash FROM photos ORDER BY created_at DESC LIMIT $2) r1
     UNION SELECT large_hash FROM (SELECT large_hash FROM photos ORDER BY created_at DESC LIMIT $2) r2

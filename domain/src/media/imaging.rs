@@ -168,6 +168,42 @@ pub fn process_icon(bytes: &[u8]) -> Result<Icon> {
     })
 }
 
+/// Widest an announcement image is stored (a banner across a desktop page, sharp on HiDPI phones).
+pub const BANNER_PX: u32 = 1600;
+
+/// An announcement image, ready to serve.
+pub struct Banner {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Checks an announcement image and scales it to fit [`BANNER_PX`]. A PNG stays a PNG (status
+/// images are mostly text, which JPEG would blur); anything else becomes a JPEG. Metadata goes.
+pub fn process_banner(bytes: &[u8]) -> Result<Banner> {
+    let d = decode(ImageReader::new(Cursor::new(bytes)).with_guessed_format()?)?;
+    let img = fit(&d.img, BANNER_PX);
+    let (width, height) = (img.width(), img.height());
+    if d.content_type == "image/png" {
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(Error::internal)?;
+        return Ok(Banner {
+            bytes: out,
+            content_type: "image/png",
+            width,
+            height,
+        });
+    }
+    Ok(Banner {
+        bytes: encode_jpeg(&img, d.icc.as_deref())?,
+        content_type: "image/jpeg",
+        width,
+        height,
+    })
+}
+
 fn too_big(w: u32, h: u32) -> Error {
     Error::TooLarge(format!(
         "That image is {w}×{h} pixels; PhotoShare accepts up to {MAX_SIDE} pixels a side and {} megapixels.",

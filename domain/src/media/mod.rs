@@ -10,10 +10,13 @@
 pub mod breaker;
 pub mod budget;
 pub mod cache;
+pub mod delete;
 pub mod fsck;
+pub mod health;
 pub mod hot;
 pub mod imaging;
 pub mod metadata;
+pub mod migrate;
 pub mod remote;
 pub mod sync;
 
@@ -137,6 +140,10 @@ struct Inner {
     reads: Mutex<HashMap<ContentHash, i64>>,
     /// Recently served objects, verified when loaded.
     hot: hot::HotSet,
+    /// What the console shows of the last minutes: S3 errors and confirmed objects.
+    recent: Mutex<health::Recent>,
+    /// An admin asked to retry now: the worker probes S3 at once even with the circuit open.
+    retry: std::sync::atomic::AtomicBool,
 }
 
 impl MediaStore {
@@ -160,6 +167,8 @@ impl MediaStore {
                 status: Mutex::new(RemoteStatus::default()),
                 reads: Mutex::new(HashMap::new()),
                 hot: hot::HotSet::new(limits.memory_bytes),
+                recent: Mutex::new(health::Recent::default()),
+                retry: std::sync::atomic::AtomicBool::new(false),
             }),
         }
     }
@@ -369,9 +378,43 @@ impl MediaStore {
                 Err(e) => {
                     s.reachable = Some(false);
                     s.last_error = Some(e.to_string());
+                    self.recent().error(e.to_string());
                 }
             }
         }
+    }
+
+    pub(crate) fn recent(&self) -> std::sync::MutexGuard<'_, health::Recent> {
+        self.inner
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// An admin's "retry now": every queued object is due now, and the sync worker probes S3 at
+    /// once even if its circuit is open.
+    pub async fn retry_now(&self) -> Result<()> {
+        let now = now_micros();
+        sqlx::query("UPDATE sync_queue SET next_attempt_at = $1 WHERE lease_until IS NULL")
+            .bind(now)
+            .execute(self.inner.db.pool())
+            .await?;
+        sqlx::query("UPDATE delete_queue SET next_attempt_at = $1")
+            .bind(now)
+            .execute(self.inner.db.pool())
+            .await?;
+        self.inner
+            .retry
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake_sync();
+        Ok(())
+    }
+
+    /// Whether an admin asked to retry now (and forgets the request).
+    pub(crate) fn take_retry(&self) -> bool {
+        self.inner
+            .retry
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether an admin paused the sync (see [`paused`]).

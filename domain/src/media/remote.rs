@@ -6,6 +6,7 @@ use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use bytes::Bytes;
+use std::sync::{Arc, RwLock};
 
 /// Why a remote call failed, as the sync worker needs to know it.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -49,11 +50,11 @@ fn classify<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
     }
 }
 
-/// One bucket on one S3 endpoint.
+/// One bucket on one S3 endpoint. Clones share the bucket name, so a switch reaches them all.
 #[derive(Clone)]
 pub struct Remote {
     client: aws_sdk_s3::Client,
-    bucket: String,
+    bucket: Arc<RwLock<String>>,
 }
 
 /// The hash an object key names, if it is one of ours.
@@ -71,12 +72,28 @@ impl Remote {
     pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
         Self {
             client,
-            bucket: bucket.into(),
+            bucket: Arc::new(RwLock::new(bucket.into())),
         }
     }
 
-    pub fn bucket(&self) -> &str {
-        &self.bucket
+    /// The bucket objects go to now.
+    pub fn bucket(&self) -> String {
+        self.bucket.read().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Points this remote, and every clone of it, at another bucket (after `migrate-bucket`).
+    pub fn switch_bucket(&self, bucket: &str) {
+        if let Ok(mut b) = self.bucket.write() {
+            if *b != bucket {
+                tracing::warn!(from = %b, to = bucket, "S3 bucket switched");
+                *b = bucket.to_owned();
+            }
+        }
+    }
+
+    /// The same endpoint and credentials, another bucket, not shared with this one.
+    pub fn for_bucket(&self, bucket: &str) -> Self {
+        Self::new(self.client.clone(), bucket)
     }
 
     /// Uploads an object; S3 rejects it (BadDigest) unless the bytes match `hash`.
@@ -89,7 +106,7 @@ impl Remote {
         let checksum = base64::engine::general_purpose::STANDARD.encode(hash.as_bytes());
         self.client
             .put_object()
-            .bucket(&self.bucket)
+            .bucket(self.bucket())
             .key(key_of(hash))
             .content_type(content_type)
             .checksum_sha256(checksum)
@@ -105,7 +122,7 @@ impl Remote {
         let out = match self
             .client
             .get_object()
-            .bucket(&self.bucket)
+            .bucket(self.bucket())
             .key(key_of(hash))
             .send()
             .await
@@ -128,7 +145,7 @@ impl Remote {
         let mut pages = self
             .client
             .list_objects_v2()
-            .bucket(&self.bucket)
+            .bucket(self.bucket())
             .prefix("sha256/")
             .into_paginator()
             .send();
@@ -146,7 +163,7 @@ impl Remote {
     pub async fn delete(&self, hash: &ContentHash) -> Result<(), RemoteError> {
         self.client
             .delete_object()
-            .bucket(&self.bucket)
+            .bucket(self.bucket())
             .key(key_of(hash))
             .send()
             .await
@@ -158,7 +175,7 @@ impl Remote {
     pub async fn probe(&self) -> Result<(), RemoteError> {
         self.client
             .head_bucket()
-            .bucket(&self.bucket)
+            .bucket(self.bucket())
             .send()
             .await
             .map_err(classify)?;
@@ -173,7 +190,7 @@ impl Remote {
         match self
             .client
             .create_bucket()
-            .bucket(&self.bucket)
+            .bucket(self.bucket())
             .send()
             .await
         {

@@ -111,8 +111,9 @@ impl SyncWorker {
         if self.store.paused().await? {
             return Ok(SyncReport::default());
         }
+        let retry_asked = self.store.take_retry();
         if self.breaker.is_open() {
-            if !self.breaker.probe_due(Instant::now()) {
+            if !retry_asked && !self.breaker.probe_due(Instant::now()) {
                 return Ok(SyncReport::default());
             }
             if !self.store.probe_remote().await {
@@ -121,7 +122,12 @@ impl SyncWorker {
             }
             self.close_circuit().await?;
         }
-        self.run_once().await
+        let report = self.run_once().await?;
+        // Removals from S3 (deleted photos) ride the same switch and circuit as uploads.
+        if !self.breaker.is_open() {
+            self.store.run_deletes(self.config.batch).await?;
+        }
+        Ok(report)
     }
 
     /// Claims the due rows (up to a batch) and tries each once, feeding the circuit breaker.
@@ -156,6 +162,7 @@ impl SyncWorker {
         // before it commits, those objects are simply sent again: PUTs of content-addressed
         // objects are idempotent.
         self.mark_synced(&synced).await?;
+        self.store.recent().synced(synced.len());
         let open = self.breaker.is_open();
         self.store.set_circuit_open(open);
         if open && !was_open {
@@ -228,6 +235,9 @@ impl SyncWorker {
                 budget_checked = Instant::now();
                 if let Err(e) = self.store.enforce_budget().await {
                     tracing::error!(error = %e, "cache eviction failed");
+                }
+                if let Err(e) = self.store.follow_bucket().await {
+                    tracing::error!(error = %e, "could not read the bucket setting");
                 }
             }
             let idle = match self.tick().await {
@@ -302,8 +312,10 @@ impl SyncWorker {
             attempts,
             content_type,
         } = claimed;
+        let started = Instant::now();
         let outcome = self.push(&hash, &content_type).await;
         let m = self.store.metrics();
+        m.sync_put_seconds.observe(started.elapsed());
         let recorded = match &outcome {
             Ok(()) => {
                 Metrics::inc(&m.sync_successes);

@@ -1,17 +1,179 @@
-//! Admin API: the sync switch and its status (the 2008 operator's manual switch, made safe).
+//! Admin API: the console's overview, the sync switch (the 2008 operator's manual switch, made
+//! safe), retry now, fsck, and users. Every route answers 401 without a session and 403 for a
+//! user who is not an admin.
 
+use super::api::PageQuery;
 use super::auth::Admin;
 use super::{ApiError, AppState};
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use photoshare_domain::db::{now_micros, rfc3339};
 use photoshare_domain::media::SyncStatus;
+use photoshare_domain::types::Handle;
+use photoshare_domain::views::{AdminOverview, AdminUserView, FsckRun};
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/overview", get(overview))
         .route("/sync", get(status))
         .route("/sync/pause", post(pause))
         .route("/sync/resume", post(resume))
+        .route("/sync/retry", post(retry))
+        .route("/fsck", get(fsck_status).post(start_fsck))
+        .route("/users", get(users))
+        .route(
+            "/users/{handle}/promote",
+            post(|s, a, Path(h)| user_action(s, a, h, Action::Promote)),
+        )
+        .route(
+            "/users/{handle}/ban",
+            post(|s, a, Path(h)| user_action(s, a, h, Action::Ban)),
+        )
+        .route(
+            "/users/{handle}/unban",
+            post(|s, a, Path(h)| user_action(s, a, h, Action::Unban)),
+        )
+        .merge(super::moderation::admin_router())
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<AdminOverview>, ApiError> {
+    let s = &state.services;
+    Ok(Json(AdminOverview {
+        storage: s.media.storage_health().await?,
+        cache: s.media.cache_stats().await?,
+        moderation_queue: s.moderation.queue_len().await?,
+    }))
+}
+
+async fn retry(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+) -> Result<Json<SyncStatus>, ApiError> {
+    tracing::warn!(admin = %admin.handle, "sync retry asked by an admin");
+    state.services.media.retry_now().await?;
+    status(State(state), Admin(admin)).await
+}
+
+async fn fsck_status(State(state): State<AppState>, _: Admin) -> Json<FsckRun> {
+    Json(state.fsck.lock().map(|r| r.clone()).unwrap_or_default())
+}
+
+#[derive(Deserialize, Default)]
+struct FsckBody {
+    #[serde(default)]
+    repair: bool,
+}
+
+/// Starts fsck in the background (it reads every object, which takes a while): 202, then poll
+/// `GET /api/v1/admin/fsck`. 409 while a run is going.
+async fn start_fsck(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    // No body means a check without repairs.
+    let FsckBody { repair } = if body.is_empty() {
+        FsckBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Send {{\"repair\": true|false}} or nothing: {e}"),
+            )
+        })?
+    };
+    {
+        let mut run = state
+            .fsck
+            .lock()
+            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "fsck state lost"))?;
+        if run.running {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "fsck is already running; wait for its report.",
+            ));
+        }
+        *run = FsckRun {
+            running: true,
+            repair,
+            started_at: Some(rfc3339(now_micros())),
+            ..Default::default()
+        };
+    }
+    tracing::warn!(admin = %admin.handle, repair, "fsck started from the console");
+    let (media, slot) = (state.services.media.clone(), state.fsck.clone());
+    tokio::spawn(async move {
+        let result = media.fsck(repair).await;
+        if let Ok(mut run) = slot.lock() {
+            run.running = false;
+            run.finished_at = Some(rfc3339(now_micros()));
+            match result {
+                Ok(report) => run.report = Some(report),
+                Err(e) => run.error = Some(e.to_string()),
+            }
+        }
+    });
+    let run = state.fsck.lock().map(|r| r.clone()).unwrap_or_default();
+    Ok((StatusCode::ACCEPTED, Json(run)).into_response())
+}
+
+#[derive(Deserialize)]
+struct UserQuery {
+    #[serde(default)]
+    q: String,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn users(
+    State(state): State<AppState>,
+    _: Admin,
+    query: Result<Query<UserQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let (cursor, limit) = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
+    let page = state
+        .services
+        .accounts
+        .list_for_admin(&query.q, cursor, limit)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+enum Action {
+    Promote,
+    Ban,
+    Unban,
+}
+
+async fn user_action(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    raw: String,
+    action: Action,
+) -> Result<Json<AdminUserView>, ApiError> {
+    let handle = Handle::parse(&raw)
+        .map_err(|_| ApiError::not_found(&format!("There is no user @{raw}.")))?;
+    let accounts = &state.services.accounts;
+    match action {
+        Action::Promote => accounts.promote(&handle).await?,
+        Action::Ban => accounts.set_banned(&handle, true).await?,
+        Action::Unban => accounts.set_banned(&handle, false).await?,
+    }
+    tracing::warn!(admin = %admin.handle, user = %handle, "user changed by an admin");
+    Ok(Json(accounts.admin_view(&handle).await?))
 }
 
 async fn status(State(state): State<AppState>, _: Admin) -> Result<Json<SyncStatus>, ApiError> {

@@ -169,8 +169,8 @@ async fn status(State(state): State<AppState>) -> Result<Response, ApiError> {
 
 #[derive(Deserialize)]
 pub(super) struct PageQuery {
-    limit: Option<u32>,
-    cursor: Option<String>,
+    pub(super) limit: Option<u32>,
+    pub(super) cursor: Option<String>,
 }
 
 impl PageQuery {

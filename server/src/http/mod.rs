@@ -1,10 +1,12 @@
 //! HTTP: the routes that are not server functions, and the layers around everything.
 
 mod admin;
+mod announce;
 mod api;
 mod auth;
 mod error;
 mod media;
+mod moderation;
 mod ops;
 mod share;
 mod social;
@@ -32,6 +34,8 @@ pub struct AppState {
     pub max_upload: u64,
     /// The built front end (index.html, wasm, css).
     pub dist: std::path::PathBuf,
+    /// The last fsck started from the console, or the one running.
+    pub fsck: std::sync::Arc<std::sync::Mutex<photoshare_domain::views::FsckRun>>,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {
@@ -41,7 +45,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     Router::new()
         .nest(
             "/api/v1",
-            api::router(state.max_upload).merge(social::router(state.max_upload)),
+            api::router(state.max_upload)
+                .merge(social::router(state.max_upload))
+                .merge(announce::router(state.max_upload))
+                .merge(moderation::router()),
         )
         .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))

@@ -76,6 +76,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
             .as_ref()
             .is_some_and(|b| b.state == SyncState::CircuitOpen),
         paused: sync.as_ref().is_some_and(|b| b.state == SyncState::Paused),
+        pending_deletes: s.media.pending_deletes().await.unwrap_or(0),
+        cache_bytes: s.media.cached_bytes().await.unwrap_or(0),
+        moderation_queue: s.moderation.queue_len().await.unwrap_or(0),
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

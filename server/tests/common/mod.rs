@@ -103,6 +103,7 @@ pub async fn spawn_app_started(
         max_upload_bytes: 5_000_000,
         demo: false,
         node: Some("test-node".into()),
+        hide_after_reports: 3,
     };
     adjust(&mut serve);
     let running = start(&common, &serve, options)
@@ -158,9 +159,14 @@ impl TestApp {
 
     /// The bytes the S3 server holds for `hash`, read from its own files (not through our client).
     pub fn s3_file(&self, hash_hex: &str) -> std::path::PathBuf {
+        self.s3_file_in(TEST_BUCKET, hash_hex)
+    }
+
+    /// Where the S3 server keeps an object of `bucket`.
+    pub fn s3_file_in(&self, bucket: &str, hash_hex: &str) -> std::path::PathBuf {
         let s3 = self.s3.as_ref().expect("spawn_app_behind_proxy");
         s3.root
-            .join(TEST_BUCKET)
+            .join(bucket)
             .join("sha256")
             .join(&hash_hex[..2])
             .join(hash_hex)
@@ -313,6 +319,37 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// POSTs an announcement (multipart) as `client`: the status and the JSON answer.
+pub async fn announce(
+    app: &TestApp,
+    client: &reqwest::Client,
+    image: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut form = Form::new().part(
+        "image",
+        Part::bytes(image)
+            .file_name("status.png")
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let r = client
+        .post(app.url("/api/v1/announcements"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
 }
 
 /// A real PNG, different for each `seed`.

@@ -1,0 +1,226 @@
+//! Admins' image announcements. The newest live one is the banner on every page; open pages learn
+//! of a new one (or of its removal) through [`Announcements::watch`], which a watcher per node
+//! keeps current from the database, so an announcement posted on another node arrives too.
+//! Announcement images are pinned in every node's cache (see `media/budget.rs`).
+
+use crate::accounts::User;
+use crate::db::{now_micros, rfc3339, Db};
+use crate::error::{Error, Result};
+use crate::media::{imaging, MediaStore};
+use crate::photos::{hash_url, page_of};
+use crate::types::{Cursor, Page};
+use crate::views::{AltText, AnnouncementView, Link};
+use sqlx::Row;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// How often the watcher re-reads the current announcement while pages are listening (posts on
+/// other nodes, expiry).
+pub const POLL: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct Announcements {
+    db: Db,
+    media: MediaStore,
+    current: Arc<watch::Sender<Option<AnnouncementView>>>,
+}
+
+const SELECT: &str = "SELECT a.id, a.image_hash, a.width, a.height, a.alt, a.link, a.created_at,
+        a.expires_at, u.handle
+    FROM announcements a LEFT JOIN users u ON u.id = a.author_id";
+
+fn view_from_row(row: &sqlx::any::AnyRow, now: i64) -> Result<AnnouncementView> {
+    let expires_at: Option<i64> = row.try_get("expires_at")?;
+    Ok(AnnouncementView {
+        id: row.try_get("id")?,
+        image_url: hash_url(&row.try_get::<String, _>("image_hash")?)?,
+        width: row.try_get::<i64, _>("width")? as u32,
+        height: row.try_get::<i64, _>("height")? as u32,
+        alt: row.try_get("alt")?,
+        link: row.try_get("link")?,
+        author: row.try_get("handle")?,
+        created_at: rfc3339(row.try_get("created_at")?),
+        expires_at: expires_at.map(rfc3339),
+        expired: expires_at.is_some_and(|e| e <= now),
+    })
+}
+
+/// Parses an expiry given as RFC 3339 (`2026-12-01T18:00:00Z`, any offset) into microseconds.
+pub fn parse_expiry(s: &str) -> Result<i64> {
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .map_err(|_| {
+            Error::Invalid(
+                "The expiry must be a date and time like 2026-12-01T18:00:00Z (RFC 3339).".into(),
+            )
+        })?;
+    let micros = (t.unix_timestamp_nanos() / 1_000) as i64;
+    if micros <= now_micros() {
+        return Err(Error::Invalid("The expiry must be in the future.".into()));
+    }
+    Ok(micros)
+}
+
+impl Announcements {
+    pub fn new(db: Db, media: MediaStore) -> Self {
+        Self {
+            db,
+            media,
+            current: Arc::new(watch::channel(None).0),
+        }
+    }
+
+    /// Posts an announcement: the image is checked and scaled, kept in the local cache and
+    /// queued for S3 in the same transaction as the announcement's row.
+    pub async fn post(
+        &self,
+        author: Option<&User>,
+        image: Vec<u8>,
+        alt: &AltText,
+        link: Option<&Link>,
+        expires_at: Option<i64>,
+    ) -> Result<AnnouncementView> {
+        if image.is_empty() {
+            return Err(Error::Invalid("The image file is empty.".into()));
+        }
+        let banner = tokio::task::spawn_blocking(move || imaging::process_banner(&image))
+            .await
+            .map_err(Error::internal)??;
+        let object = self
+            .media
+            .keep_bytes(&banner.bytes, banner.content_type)
+            .await?;
+        let id = Uuid::now_v7().to_string();
+        let mut tx = self.db.pool().begin().await?;
+        self.media.record(&mut tx, &[&object]).await?;
+        sqlx::query(
+            "INSERT INTO announcements (id, image_hash, width, height, alt, link, author_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(object.hash.to_hex())
+        .bind(i64::from(banner.width))
+        .bind(i64::from(banner.height))
+        .bind(alt.as_str())
+        .bind(link.map(|l| l.as_str().to_owned()))
+        .bind(author.map(|a| a.id.to_string()))
+        .bind(now_micros())
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.media.wake_sync();
+        tracing::info!(%id, by = author.map(|a| a.handle.to_string()), "announcement posted");
+        self.refresh().await?;
+        self.get(&id)
+            .await?
+            .ok_or_else(|| Error::internal("an announcement vanished right after it was posted"))
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<AnnouncementView>> {
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE a.id = $1 AND a.deleted_at IS NULL"
+        ))
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let now = now_micros();
+        row.as_ref().map(|r| view_from_row(r, now)).transpose()
+    }
+
+    /// The newest announcement that is not deleted or expired.
+    pub async fn current(&self) -> Result<Option<AnnouncementView>> {
+        let now = now_micros();
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE a.deleted_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $1)
+             ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
+        ))
+        .bind(now)
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.as_ref().map(|r| view_from_row(r, now)).transpose()
+    }
+
+    /// Every announcement not deleted, expired ones too, newest first.
+    pub async fn list(
+        &self,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<AnnouncementView>> {
+        let mut sql = format!("{SELECT} WHERE a.deleted_at IS NULL");
+        if cursor.is_some() {
+            sql.push_str(" AND (a.created_at, a.id) < ($2, $3)");
+        }
+        sql.push_str(" ORDER BY a.created_at DESC, a.id DESC LIMIT $1");
+        let mut q = sqlx::query(&sql).bind(i64::from(limit) + 1);
+        if let Some(c) = cursor {
+            q = q.bind(c.key).bind(c.id.to_string());
+        }
+        let rows = q.fetch_all(self.db.pool()).await?;
+        let now = now_micros();
+        page_of(
+            &rows,
+            limit,
+            |r| view_from_row(r, now),
+            |r| {
+                Ok(Cursor {
+                    key: r.try_get("created_at")?,
+                    id: Uuid::parse_str(&r.try_get::<String, _>("id")?)
+                        .map_err(Error::internal)?,
+                })
+            },
+        )
+    }
+
+    /// Takes an announcement down (it leaves the banner and the history).
+    pub async fn delete(&self, id: &str) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE announcements SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+        )
+        .bind(now_micros())
+        .bind(id)
+        .execute(self.db.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound("No such announcement.".into()));
+        }
+        self.refresh().await
+    }
+
+    /// The current announcement, now and whenever it changes.
+    pub fn watch(&self) -> watch::Receiver<Option<AnnouncementView>> {
+        self.current.subscribe()
+    }
+
+    /// Re-reads the current announcement and tells the listeners if it changed.
+    pub async fn refresh(&self) -> Result<()> {
+        let now = self.current().await?;
+        self.current.send_if_modified(|c| {
+            if *c == now {
+                false
+            } else {
+                *c = now;
+                true
+            }
+        });
+        Ok(())
+    }
+
+    /// The watcher: keeps [`Announcements::watch`] current while anyone listens; runs until
+    /// `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(POLL) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            if self.current.receiver_count() == 0 {
+                continue;
+            }
+            if let Err(e) = self.refresh().await {
+                tracing::warn!(error = %e, "could not read the current announcement");
+            }
+        }
+    }
+}

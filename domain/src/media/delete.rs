@@ -1,0 +1,120 @@
+//! Removing objects for good (a deleted photo): their rows go in the caller's transaction, the
+//! local copy right after it commits, and the S3 copy through a durable queue the sync worker
+//! works — so an admin can delete during an S3 outage, and the removal happens when S3 is back.
+
+use super::MediaStore;
+use crate::db::now_micros;
+use crate::error::Result;
+use crate::metrics::Metrics;
+use crate::types::ContentHash;
+use std::time::Duration;
+
+/// Longest wait between attempts to remove an object from S3.
+const MAX_DELETE_BACKOFF: Duration = Duration::from_secs(300);
+
+impl MediaStore {
+    /// Within the caller's transaction: the object stops being PhotoShare's. Its S3 copy is
+    /// queued for removal, after any upload of it still in flight (its lease).
+    pub(crate) async fn forget_object(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        hash: &str,
+    ) -> Result<()> {
+        let now = now_micros();
+        let lease: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT lease_until FROM sync_queue WHERE hash = $1")
+                .bind(hash)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let due = lease.flatten().map_or(now, |l| l.max(now));
+        for table in ["sync_queue", "cache_entries", "bucket_copies", "objects"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE hash = $1"))
+                .bind(hash)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO delete_queue (hash, next_attempt_at) VALUES ($1, $2)
+             ON CONFLICT (hash) DO UPDATE SET next_attempt_at = excluded.next_attempt_at",
+        )
+        .bind(hash)
+        .bind(due)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Drops this node's copies (memory and disk) of a forgotten object. Other nodes' copies can
+    /// no longer be served (no database row names them) and `fsck --repair` removes them.
+    pub(crate) async fn drop_local(&self, hash: &ContentHash) {
+        self.forget_hot(hash);
+        match tokio::fs::remove_file(self.cache().path_of(hash)).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(%hash, error = %e, "could not remove a deleted object's file"),
+        }
+    }
+
+    /// Objects still to be removed from S3.
+    pub async fn pending_deletes(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM delete_queue")
+            .fetch_one(self.db().pool())
+            .await?)
+    }
+
+    /// Removes the due objects of the delete queue from S3 (up to `batch`). Returns how many went.
+    pub(crate) async fn run_deletes(&self, batch: i64) -> Result<usize> {
+        let now = now_micros();
+        let due: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT hash, attempts FROM delete_queue WHERE next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(batch)
+        .fetch_all(self.db().pool())
+        .await?;
+        let mut removed = 0;
+        for (hex, attempts) in due {
+            let Ok(hash) = hex.parse::<ContentHash>() else {
+                continue;
+            };
+            // The same bytes came back under another row (an icon made of identical pixels):
+            // the S3 copy is needed again.
+            let reused: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM objects WHERE hash = $1")
+                    .bind(&hex)
+                    .fetch_optional(self.db().pool())
+                    .await?;
+            let outcome = match reused {
+                Some(_) => Ok(()),
+                None => self.remote().delete(&hash).await,
+            };
+            match outcome {
+                Ok(()) => {
+                    sqlx::query("DELETE FROM delete_queue WHERE hash = $1")
+                        .bind(&hex)
+                        .execute(self.db().pool())
+                        .await?;
+                    Metrics::inc(&self.metrics().s3_deletes);
+                    removed += 1;
+                }
+                Err(e) => {
+                    self.note_remote(Err(&e));
+                    let wait = Duration::from_secs(1u64 << attempts.clamp(0, 16))
+                        .min(MAX_DELETE_BACKOFF);
+                    tracing::warn!(%hash, error = %e, "could not remove an object from S3; will retry");
+                    sqlx::query(
+                        "UPDATE delete_queue SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2
+                         WHERE hash = $3",
+                    )
+                    .bind(now_micros() + wait.as_micros() as i64)
+                    .bind(e.to_string())
+                    .bind(&hex)
+                    .execute(self.db().pool())
+                    .await?;
+                }
+            }
+        }
+        Ok(removed)
+    }
+}

@@ -1,0 +1,159 @@
+//! What the admin console shows of the media store: storage health and this node's cache.
+
+use super::budget::{free_bytes, PINNED};
+use super::{MediaStore, SyncState};
+use crate::db::{now_micros, rfc3339};
+use crate::error::Result;
+use crate::views::{CacheStats, ErrorEvent, StorageHealth};
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// S3 errors kept for the console.
+const ERRORS_KEPT: usize = 10;
+/// The window of the drain rate.
+const DRAIN_WINDOW: Duration = Duration::from_secs(60);
+/// The settings key `migrate-bucket` writes when it switches buckets; every node follows it.
+pub const BUCKET_KEY: &str = "s3_bucket";
+
+/// The last minutes, as this node saw them.
+#[derive(Default)]
+pub struct Recent {
+    errors: VecDeque<(i64, String)>,
+    synced: VecDeque<Instant>,
+}
+
+impl Recent {
+    pub(crate) fn error(&mut self, message: String) {
+        // The same failure over and over is one line with the latest time, not ten.
+        if let Some(last) = self.errors.front_mut().filter(|(_, m)| *m == message) {
+            last.0 = now_micros();
+            return;
+        }
+        self.errors.push_front((now_micros(), message));
+        self.errors.truncate(ERRORS_KEPT);
+    }
+
+    pub(crate) fn synced(&mut self, n: usize) {
+        let now = Instant::now();
+        self.synced.extend(std::iter::repeat_n(now, n));
+        self.prune(now);
+    }
+
+    fn prune(&mut self, now: Instant) {
+        while self
+            .synced
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > DRAIN_WINDOW)
+        {
+            self.synced.pop_front();
+        }
+    }
+
+    fn drained_last_minute(&mut self) -> u64 {
+        self.prune(Instant::now());
+        self.synced.len() as u64
+    }
+}
+
+impl MediaStore {
+    /// Storage health as the console shows it. No S3 round trip.
+    pub async fn storage_health(&self) -> Result<StorageHealth> {
+        let remote = self.remote_status();
+        let sync = self.sync_status().await?;
+        let pending_deletes = self.pending_deletes().await?;
+        let (drained, errors) = {
+            let mut r = self.recent();
+            (r.drained_last_minute(), r.errors.clone())
+        };
+        Ok(StorageHealth {
+            sync: match sync.state {
+                SyncState::Running => "running",
+                SyncState::Paused => "paused",
+                SyncState::CircuitOpen => "circuit_open",
+            }
+            .into(),
+            s3: match remote.reachable {
+                Some(true) => "ok",
+                Some(false) => "unreachable",
+                None => "unknown",
+            }
+            .into(),
+            bucket: self.remote().bucket(),
+            backlog_objects: sync.backlog_objects,
+            backlog_bytes: sync.backlog_bytes,
+            oldest_unsynced_seconds: sync.oldest_unsynced_seconds,
+            drained_last_minute: drained,
+            pending_deletes,
+            recent_errors: errors
+                .into_iter()
+                .map(|(at, message)| ErrorEvent {
+                    at: rfc3339(at),
+                    message,
+                })
+                .collect(),
+        })
+    }
+
+    /// This node's cache: size against budget, hit ratio since start, what is pinned.
+    pub async fn cache_stats(&self) -> Result<CacheStats> {
+        let m = self.metrics();
+        let hits = m.cache_hits.load(Ordering::Relaxed);
+        let misses = m.cache_misses.load(Ordering::Relaxed);
+        let (pinned_objects, pinned_bytes): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM cache_entries
+             WHERE node = $1 AND hash IN ({PINNED})"
+        ))
+        .bind(self.node())
+        .bind(self.limits().pinned_recent)
+        .fetch_one(self.db().pool())
+        .await?;
+        Ok(CacheStats {
+            node: self.node().to_owned(),
+            bytes: self.cached_bytes().await?,
+            budget_bytes: self.limits().max_bytes,
+            free_disk_bytes: free_bytes(self.cache().root()).unwrap_or(0),
+            hits,
+            misses,
+            hit_ratio: (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64),
+            evictions: m.cache_evictions.load(Ordering::Relaxed),
+            pinned_objects,
+            pinned_bytes,
+        })
+    }
+
+    /// Follows a bucket switch made by `migrate-bucket` (on any node, or the CLI).
+    pub async fn follow_bucket(&self) -> Result<()> {
+        if let Some(bucket) = self.db().setting(BUCKET_KEY).await? {
+            self.remote().switch_bucket(&bucket);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_errors_fold_and_the_list_is_bounded() {
+        let mut r = Recent::default();
+        r.error("S3 unavailable: cannot connect".into());
+        r.error("S3 unavailable: cannot connect".into());
+        assert_eq!(r.errors.len(), 1);
+        for i in 0..20 {
+            r.error(format!("error {i}"));
+        }
+        assert_eq!(r.errors.len(), ERRORS_KEPT);
+        assert_eq!(r.errors[0].1, "error 19");
+    }
+
+    #[test]
+    fn drain_rate_counts_the_last_minute() {
+        let mut r = Recent::default();
+        r.synced(3);
+        assert_eq!(r.drained_last_minute(), 3);
+        r.synced.push_front(Instant::now() - Duration::from_secs(61));
+        assert_eq!(r.drained_last_minute(), 3);
+    }
+}

@@ -1,0 +1,302 @@
+//! Moderation: users report photos; past a threshold a photo is hidden pending review; admins hide,
+//! unhide or delete. Deleting removes the photo's objects from every cache and queues their removal
+//! from S3 (so it works during an outage), and puts the image's sha256 on a blocklist that refuses
+//! the same bytes on upload.
+
+use crate::accounts::User;
+use crate::db::{now_micros, rfc3339, Db};
+use crate::error::{Error, Result};
+use crate::media::MediaStore;
+use crate::photos::{page_of, view_from_row, viewer_id, SELECT_PHOTO};
+use crate::types::{ContentHash, Cursor, Page, PhotoId};
+use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
+use sqlx::Row;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// Reports that hide a photo until an admin looks at it, unless configured otherwise.
+pub const DEFAULT_HIDE_AFTER: u32 = 3;
+
+#[derive(Clone)]
+pub struct Moderation {
+    db: Db,
+    media: MediaStore,
+    hide_after: i64,
+}
+
+fn no_such_photo() -> Error {
+    Error::NotFound("No such photo.".into())
+}
+
+/// Whether uploads of these bytes are refused.
+pub async fn is_blocked(
+    conn: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    hash: &ContentHash,
+) -> Result<bool> {
+    let hit: Option<String> = sqlx::query_scalar("SELECT hash FROM blocklist WHERE hash = $1")
+        .bind(hash.to_hex())
+        .fetch_optional(conn)
+        .await?;
+    Ok(hit.is_some())
+}
+
+impl Moderation {
+    /// `hide_after`: open reports that hide a photo pending review (at least 1).
+    pub fn new(db: Db, media: MediaStore, hide_after: u32) -> Self {
+        Self {
+            db,
+            media,
+            hide_after: i64::from(hide_after.max(1)),
+        }
+    }
+
+    /// Records `reporter`'s report. One report per user and photo; nobody reports their own.
+    pub async fn report(
+        &self,
+        reporter: &User,
+        photo: PhotoId,
+        reason: &ReportReason,
+    ) -> Result<ReportOutcome> {
+        let mut tx = self.db.pool().begin().await?;
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
+                .bind(photo.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (owner, hidden_at) = row.ok_or_else(no_such_photo)?;
+        if hidden_at.is_some() && !reporter.is_admin && owner != reporter.id.to_string() {
+            return Err(no_such_photo());
+        }
+        if owner == reporter.id.to_string() {
+            return Err(Error::Invalid("You cannot report your own photo.".into()));
+        }
+        let now = now_micros();
+        let inserted = sqlx::query(
+            "INSERT INTO reports (photo_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (photo_id, reporter_id) DO NOTHING",
+        )
+        .bind(photo.to_string())
+        .bind(reporter.id.to_string())
+        .bind(reason.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(Error::Conflict(
+                "You have already reported this photo; an admin will look at it.".into(),
+            ));
+        }
+        let (reports, hidden_at): (i64, Option<i64>) = sqlx::query_as(
+            "UPDATE photos SET reports_count = reports_count + 1, flagged_at = COALESCE(flagged_at, $1)
+             WHERE id = $2 RETURNING reports_count, hidden_at",
+        )
+        .bind(now)
+        .bind(photo.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        let hide = hidden_at.is_none() && reports >= self.hide_after;
+        if hide {
+            sqlx::query("UPDATE photos SET hidden_at = $1, hidden_by = 'reports' WHERE id = $2")
+                .bind(now)
+                .bind(photo.to_string())
+                .execute(&mut *tx)
+                .await?;
+            tracing::warn!(%photo, reports, "photo hidden pending review");
+        }
+        tx.commit().await?;
+        Ok(ReportOutcome {
+            reports,
+            hidden: hidden_at.is_some() || hide,
+        })
+    }
+
+    /// Photos reported or hidden and not yet reviewed, the latest flagged first.
+    pub async fn queue(
+        &self,
+        admin: &User,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<ModerationItem>> {
+        let mut sql = format!(
+            "{} WHERE p.flagged_at IS NOT NULL",
+            SELECT_PHOTO.replacen(
+                " FROM photos p",
+                ", p.flagged_at, p.hidden_by FROM photos p",
+                1
+            )
+        );
+        if cursor.is_some() {
+            sql.push_str(" AND (p.flagged_at, p.id) < ($3, $4)");
+        }
+        sql.push_str(" ORDER BY p.flagged_at DESC, p.id DESC LIMIT $2");
+        let mut q = sqlx::query(&sql)
+            .bind(viewer_id(Some(admin)))
+            .bind(i64::from(limit) + 1);
+        if let Some(c) = cursor {
+            q = q.bind(c.key).bind(c.id.to_string());
+        }
+        let rows = q.fetch_all(self.db.pool()).await?;
+        let page = page_of(
+            &rows,
+            limit,
+            |row| Ok((view_from_row(row)?, row.try_get::<Option<String>, _>("hidden_by")?)),
+            |row| {
+                Ok(Cursor {
+                    key: row.try_get("flagged_at")?,
+                    id: Uuid::parse_str(&row.try_get::<String, _>("id")?)
+                        .map_err(Error::internal)?,
+                })
+            },
+        )?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for (photo, hidden_by) in page.items {
+            let reports = self.open_reports(&photo.id).await?;
+            items.push(ModerationItem {
+                photo,
+                reports,
+                hidden: hidden_by,
+            });
+        }
+        Ok(Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    async fn open_reports(&self, photo: &str) -> Result<Vec<ReportView>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT u.handle, r.reason, r.created_at FROM reports r JOIN users u ON u.id = r.reporter_id
+             WHERE r.photo_id = $1 AND r.resolved_at IS NULL ORDER BY r.created_at DESC LIMIT 50",
+        )
+        .bind(photo)
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(reporter, reason, at)| ReportView {
+                reporter,
+                reason,
+                created_at: rfc3339(at),
+            })
+            .collect())
+    }
+
+    /// How many photos wait in the queue.
+    pub async fn queue_len(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE flagged_at IS NOT NULL")
+                .fetch_one(self.db.pool())
+                .await?,
+        )
+    }
+
+    /// Hides a photo from everyone but its owner and admins; it stays in the queue.
+    pub async fn hide(&self, photo: PhotoId) -> Result<()> {
+        let now = now_micros();
+        let done = sqlx::query(
+            "UPDATE photos SET hidden_at = COALESCE(hidden_at, $1), hidden_by = 'admin',
+                flagged_at = COALESCE(flagged_at, $1) WHERE id = $2",
+        )
+        .bind(now)
+        .bind(photo.to_string())
+        .execute(self.db.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(no_such_photo());
+        }
+        Ok(())
+    }
+
+    /// Reviewed and kept: visible again, out of the queue, its reports resolved.
+    pub async fn unhide(&self, photo: PhotoId) -> Result<()> {
+        let mut tx = self.db.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE photos SET hidden_at = NULL, hidden_by = NULL, flagged_at = NULL, reports_count = 0
+             WHERE id = $1",
+        )
+        .bind(photo.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(no_such_photo());
+        }
+        sqlx::query(
+            "UPDATE reports SET resolved_at = $1 WHERE photo_id = $2 AND resolved_at IS NULL",
+        )
+        .bind(now_micros())
+        .bind(photo.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a photo, and every other photo of the same image, for good: the image's hashes go
+    /// on the blocklist, objects nothing else uses leave every cache now and S3 through the
+    /// delete queue.
+    #[tracing::instrument(skip(self, by), fields(admin = %by.handle))]
+    pub async fn delete(&self, photo: PhotoId, by: &User) -> Result<()> {
+        let mut tx = self.db.pool().begin().await?;
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT original_hash, upload_hash FROM photos WHERE id = $1")
+                .bind(photo.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (original, upload) = row.ok_or_else(no_such_photo)?;
+        let upload = upload.unwrap_or_else(|| original.clone());
+        let victims: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT id, original_hash, large_hash, thumb_hash FROM photos
+             WHERE original_hash = $1 OR upload_hash = $2 OR id = $3",
+        )
+        .bind(&original)
+        .bind(&upload)
+        .bind(photo.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let now = now_micros();
+        for hash in BTreeSet::from([&original, &upload]) {
+            sqlx::query(
+                "INSERT INTO blocklist (hash, reason, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(format!("photo {photo} deleted by @{}", by.handle))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut hashes = BTreeSet::new();
+        for (id, o, l, t) in &victims {
+            sqlx::query("DELETE FROM photos WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            hashes.extend([o.clone(), l.clone(), t.clone()]);
+        }
+        let mut gone = Vec::new();
+        for hash in hashes {
+            let used: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM photos WHERE original_hash = $1 OR large_hash = $1 OR thumb_hash = $1)
+                      + (SELECT COUNT(*) FROM users WHERE icon_hash = $1 OR icon_large_hash = $1)
+                      + (SELECT COUNT(*) FROM announcements WHERE image_hash = $1)",
+            )
+            .bind(&hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            if used > 0 {
+                continue;
+            }
+            self.media.forget_object(&mut tx, &hash).await?;
+            gone.push(hash);
+        }
+        tx.commit().await?;
+        for hash in &gone {
+            if let Ok(h) = hash.parse::<ContentHash>() {
+                self.media.drop_local(&h).await;
+            }
+        }
+        self.media.wake_sync();
+        tracing::warn!(photos = victims.len(), objects = gone.len(), "photo deleted; image blocklisted");
+        Ok(())
+    }
+}

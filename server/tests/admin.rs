@@ -1,0 +1,592 @@
+//! Admin tools through the API: access control on every admin route, image announcements (with a
+//! live stream), moderation (reports, hiding, deleting with the blocklist, during an outage too),
+//! bans and promotions, the console's overview, fsck from the console, retry now.
+
+mod common;
+
+use common::fault_proxy::Fault;
+use common::{announce, png, spawn_app, spawn_app_behind_proxy_configured, TestApp};
+use futures::StreamExt;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn hash_of(url: &Value) -> String {
+    url.as_str()
+        .unwrap()
+        .trim_start_matches("/media/")
+        .to_owned()
+}
+
+/// Every admin route, as (method, path). A test below checks each refuses strangers and users.
+const ADMIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/admin/overview"),
+    ("GET", "/api/v1/admin/sync"),
+    ("POST", "/api/v1/admin/sync/pause"),
+    ("POST", "/api/v1/admin/sync/resume"),
+    ("POST", "/api/v1/admin/sync/retry"),
+    ("GET", "/api/v1/admin/fsck"),
+    ("POST", "/api/v1/admin/fsck"),
+    ("GET", "/api/v1/admin/users"),
+    ("POST", "/api/v1/admin/users/target/ban"),
+    ("POST", "/api/v1/admin/users/target/unban"),
+    ("POST", "/api/v1/admin/users/target/promote"),
+    ("GET", "/api/v1/admin/moderation"),
+    ("POST", "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000/hide"),
+    ("POST", "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000/unhide"),
+    ("DELETE", "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000"),
+    ("POST", "/api/v1/announcements"),
+    ("DELETE", "/api/v1/announcements/00000000-0000-0000-0000-000000000000"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_admin_route_answers_401_without_a_session_and_403_for_a_user() {
+    let app = spawn_app().await;
+    let user = app.signed_in("somebody").await;
+    let target = app.signed_in("target").await;
+    let admin = app.admin("boss").await;
+    for (method, path) in ADMIN_ROUTES {
+        let (s, body) = app.call(&app.client(), method, path, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+        let (s, body) = app.call(&user, method, path, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{method} {path}: {body}");
+        assert!(body["error"].as_str().unwrap().contains("administrators"));
+        let (s, body) = app.call(&admin, method, path, None).await;
+        assert!(
+            s != StatusCode::UNAUTHORIZED && s != StatusCode::FORBIDDEN,
+            "{method} {path} as an admin: {s} {body}"
+        );
+    }
+    // The admin's tour banned, unbanned, then promoted the target; the ban ended their session.
+    let (s, _) = app.call(&target, "GET", "/api/v1/me", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let handle = photoshare_domain::types::Handle::parse("target").unwrap();
+    let view = app.running.services.accounts.admin_view(&handle).await.unwrap();
+    assert!(view.is_admin && !view.banned);
+    app.stop().await;
+}
+
+/// Reads server-sent events from `url` and yields each `data:` of an `announcement` event.
+async fn announcement_events(app: &TestApp) -> impl futures::Stream<Item = Value> {
+    let r = app
+        .client()
+        .get(app.url("/api/v1/announcements/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut buf = String::new();
+    r.bytes_stream()
+        .map(move |chunk| {
+            buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            let mut out = Vec::new();
+            while let Some(end) = buf.find("\n\n") {
+                let event: String = buf.drain(..end + 2).collect();
+                if event.contains("event: announcement") {
+                    let data = event
+                        .lines()
+                        .find_map(|l| l.strip_prefix("data: "))
+                        .unwrap();
+                    out.push(serde_json::from_str::<Value>(data).unwrap());
+                }
+            }
+            futures::stream::iter(out)
+        })
+        .flatten()
+}
+
+async fn next_event(events: &mut (impl futures::Stream<Item = Value> + Unpin)) -> Value {
+    tokio::time::timeout(Duration::from_secs(10), events.next())
+        .await
+        .expect("an announcement event within 10 s")
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_post_image_announcements_that_reach_open_pages_and_the_history() {
+    let app = spawn_app().await;
+    let admin = app.admin("boss").await;
+    let anyone = app.client();
+
+    let (s, _) = app
+        .call(&anyone, "GET", "/api/v1/announcements/current", None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let mut events = Box::pin(announcement_events(&app).await);
+    assert_eq!(next_event(&mut events).await, Value::Null);
+
+    // Bad input is refused with a clear message and posts nothing.
+    for (fields, why) in [
+        (vec![], "write"),
+        (vec![("alt", "Down for maintenance"), ("link", "javascript:alert(1)")], "link"),
+        (vec![("alt", "Old news"), ("expires_at", "2001-01-01T00:00:00Z")], "future"),
+        (vec![("alt", "Bad date"), ("expires_at", "tomorrow")], "RFC 3339"),
+    ] {
+        let (s, body) = announce(&app, &admin, png(300, 100, 1), &fields).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains(why), "{body}");
+    }
+    let (s, _) = announce(&app, &admin, b"not an image".to_vec(), &[("alt", "x")]).await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (s, list) = app.call(&anyone, "GET", "/api/v1/announcements", None).await;
+    assert_eq!((s, list["items"].as_array().unwrap().len()), (StatusCode::OK, 0));
+
+    let (s, first) = announce(
+        &app,
+        &admin,
+        png(2400, 300, 2),
+        &[
+            ("alt", "Uploads are slow tonight; nothing is lost"),
+            ("link", "/announcements"),
+            ("expires_at", "2099-01-01T00:00:00Z"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    assert_eq!(first["alt"], "Uploads are slow tonight; nothing is lost");
+    assert_eq!(first["author"], "boss");
+    assert_eq!(first["link"], "/announcements");
+    assert_eq!((&first["width"], &first["height"]), (&json!(1600), &json!(200)));
+    assert_eq!(first["expires_at"], "2099-01-01T00:00:00Z");
+    assert_eq!(next_event(&mut events).await["id"], first["id"]);
+    let image = anyone
+        .get(app.url(first["image_url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(image.headers()["content-type"], "image/png");
+
+    let (_, second) = announce(&app, &admin, png(800, 200, 3), &[("alt", "All good again")]).await;
+    assert_eq!(next_event(&mut events).await["id"], second["id"]);
+    let (s, current) = app
+        .call(&anyone, "GET", "/api/v1/announcements/current", None)
+        .await;
+    assert_eq!((s, &current["id"]), (StatusCode::OK, &second["id"]));
+    let (_, list) = app.call(&anyone, "GET", "/api/v1/announcements", None).await;
+    let ids: Vec<&Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["id"])
+        .collect();
+    assert_eq!(ids, [&second["id"], &first["id"]]);
+
+    // Taking the newest down brings back the one before; an expired one leaves the banner but
+    // stays in the history, marked.
+    let (s, _) = app
+        .call(
+            &admin,
+            "DELETE",
+            &format!("/api/v1/announcements/{}", second["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(next_event(&mut events).await["id"], first["id"]);
+    sqlx::query("UPDATE announcements SET expires_at = 1 WHERE id = $1")
+        .bind(first["id"].as_str().unwrap())
+        .execute(app.running.services.db.pool())
+        .await
+        .unwrap();
+    // The watcher notices expiry on its own (it polls while pages listen).
+    assert_eq!(next_event(&mut events).await, Value::Null);
+    let (s, _) = app
+        .call(&anyone, "GET", "/api/v1/announcements/current", None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, list) = app.call(&anyone, "GET", "/api/v1/announcements", None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["expired"], true);
+    let (s, _) = app
+        .call(
+            &admin,
+            "DELETE",
+            &format!("/api/v1/announcements/{}", second["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "taken down twice");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcement_images_are_pinned_and_served_through_an_s3_outage() {
+    let app = spawn_app_behind_proxy_configured(|s| s.cache_pinned_recent = 0).await;
+    let admin = app.admin("boss").await;
+    let (_, posted) = announce(&app, &admin, png(600, 150, 9), &[("alt", "Maintenance")]).await;
+    let media = &app.running.services.media;
+    app.running.sync_worker().drain().await.unwrap();
+    // Synced, and the cache is squeezed to nothing: the announcement image stays.
+    media.enforce_budget_of(0).await.unwrap();
+    let hash: photoshare_domain::types::ContentHash =
+        hash_of(&posted["image_url"]).parse().unwrap();
+    assert!(media.cache().contains(&hash));
+    std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
+    std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
+    assert_eq!(media.warm_pinned().await.unwrap(), 1, "fetched back after a wipe");
+    app.proxy().set(Fault::Refuse);
+    let r = app
+        .client()
+        .get(app.url(posted["image_url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
+    let app = common::spawn_app_with(|s| s.hide_after_reports = 2).await;
+    let owner = app.signed_in("owner").await;
+    let photo = app.post_photo(&owner, png(400, 300, 1), "a sunset").await;
+    let id = photo["id"].as_str().unwrap();
+    let reports = format!("/api/v1/photos/{id}/reports");
+    let reason = json!({"reason": "Spam: it is an advert"});
+
+    let (s, _) = app
+        .call(&app.client(), "POST", &reports, Some(reason.clone()))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, body) = app.call(&owner, "POST", &reports, Some(reason.clone())).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let first = app.signed_in("first").await;
+    let (s, body) = app
+        .call(&first, "POST", &reports, Some(json!({"reason": "  "})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (s, body) = app.call(&first, "POST", &reports, Some(reason.clone())).await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(body, json!({"reports": 1, "hidden": false}));
+    let (s, body) = app.call(&first, "POST", &reports, Some(reason.clone())).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    let (s, _) = app
+        .call(
+            &first,
+            "POST",
+            "/api/v1/photos/00000000-0000-0000-0000-000000000000/reports",
+            Some(reason.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let second = app.signed_in("second").await;
+    let (_, body) = app.call(&second, "POST", &reports, Some(reason)).await;
+    assert_eq!(body, json!({"reports": 2, "hidden": true}));
+
+    // Hidden: out of every feed and the photo page for everyone but its owner and admins.
+    let anyone = app.client();
+    let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
+    assert_eq!(recent["items"].as_array().unwrap().len(), 0);
+    let (s, _) = app.call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.call(&anyone, "GET", &format!("/p/{id}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, mine) = app.call(&owner, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    assert_eq!((s, &mine["hidden"]), (StatusCode::OK, &json!(true)));
+
+    let admin = app.admin("boss").await;
+    let (_, queue) = app.call(&admin, "GET", "/api/v1/admin/moderation", None).await;
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["photo"]["id"], id);
+    assert_eq!(items[0]["hidden"], "reports");
+    let reporters: Vec<&str> = items[0]["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reporter"].as_str().unwrap())
+        .collect();
+    assert_eq!(reporters, ["second", "first"]);
+    assert_eq!(items[0]["reports"][0]["reason"], "Spam: it is an advert");
+    let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(overview["moderation_queue"], 1);
+
+    // Reviewed and kept: back in the feeds, out of the queue; an admin can still hide it by hand.
+    let (s, _) = app
+        .call(&admin, "POST", &format!("/api/v1/admin/photos/{id}/unhide"), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
+    assert_eq!(recent["items"][0]["id"], id);
+    assert_eq!(recent["items"][0]["hidden"], false);
+    let (_, queue) = app.call(&admin, "GET", "/api/v1/admin/moderation", None).await;
+    assert_eq!(queue["items"].as_array().unwrap().len(), 0);
+    let (s, _) = app
+        .call(&admin, "POST", &format!("/api/v1/admin/photos/{id}/hide"), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, queue) = app.call(&admin, "GET", "/api/v1/admin/moderation", None).await;
+    assert_eq!(queue["items"][0]["hidden"], "admin");
+    assert_eq!(queue["items"][0]["reports"].as_array().unwrap().len(), 0);
+    let (s, _) = app.call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let metrics = app.get_text(&anyone, "/metrics").await;
+    assert!(metrics.contains("photoshare_reports_total 2\n"), "{metrics}");
+    assert!(metrics.contains("photoshare_moderation_queue 1\n"), "{metrics}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks_the_image() {
+    let app = spawn_app_behind_proxy_configured(|_| {}).await;
+    let admin = app.admin("boss").await;
+    let owner = app.signed_in("owner").await;
+    let bytes = png(500, 400, 7);
+    let photo = app.post_photo(&owner, bytes.clone(), "to be removed").await;
+    let id = photo["id"].as_str().unwrap();
+    let keep = app.post_photo(&owner, png(500, 400, 8), "stays").await;
+    app.running.sync_worker().drain().await.unwrap();
+    let files: Vec<_> = ["original", "large", "thumb"]
+        .iter()
+        .map(|size| hash_of(&photo["urls"][*size]))
+        .collect();
+    for h in &files {
+        assert!(app.s3_file(h).exists());
+    }
+
+    // S3 is down when the admin deletes: the answer is immediate, the local copies go now.
+    app.proxy().set(Fault::Refuse);
+    let (s, _) = app
+        .call(&admin, "DELETE", &format!("/api/v1/admin/photos/{id}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let anyone = app.client();
+    let (s, _) = app.call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    for size in ["original", "large", "thumb"] {
+        let r = anyone
+            .get(app.url(photo["urls"][size].as_str().unwrap()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{size}");
+        assert!(!app.cached_path(&photo["urls"][size]).exists(), "{size}");
+    }
+    let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
+    assert_eq!(recent["items"].as_array().unwrap().len(), 1);
+    assert_eq!(recent["items"][0]["id"], keep["id"]);
+    let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(overview["storage"]["pending_deletes"], 3);
+    let mut worker = app.running.sync_worker();
+    worker.tick().await.unwrap();
+    for h in &files {
+        assert!(app.s3_file(h).exists(), "S3 is down: still there");
+    }
+
+    // The same image is refused, by anyone, with 451 and words a person understands.
+    let other = app.signed_in("other").await;
+    let r = app.upload(&other, bytes, "again").await;
+    assert_eq!(r.status().as_u16(), 451);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("removed by an administrator"),
+        "{body}"
+    );
+
+    // S3 returns: the queued removals happen.
+    app.proxy().set(Fault::Pass);
+    app.running.services.media.retry_now().await.unwrap();
+    worker.drain().await.unwrap();
+    for h in &files {
+        assert!(!app.s3_file(h).exists(), "removed from S3");
+    }
+    assert!(app.s3_file(&hash_of(&keep["urls"]["thumb"])).exists());
+    let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(overview["storage"]["pending_deletes"], 0);
+    let metrics = app.get_text(&anyone, "/metrics").await;
+    assert!(metrics.contains("photoshare_s3_deletes_total 3\n"), "{metrics}");
+    assert!(metrics.contains("photoshare_blocked_uploads_total 1\n"), "{metrics}");
+    let (s, _) = app
+        .call(&admin, "DELETE", &format!("/api/v1/admin/photos/{id}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
+    let app = spawn_app().await;
+    let admin = app.admin("boss").await;
+    let troll = app.signed_in("troll").await;
+    app.post_photo(&troll, png(300, 200, 1), "before").await;
+
+    let (s, view) = app
+        .call(&admin, "POST", "/api/v1/admin/users/troll/ban", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((view["banned"].clone(), view["photos_count"].clone()), (json!(true), json!(1)));
+    // Their session ended; posting and logging in are refused.
+    assert_eq!(
+        app.upload(&troll, png(300, 200, 2), "after").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, body) = app
+        .call(
+            &troll,
+            "POST",
+            "/api/v1/session",
+            Some(json!({"handle": "troll", "password": "a long enough password"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(body["error"].as_str().unwrap().contains("suspended"), "{body}");
+    // A wrong password still says only that.
+    let (s, _) = app
+        .call(
+            &troll,
+            "POST",
+            "/api/v1/session",
+            Some(json!({"handle": "troll", "password": "wrong password!"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let (s, body) = app
+        .call(&admin, "POST", "/api/v1/admin/users/boss/ban", None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (s, _) = app
+        .call(&admin, "POST", "/api/v1/admin/users/nobody_here/ban", None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let (s, view) = app
+        .call(&admin, "POST", "/api/v1/admin/users/troll/unban", None)
+        .await;
+    assert_eq!((s, &view["banned"]), (StatusCode::OK, &json!(false)));
+    let (s, _) = app
+        .call(
+            &troll,
+            "POST",
+            "/api/v1/session",
+            Some(json!({"handle": "troll", "password": "a long enough password"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Promotion: the new admin reaches the console.
+    let helper = app.signed_in("helper").await;
+    let (s, _) = app.call(&helper, "GET", "/api/v1/admin/overview", None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, view) = app
+        .call(&admin, "POST", "/api/v1/admin/users/helper/promote", None)
+        .await;
+    assert_eq!((s, &view["is_admin"]), (StatusCode::OK, &json!(true)));
+    let (s, _) = app.call(&helper, "GET", "/api/v1/admin/overview", None).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // The users list: newest first, searchable by part of the handle, paged.
+    let (_, page) = app
+        .call(&admin, "GET", "/api/v1/admin/users?limit=2", None)
+        .await;
+    let handles: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["handle"].as_str().unwrap())
+        .collect();
+    assert_eq!(handles, ["helper", "troll"]);
+    let (_, rest) = app
+        .call(
+            &admin,
+            "GET",
+            &format!(
+                "/api/v1/admin/users?limit=2&cursor={}",
+                page["next_cursor"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(rest["items"][0]["handle"], "boss");
+    let (_, found) = app
+        .call(&admin, "GET", "/api/v1/admin/users?q=ROL", None)
+        .await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["handle"], "troll");
+    let (_, none) = app
+        .call(&admin, "GET", "/api/v1/admin/users?q=%25", None)
+        .await;
+    assert_eq!(none["items"].as_array().unwrap().len(), 0, "% is literal");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
+    let app = spawn_app_behind_proxy_configured(|_| {}).await;
+    let admin = app.admin("boss").await;
+    let owner = app.signed_in("owner").await;
+    app.post_photo(&owner, png(500, 400, 1), "one").await;
+
+    // S3 goes down; the worker fails until its circuit opens.
+    app.proxy().set(Fault::Refuse);
+    let mut worker = app.running.sync_worker_with(photoshare_domain::media::sync::SyncConfig {
+        breaker_threshold: 2,
+        probe_interval: Duration::from_secs(3600),
+        base_backoff: Duration::from_secs(3600),
+        ..Default::default()
+    });
+    worker.tick().await.unwrap();
+    assert!(worker.circuit_open());
+    let o = app.get_json(&admin, "/api/v1/admin/overview").await;
+    let storage = &o["storage"];
+    assert_eq!(storage["sync"], "circuit_open");
+    assert_eq!(storage["s3"], "unreachable");
+    assert_eq!(storage["bucket"], common::TEST_BUCKET);
+    assert_eq!(storage["backlog_objects"], 3);
+    assert!(storage["backlog_bytes"].as_i64().unwrap() > 0);
+    let errors = storage["recent_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "the same failure is one line: {errors:?}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("S3"));
+    let cache = &o["cache"];
+    assert_eq!(cache["node"], "test-node");
+    assert!(cache["bytes"].as_i64().unwrap() > 0);
+    assert_eq!(cache["pinned_objects"], 3, "the newest photo's three sizes");
+
+    // S3 is back. The probe is an hour away and each object's backoff too — retry now skips both.
+    app.proxy().set(Fault::Pass);
+    assert_eq!(worker.tick().await.unwrap().claimed, 0);
+    let (s, _) = app.call(&admin, "POST", "/api/v1/admin/sync/retry", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let report = worker.tick().await.unwrap();
+    assert_eq!(report.synced, 3);
+    let o = app.get_json(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(
+        (o["storage"]["backlog_objects"].clone(), o["storage"]["drained_last_minute"].clone()),
+        (json!(0), json!(3))
+    );
+    assert_eq!(o["storage"]["sync"], "running");
+
+    // fsck from the console: started in the background, its report read back.
+    let (s, body) = app
+        .call(&admin, "POST", "/api/v1/admin/fsck", Some(json!({"repair": false})))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["running"], true);
+    let run = loop {
+        let run = app.get_json(&admin, "/api/v1/admin/fsck").await;
+        if run["running"] == false {
+            break run;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(run["report"]["objects_checked"], 3, "{run}");
+    assert_eq!(run["report"]["missing_in_s3"].as_array().unwrap().len(), 0);
+    assert!(run["finished_at"].is_string());
+    let (s, _) = app
+        .call(&admin, "POST", "/api/v1/admin/fsck", Some(json!({"repair": "yes"})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let metrics = app.get_text(&admin, "/metrics").await;
+    for name in [
+        "photoshare_sync_put_duration_seconds_count",
+        "photoshare_sync_put_duration_seconds_bucket{le=\"+Inf\"}",
+        "photoshare_cache_bytes",
+        "photoshare_s3_pending_deletes 0",
+    ] {
+        assert!(metrics.contains(name), "{name} in {metrics}");
+    }
+}
