@@ -336,9 +336,7 @@ impl Accounts {
             sql.push_str(" AND (u.created_at, u.id) < ($3, $4)");
         }
         sql.push_str(" ORDER BY u.created_at DESC, u.id DESC LIMIT $2");
-        let mut q = sqlx::query(&sql)
-            .bind(pattern)
-            .bind(i64::from(limit) + 1);
+        let mut q = sqlx::query(&sql).bind(pattern).bind(i64::from(limit) + 1);
         if let Some(c) = cursor {
             q = q.bind(c.key).bind(c.id.to_string());
         }

@@ -51,10 +51,10 @@ fn view_from_row(row: &sqlx::any::AnyRow, now: i64) -> Result<AnnouncementView> 
 pub fn parse_expiry(s: &str) -> Result<i64> {
     let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
         .map_err(|_| {
-            Error::Invalid(
-                "The expiry must be a date and time like 2026-12-01T18:00:00Z (RFC 3339).".into(),
-            )
-        })?;
+        Error::Invalid(
+            "The expiry must be a date and time like 2026-12-01T18:00:00Z (RFC 3339).".into(),
+        )
+    })?;
     let micros = (t.unix_timestamp_nanos() / 1_000) as i64;
     if micros <= now_micros() {
         return Err(Error::Invalid("The expiry must be in the future.".into()));
@@ -143,11 +143,7 @@ impl Announcements {
     }
 
     /// Every announcement not deleted, expired ones too, newest first.
-    pub async fn list(
-        &self,
-        cursor: Option<Cursor>,
-        limit: u32,
-    ) -> Result<Page<AnnouncementView>> {
+    pub async fn list(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<AnnouncementView>> {
         let mut sql = format!("{SELECT} WHERE a.deleted_at IS NULL");
         if cursor.is_some() {
             sql.push_str(" AND (a.created_at, a.id) < ($2, $3)");
@@ -166,8 +162,7 @@ impl Announcements {
             |r| {
                 Ok(Cursor {
                     key: r.try_get("created_at")?,
-                    id: Uuid::parse_str(&r.try_get::<String, _>("id")?)
-                        .map_err(Error::internal)?,
+                    id: Uuid::parse_str(&r.try_get::<String, _>("id")?).map_err(Error::internal)?,
                 })
             },
         )

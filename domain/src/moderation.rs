@@ -139,7 +139,12 @@ impl Moderation {
         let page = page_of(
             &rows,
             limit,
-            |row| Ok((view_from_row(row)?, row.try_get::<Option<String>, _>("hidden_by")?)),
+            |row| {
+                Ok((
+                    view_from_row(row)?,
+                    row.try_get::<Option<String>, _>("hidden_by")?,
+                ))
+            },
             |row| {
                 Ok(Cursor {
                     key: row.try_get("flagged_at")?,
@@ -296,7 +301,11 @@ impl Moderation {
             }
         }
         self.media.wake_sync();
-        tracing::warn!(photos = victims.len(), objects = gone.len(), "photo deleted; image blocklisted");
+        tracing::warn!(
+            photos = victims.len(),
+            objects = gone.len(),
+            "photo deleted; image blocklisted"
+        );
         Ok(())
     }
 }

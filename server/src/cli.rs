@@ -30,11 +30,11 @@ pub async fn announce(
         .transpose()
         .map_err(|e| anyhow::anyhow!("--expires-at: {e}"))?;
     let bytes = std::fs::read(image).with_context(|| format!("reading {}", image.display()))?;
-    Ok(services
+    services
         .announcements
         .post(None, bytes, &alt, link.as_ref(), expires)
         .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))
 }
 
 /// What an import did.
@@ -283,7 +283,10 @@ mod tests {
             caption_from_name(Path::new("/x/beach_at-dawn.jpg")).as_str(),
             "beach at dawn"
         );
-        assert_eq!(caption_from_name(Path::new("夕焼け.png")).as_str(), "夕焼け");
+        assert_eq!(
+            caption_from_name(Path::new("夕焼け.png")).as_str(),
+            "夕焼け"
+        );
         assert_eq!(caption_from_name(Path::new(".jpg")).as_str(), ".jpg");
     }
 }

@@ -146,9 +146,7 @@ pub enum AdminCommand {
         handle: String,
     },
     /// Make an existing user an administrator.
-    Promote {
-        handle: String,
-    },
+    Promote { handle: String },
 }
 
 /// The largest upload accepted unless configured otherwise.

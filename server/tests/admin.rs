@@ -32,11 +32,23 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/users/target/unban"),
     ("POST", "/api/v1/admin/users/target/promote"),
     ("GET", "/api/v1/admin/moderation"),
-    ("POST", "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000/hide"),
-    ("POST", "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000/unhide"),
-    ("DELETE", "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000"),
+    (
+        "POST",
+        "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000/hide",
+    ),
+    (
+        "POST",
+        "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000/unhide",
+    ),
+    (
+        "DELETE",
+        "/api/v1/admin/photos/00000000-0000-0000-0000-000000000000",
+    ),
     ("POST", "/api/v1/announcements"),
-    ("DELETE", "/api/v1/announcements/00000000-0000-0000-0000-000000000000"),
+    (
+        "DELETE",
+        "/api/v1/announcements/00000000-0000-0000-0000-000000000000",
+    ),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,7 +73,13 @@ async fn every_admin_route_answers_401_without_a_session_and_403_for_a_user() {
     let (s, _) = app.call(&target, "GET", "/api/v1/me", None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let handle = photoshare_domain::types::Handle::parse("target").unwrap();
-    let view = app.running.services.accounts.admin_view(&handle).await.unwrap();
+    let view = app
+        .running
+        .services
+        .accounts
+        .admin_view(&handle)
+        .await
+        .unwrap();
     assert!(view.is_admin && !view.banned);
     app.stop().await;
 }
@@ -122,9 +140,21 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
     // Bad input is refused with a clear message and posts nothing.
     for (fields, why) in [
         (vec![], "write"),
-        (vec![("alt", "Down for maintenance"), ("link", "javascript:alert(1)")], "link"),
-        (vec![("alt", "Old news"), ("expires_at", "2001-01-01T00:00:00Z")], "future"),
-        (vec![("alt", "Bad date"), ("expires_at", "tomorrow")], "RFC 3339"),
+        (
+            vec![
+                ("alt", "Down for maintenance"),
+                ("link", "javascript:alert(1)"),
+            ],
+            "link",
+        ),
+        (
+            vec![("alt", "Old news"), ("expires_at", "2001-01-01T00:00:00Z")],
+            "future",
+        ),
+        (
+            vec![("alt", "Bad date"), ("expires_at", "tomorrow")],
+            "RFC 3339",
+        ),
     ] {
         let (s, body) = announce(&app, &admin, png(300, 100, 1), &fields).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -132,8 +162,13 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
     }
     let (s, _) = announce(&app, &admin, b"not an image".to_vec(), &[("alt", "x")]).await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let (s, list) = app.call(&anyone, "GET", "/api/v1/announcements", None).await;
-    assert_eq!((s, list["items"].as_array().unwrap().len()), (StatusCode::OK, 0));
+    let (s, list) = app
+        .call(&anyone, "GET", "/api/v1/announcements", None)
+        .await;
+    assert_eq!(
+        (s, list["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 0)
+    );
 
     let (s, first) = announce(
         &app,
@@ -150,7 +185,10 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
     assert_eq!(first["alt"], "Uploads are slow tonight; nothing is lost");
     assert_eq!(first["author"], "boss");
     assert_eq!(first["link"], "/announcements");
-    assert_eq!((&first["width"], &first["height"]), (&json!(1600), &json!(200)));
+    assert_eq!(
+        (&first["width"], &first["height"]),
+        (&json!(1600), &json!(200))
+    );
     assert_eq!(first["expires_at"], "2099-01-01T00:00:00Z");
     assert_eq!(next_event(&mut events).await["id"], first["id"]);
     let image = anyone
@@ -167,7 +205,9 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         .call(&anyone, "GET", "/api/v1/announcements/current", None)
         .await;
     assert_eq!((s, &current["id"]), (StatusCode::OK, &second["id"]));
-    let (_, list) = app.call(&anyone, "GET", "/api/v1/announcements", None).await;
+    let (_, list) = app
+        .call(&anyone, "GET", "/api/v1/announcements", None)
+        .await;
     let ids: Vec<&Value> = list["items"]
         .as_array()
         .unwrap()
@@ -199,7 +239,9 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         .call(&anyone, "GET", "/api/v1/announcements/current", None)
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (_, list) = app.call(&anyone, "GET", "/api/v1/announcements", None).await;
+    let (_, list) = app
+        .call(&anyone, "GET", "/api/v1/announcements", None)
+        .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["items"][0]["expired"], true);
     let (s, _) = app
@@ -228,7 +270,11 @@ async fn announcement_images_are_pinned_and_served_through_an_s3_outage() {
     assert!(media.cache().contains(&hash));
     std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
-    assert_eq!(media.warm_pinned().await.unwrap(), 1, "fetched back after a wipe");
+    assert_eq!(
+        media.warm_pinned().await.unwrap(),
+        1,
+        "fetched back after a wipe"
+    );
     app.proxy().set(Fault::Refuse);
     let r = app
         .client()
@@ -252,17 +298,23 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
         .call(&app.client(), "POST", &reports, Some(reason.clone()))
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, body) = app.call(&owner, "POST", &reports, Some(reason.clone())).await;
+    let (s, body) = app
+        .call(&owner, "POST", &reports, Some(reason.clone()))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let first = app.signed_in("first").await;
     let (s, body) = app
         .call(&first, "POST", &reports, Some(json!({"reason": "  "})))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (s, body) = app.call(&first, "POST", &reports, Some(reason.clone())).await;
+    let (s, body) = app
+        .call(&first, "POST", &reports, Some(reason.clone()))
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     assert_eq!(body, json!({"reports": 1, "hidden": false}));
-    let (s, body) = app.call(&first, "POST", &reports, Some(reason.clone())).await;
+    let (s, body) = app
+        .call(&first, "POST", &reports, Some(reason.clone()))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     let (s, _) = app
         .call(
@@ -282,15 +334,21 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
     let anyone = app.client();
     let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
     assert_eq!(recent["items"].as_array().unwrap().len(), 0);
-    let (s, _) = app.call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    let (s, _) = app
+        .call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.call(&anyone, "GET", &format!("/p/{id}"), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, mine) = app.call(&owner, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    let (s, mine) = app
+        .call(&owner, "GET", &format!("/api/v1/photos/{id}"), None)
+        .await;
     assert_eq!((s, &mine["hidden"]), (StatusCode::OK, &json!(true)));
 
     let admin = app.admin("boss").await;
-    let (_, queue) = app.call(&admin, "GET", "/api/v1/admin/moderation", None).await;
+    let (_, queue) = app
+        .call(&admin, "GET", "/api/v1/admin/moderation", None)
+        .await;
     let items = queue["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["photo"]["id"], id);
@@ -308,26 +366,48 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
 
     // Reviewed and kept: back in the feeds, out of the queue; an admin can still hide it by hand.
     let (s, _) = app
-        .call(&admin, "POST", &format!("/api/v1/admin/photos/{id}/unhide"), None)
+        .call(
+            &admin,
+            "POST",
+            &format!("/api/v1/admin/photos/{id}/unhide"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
     assert_eq!(recent["items"][0]["id"], id);
     assert_eq!(recent["items"][0]["hidden"], false);
-    let (_, queue) = app.call(&admin, "GET", "/api/v1/admin/moderation", None).await;
+    let (_, queue) = app
+        .call(&admin, "GET", "/api/v1/admin/moderation", None)
+        .await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 0);
     let (s, _) = app
-        .call(&admin, "POST", &format!("/api/v1/admin/photos/{id}/hide"), None)
+        .call(
+            &admin,
+            "POST",
+            &format!("/api/v1/admin/photos/{id}/hide"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (_, queue) = app.call(&admin, "GET", "/api/v1/admin/moderation", None).await;
+    let (_, queue) = app
+        .call(&admin, "GET", "/api/v1/admin/moderation", None)
+        .await;
     assert_eq!(queue["items"][0]["hidden"], "admin");
     assert_eq!(queue["items"][0]["reports"].as_array().unwrap().len(), 0);
-    let (s, _) = app.call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    let (s, _) = app
+        .call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let metrics = app.get_text(&anyone, "/metrics").await;
-    assert!(metrics.contains("photoshare_reports_total 2\n"), "{metrics}");
-    assert!(metrics.contains("photoshare_moderation_queue 1\n"), "{metrics}");
+    assert!(
+        metrics.contains("photoshare_reports_total 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("photoshare_moderation_queue 1\n"),
+        "{metrics}"
+    );
     app.stop().await;
 }
 
@@ -352,11 +432,18 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     // S3 is down when the admin deletes: the answer is immediate, the local copies go now.
     app.proxy().set(Fault::Refuse);
     let (s, _) = app
-        .call(&admin, "DELETE", &format!("/api/v1/admin/photos/{id}"), None)
+        .call(
+            &admin,
+            "DELETE",
+            &format!("/api/v1/admin/photos/{id}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let anyone = app.client();
-    let (s, _) = app.call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None).await;
+    let (s, _) = app
+        .call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     for size in ["original", "large", "thumb"] {
         let r = anyone
@@ -384,7 +471,10 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     assert_eq!(r.status().as_u16(), 451);
     let body: Value = r.json().await.unwrap();
     assert!(
-        body["error"].as_str().unwrap().contains("removed by an administrator"),
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("removed by an administrator"),
         "{body}"
     );
 
@@ -399,10 +489,21 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
     assert_eq!(overview["storage"]["pending_deletes"], 0);
     let metrics = app.get_text(&anyone, "/metrics").await;
-    assert!(metrics.contains("photoshare_s3_deletes_total 3\n"), "{metrics}");
-    assert!(metrics.contains("photoshare_blocked_uploads_total 1\n"), "{metrics}");
+    assert!(
+        metrics.contains("photoshare_s3_deletes_total 3\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("photoshare_blocked_uploads_total 1\n"),
+        "{metrics}"
+    );
     let (s, _) = app
-        .call(&admin, "DELETE", &format!("/api/v1/admin/photos/{id}"), None)
+        .call(
+            &admin,
+            "DELETE",
+            &format!("/api/v1/admin/photos/{id}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
@@ -418,7 +519,10 @@ async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
         .call(&admin, "POST", "/api/v1/admin/users/troll/ban", None)
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!((view["banned"].clone(), view["photos_count"].clone()), (json!(true), json!(1)));
+    assert_eq!(
+        (view["banned"].clone(), view["photos_count"].clone()),
+        (json!(true), json!(1))
+    );
     // Their session ended; posting and logging in are refused.
     assert_eq!(
         app.upload(&troll, png(300, 200, 2), "after").await.status(),
@@ -433,7 +537,10 @@ async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    assert!(body["error"].as_str().unwrap().contains("suspended"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("suspended"),
+        "{body}"
+    );
     // A wrong password still says only that.
     let (s, _) = app
         .call(
@@ -470,13 +577,17 @@ async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
 
     // Promotion: the new admin reaches the console.
     let helper = app.signed_in("helper").await;
-    let (s, _) = app.call(&helper, "GET", "/api/v1/admin/overview", None).await;
+    let (s, _) = app
+        .call(&helper, "GET", "/api/v1/admin/overview", None)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, view) = app
         .call(&admin, "POST", "/api/v1/admin/users/helper/promote", None)
         .await;
     assert_eq!((s, &view["is_admin"]), (StatusCode::OK, &json!(true)));
-    let (s, _) = app.call(&helper, "GET", "/api/v1/admin/overview", None).await;
+    let (s, _) = app
+        .call(&helper, "GET", "/api/v1/admin/overview", None)
+        .await;
     assert_eq!(s, StatusCode::OK);
 
     // The users list: newest first, searchable by part of the handle, paged.
@@ -523,12 +634,14 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
 
     // S3 goes down; the worker fails until its circuit opens.
     app.proxy().set(Fault::Refuse);
-    let mut worker = app.running.sync_worker_with(photoshare_domain::media::sync::SyncConfig {
-        breaker_threshold: 2,
-        probe_interval: Duration::from_secs(3600),
-        base_backoff: Duration::from_secs(3600),
-        ..Default::default()
-    });
+    let mut worker = app
+        .running
+        .sync_worker_with(photoshare_domain::media::sync::SyncConfig {
+            breaker_threshold: 2,
+            probe_interval: Duration::from_secs(3600),
+            base_backoff: Duration::from_secs(3600),
+            ..Default::default()
+        });
     worker.tick().await.unwrap();
     assert!(worker.circuit_open());
     let o = app.get_json(&admin, "/api/v1/admin/overview").await;
@@ -549,20 +662,30 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
     // S3 is back. The probe is an hour away and each object's backoff too — retry now skips both.
     app.proxy().set(Fault::Pass);
     assert_eq!(worker.tick().await.unwrap().claimed, 0);
-    let (s, _) = app.call(&admin, "POST", "/api/v1/admin/sync/retry", None).await;
+    let (s, _) = app
+        .call(&admin, "POST", "/api/v1/admin/sync/retry", None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     let report = worker.tick().await.unwrap();
     assert_eq!(report.synced, 3);
     let o = app.get_json(&admin, "/api/v1/admin/overview").await;
     assert_eq!(
-        (o["storage"]["backlog_objects"].clone(), o["storage"]["drained_last_minute"].clone()),
+        (
+            o["storage"]["backlog_objects"].clone(),
+            o["storage"]["drained_last_minute"].clone()
+        ),
         (json!(0), json!(3))
     );
     assert_eq!(o["storage"]["sync"], "running");
 
     // fsck from the console: started in the background, its report read back.
     let (s, body) = app
-        .call(&admin, "POST", "/api/v1/admin/fsck", Some(json!({"repair": false})))
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/admin/fsck",
+            Some(json!({"repair": false})),
+        )
         .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{body}");
     assert_eq!(body["running"], true);
@@ -577,7 +700,12 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
     assert_eq!(run["report"]["missing_in_s3"].as_array().unwrap().len(), 0);
     assert!(run["finished_at"].is_string());
     let (s, _) = app
-        .call(&admin, "POST", "/api/v1/admin/fsck", Some(json!({"repair": "yes"})))
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/admin/fsck",
+            Some(json!({"repair": "yes"})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let metrics = app.get_text(&admin, "/metrics").await;

@@ -261,3 +261,77 @@ fn sync_pause_resume_and_status_from_the_command_line() {
     assert_eq!(s["backlog_objects"], 0);
     assert_eq!(status(&["resume"])["state"], "running");
 }
+
+#[test]
+fn admin_promote_and_announce_from_the_command_line() {
+    let dir = Setup::new();
+    let mut create = dir.photoshare();
+    create.args(["admin", "create", "boss"]);
+    assert!(run_with_stdin(create, "correct horse battery\n")
+        .status
+        .success());
+
+    let out = dir
+        .photoshare()
+        .args(["admin", "promote", "nobody"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user @nobody"));
+    let out = dir
+        .photoshare()
+        .args(["admin", "promote", "boss"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "promoting an admin again is fine");
+
+    let banner = dir.path().join("banner.png");
+    std::fs::write(&banner, common::png(1200, 200, 5)).unwrap();
+    let out = dir
+        .photoshare()
+        .args([
+            "announce",
+            "--alt",
+            "Maintenance tonight at 22:00 UTC",
+            "--image",
+        ])
+        .arg(&banner)
+        .args(["--link", "/announcements"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let posted: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(posted["alt"], "Maintenance tonight at 22:00 UTC");
+    assert_eq!(posted["author"], serde_json::Value::Null);
+    assert!(posted["image_url"].as_str().unwrap().starts_with("/media/"));
+
+    for (args, why) in [
+        (vec!["--alt", " "], "--alt"),
+        (
+            vec!["--alt", "x", "--expires-at", "yesterday"],
+            "--expires-at",
+        ),
+    ] {
+        let out = dir
+            .photoshare()
+            .arg("announce")
+            .args(&args)
+            .arg("--image")
+            .arg(&banner)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(why));
+    }
+    let out = dir
+        .photoshare()
+        .args(["announce", "--alt", "x", "--image", "/nonexistent.png"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.png"));
+}

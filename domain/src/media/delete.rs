@@ -100,8 +100,8 @@ impl MediaStore {
                 }
                 Err(e) => {
                     self.note_remote(Err(&e));
-                    let wait = Duration::from_secs(1u64 << attempts.clamp(0, 16))
-                        .min(MAX_DELETE_BACKOFF);
+                    let wait =
+                        Duration::from_secs(1u64 << attempts.clamp(0, 16)).min(MAX_DELETE_BACKOFF);
                     tracing::warn!(%hash, error = %e, "could not remove an object from S3; will retry");
                     sqlx::query(
                         "UPDATE delete_queue SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2

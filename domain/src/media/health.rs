@@ -153,7 +153,8 @@ mod tests {
         let mut r = Recent::default();
         r.synced(3);
         assert_eq!(r.drained_last_minute(), 3);
-        r.synced.push_front(Instant::now() - Duration::from_secs(61));
+        r.synced
+            .push_front(Instant::now() - Duration::from_secs(61));
         assert_eq!(r.drained_last_minute(), 3);
     }
 }

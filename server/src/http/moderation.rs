@@ -48,11 +48,7 @@ async fn report(
     let id = photo_id(&id)?;
     let Json(body) = body?;
     let reason = ReportReason::parse(&body.reason)?;
-    let outcome = state
-        .services
-        .moderation
-        .report(&user, id, &reason)
-        .await?;
+    let outcome = state.services.moderation.report(&user, id, &reason).await?;
     Metrics::inc(&state.services.metrics.reports);
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
 }
