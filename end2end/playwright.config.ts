@@ -13,6 +13,7 @@ const dataDir = process.env.PHOTOSHARE_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(
 // Tests that use the CLI on the same data (e.g. `admin create`) find it here.
 process.env.PHOTOSHARE_E2E_DATA_DIR = dataDir;
 process.env.PHOTOSHARE_BIN = bin;
+process.env.PHOTOSHARE_DIST = dist;
 
 export default defineConfig({
   testDir: './tests',

@@ -49,7 +49,8 @@ impl Default for SyncConfig {
     }
 }
 
-/// How often the worker loop checks the cache budget.
+/// How often the worker loop keeps the cache budget, follows a bucket switch and, with nothing
+/// to send, probes S3.
 const BUDGET_EVERY: Duration = Duration::from_secs(10);
 
 /// What one round did.
@@ -192,6 +193,21 @@ impl SyncWorker {
         Ok(())
     }
 
+    /// With nothing to send, S3 would go unwatched: a cheap probe now and then notices an outage
+    /// (for the storage banner and `/healthz`) before an upload runs into it, and feeds the
+    /// breaker, so a dead S3 opens the circuit and reads stop waiting on it.
+    async fn idle_probe(&mut self) {
+        if self.breaker.is_open() || self.store.paused().await.unwrap_or(true) {
+            return;
+        }
+        if self.store.probe_remote().await {
+            self.breaker.record_success();
+        } else {
+            self.breaker.record_failure(Instant::now());
+            self.store.set_circuit_open(self.breaker.is_open());
+        }
+    }
+
     /// After a crash: takes back the rows this node had claimed (their uploads died with the
     /// process), so they are retried now rather than when their leases run out.
     pub async fn release_own_leases(&self) -> Result<u64> {
@@ -239,6 +255,7 @@ impl SyncWorker {
                 if let Err(e) = self.store.follow_bucket().await {
                     tracing::error!(error = %e, "could not read the bucket setting");
                 }
+                self.idle_probe().await;
             }
             let idle = match self.tick().await {
                 Ok(r) => r.claimed == 0,
