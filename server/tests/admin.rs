@@ -69,6 +69,24 @@ async fn every_admin_route_answers_401_without_a_session_and_403_for_a_user() {
             "{method} {path} as an admin: {s} {body}"
         );
     }
+    // The console page itself: the app's HTML, with the status that says who may use it.
+    for (client, status) in [
+        (&app.client(), StatusCode::UNAUTHORIZED),
+        (&user, StatusCode::FORBIDDEN),
+        (&admin, StatusCode::OK),
+    ] {
+        let r = client.get(app.url("/admin")).send().await.unwrap();
+        assert_eq!(r.status(), status);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>PhotoShare</title>"));
+    }
     // The admin's tour banned, unbanned, then promoted the target; the ban ended their session.
     let (s, _) = app.call(&target, "GET", "/api/v1/me", None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);

@@ -6,7 +6,7 @@ use super::api::PageQuery;
 use super::auth::Admin;
 use super::{ApiError, AppState};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -39,6 +39,32 @@ pub fn router() -> Router<AppState> {
             post(|s, a, Path(h)| user_action(s, a, h, Action::Unban)),
         )
         .merge(super::moderation::admin_router())
+}
+
+/// The console's page (`/admin`): the app's index.html — the wasm app draws the console, a log-in
+/// prompt or the 403 page — with the status that says which: 200 for an admin, 401 without a
+/// session, 403 for anyone else.
+pub async fn console_page(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    let mut parts = parts;
+    let status = match Admin::from_request_parts(&mut parts, &state).await {
+        Ok(_) => StatusCode::OK,
+        Err(e) => StatusCode::from_u16(e.0.status).unwrap_or(StatusCode::FORBIDDEN),
+    };
+    match tokio::fs::read_to_string(state.dist.join("index.html")).await {
+        Ok(html) => (
+            status,
+            [
+                (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "The front end is not built.").into_response(),
+    }
 }
 
 async fn overview(

@@ -57,6 +57,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             any(|| async { ApiError::not_found("No such API endpoint.") }),
         )
         .route("/p/{id}", axum::routing::get(share::photo_page))
+        .route("/admin", axum::routing::get(admin::console_page))
         .merge(media::router())
         .merge(ops::router())
         .fallback_service(frontend)
