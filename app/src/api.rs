@@ -87,7 +87,12 @@ pub async fn send<T: DeserializeOwned>(
 
 /// DELETE expecting no content.
 pub async fn delete(path: &str) -> Result<(), AppError> {
-    call::<serde_json::Value>("DELETE", path, None)
+    act("DELETE", path).await
+}
+
+/// A POST or DELETE without a body whose answer does not matter (204 No Content, usually).
+pub async fn act(method: &str, path: &str) -> Result<(), AppError> {
+    call::<serde_json::Value>(method, path, None)
         .await
         .map(|_| ())
 }

@@ -2,11 +2,12 @@
 
 use crate::error::AppError;
 use crate::i18n::{self, t, tn};
-use crate::{api, session, use_me};
+use crate::{api, browser, session, use_me};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use photoshare_domain::types::{Locale, Page, PhotoView, UserSummary, UserView};
+use photoshare_domain::views::AnnouncementView;
 use serde::de::DeserializeOwned;
 
 #[component]
@@ -40,6 +41,9 @@ pub fn Header() -> impl IntoView {
                     <A href="/fans" attr:class="nav-link">{move || t("Fans feed")}</A>
                 </Show>
                 <A href="/top" attr:class="nav-link">{move || t("Top users")}</A>
+                <Show when=move || me.is_admin()>
+                    <A href="/admin" attr:class="nav-link" attr:data-testid="admin-link">{move || t("Admin")}</A>
+                </Show>
             </nav>
             <div class="site-actions">
                 <Show
@@ -83,7 +87,6 @@ enum Storage {
 }
 
 #[derive(serde::Deserialize)]
-#[cfg_attr(not(feature = "csr"), allow(dead_code))]
 struct StatusAnswer {
     storage: Storage,
 }
@@ -96,15 +99,11 @@ pub const STATUS_POLL_SECS: u32 = 10;
 #[component]
 pub fn StorageBanner() -> impl IntoView {
     let storage = RwSignal::new(Storage::Ok);
-    #[cfg(feature = "csr")]
-    leptos::task::spawn_local(async move {
-        loop {
-            if let Ok(a) = api::get::<StatusAnswer>("/status").await {
-                storage.set(a.storage);
-            }
-            gloo_timers::future::sleep(std::time::Duration::from_secs(u64::from(STATUS_POLL_SECS)))
-                .await;
+    poll(STATUS_POLL_SECS * 1000, move || async move {
+        if let Ok(a) = api::get::<StatusAnswer>("/status").await {
+            storage.set(a.storage);
         }
+        true
     });
     view! {
         <Show when=move || storage.get() != Storage::Ok>
@@ -117,6 +116,106 @@ pub fn StorageBanner() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// Where this browser remembers the announcement the user folded away.
+const COLLAPSED_KEY: &str = "photoshare.announcement.collapsed";
+
+/// An admin's image announcement, on every page while one is current. The server pushes it, so a
+/// new one appears without a reload. The user can fold it to one line; the fold is remembered
+/// for that announcement only, so the next one arrives unfolded.
+#[component]
+pub fn AnnouncementBanner() -> impl IntoView {
+    let current = RwSignal::new(None::<AnnouncementView>);
+    let folded_id = RwSignal::new(browser::stored(COLLAPSED_KEY));
+    #[cfg(feature = "csr")]
+    {
+        let source = StoredValue::new_local(crate::live::announcements(move |a| current.set(a)));
+        on_cleanup(move || {
+            source
+                .with_value(|s| s.as_ref().map(|s| s.close()))
+                .unwrap_or(())
+        });
+    }
+    let folded = move || {
+        current.with(|a| {
+            a.as_ref()
+                .is_some_and(|a| folded_id.with(|f| f.as_deref() == Some(a.id.as_str())))
+        })
+    };
+    let toggle = move |_| {
+        let id = current.with_untracked(|a| a.as_ref().map(|a| a.id.clone()));
+        let fold = id.is_some() && folded_id.get_untracked() != id;
+        let id = if fold { id } else { None };
+        browser::store(COLLAPSED_KEY, id.as_deref());
+        folded_id.set(id);
+    };
+    let image = move || {
+        current.get().map(|a| {
+            let img = view! {
+                <img src=a.image_url width=a.width height=a.height alt=a.alt data-testid="announcement-image" />
+            };
+            match a.link {
+                Some(href) => view! { <a class="announcement-link" href=href>{img}</a> }.into_any(),
+                None => img.into_any(),
+            }
+        })
+    };
+    view! {
+        <Show when=move || current.with(|a| a.is_some())>
+            <aside class="announcement" class:folded=folded aria-label=move || t("Announcement") data-testid="announcement">
+                <Show when=move || !folded()>
+                    <div class="announcement-media">{image}</div>
+                </Show>
+                <div class="announcement-bar">
+                    <Show when=folded>
+                        <span class="announcement-alt" data-testid="announcement-alt">
+                            {move || current.with(|a| a.as_ref().map(|a| a.alt.clone()))}
+                        </span>
+                    </Show>
+                    <A href="/announcements" attr:class="announcement-past">{move || t("Past announcements")}</A>
+                    <button
+                        type="button"
+                        class="announcement-toggle"
+                        aria-expanded=move || (!folded()).to_string()
+                        aria-label=move || if folded() { t("Show announcement") } else { t("Hide announcement") }
+                        data-testid="announcement-toggle"
+                        on:click=toggle
+                    >
+                        {move || if folded() { t("Show") } else { t("Hide") }}
+                        <span aria-hidden="true">{move || if folded() { " ▾" } else { " ▴" }}</span>
+                    </button>
+                </div>
+            </aside>
+        </Show>
+    }
+}
+
+/// Calls `tick` now and again every `ms` milliseconds for as long as it answers true and the
+/// component that started it is on the page. Only the browser polls; `tick` must not read
+/// signals, which are gone once the component is.
+pub fn poll<F, Fut>(ms: u32, tick: F)
+where
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = bool> + 'static,
+{
+    #[cfg(feature = "csr")]
+    {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let stopped = Arc::new(AtomicBool::new(false));
+        on_cleanup({
+            let stopped = stopped.clone();
+            move || stopped.store(true, Ordering::Relaxed)
+        });
+        leptos::task::spawn_local(async move {
+            while !stopped.load(Ordering::Relaxed) && tick().await {
+                gloo_timers::future::TimeoutFuture::new(ms).await;
+            }
+        });
+    }
+    #[cfg(not(feature = "csr"))]
+    let _ = (ms, tick);
 }
 
 /// The language switch, on every page. A signed-in user's choice is saved with their account.
@@ -139,6 +238,7 @@ pub fn Footer() -> impl IntoView {
     };
     view! {
         <footer class="site-footer">
+            <A href="/announcements">{move || t("Announcements")}</A>
             <label>
                 <span>{move || t("Language")}</span>
                 <select on:change=change data-testid="language" prop:value=move || i18n::locale().get().code()>

@@ -20,11 +20,9 @@ pub fn locale() -> RwSignal<Locale> {
 /// Switches the UI language and remembers it in this browser.
 pub fn set_locale(l: Locale) {
     locale().set(l);
+    crate::browser::store(STORAGE_KEY, Some(l.code()));
     #[cfg(feature = "csr")]
     {
-        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = storage.set_item(STORAGE_KEY, l.code());
-        }
         if let Some(html) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -34,23 +32,16 @@ pub fn set_locale(l: Locale) {
     }
 }
 
-#[cfg(feature = "csr")]
 const STORAGE_KEY: &str = "photoshare.locale";
 
 /// The language this browser asks for: a remembered choice, else the browser's own languages.
 pub fn browser_locale() -> Locale {
+    if let Some(l) = crate::browser::stored(STORAGE_KEY).and_then(|c| Locale::parse(&c).ok()) {
+        return l;
+    }
     #[cfg(feature = "csr")]
     {
-        let window = web_sys::window();
-        let stored = window
-            .as_ref()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|c| Locale::parse(&c).ok());
-        if let Some(l) = stored {
-            return l;
-        }
-        if let Some(w) = window {
+        if let Some(w) = web_sys::window() {
             for tag in w.navigator().languages().iter() {
                 if let Some(l) = tag.as_string().as_deref().and_then(Locale::from_tag) {
                     return l;
@@ -72,6 +63,9 @@ pub fn t(english: &'static str) -> &'static str {
             .unwrap_or(english),
     }
 }
+
+/// A UI string looked up each time it is shown, so it follows a language switch: `|| t("…")`.
+pub type Text = fn() -> &'static str;
 
 /// [`t`] with `{n}` replaced by a number.
 pub fn tn(english: &'static str, n: i64) -> String {
@@ -105,6 +99,19 @@ pub fn relative_time(rfc3339: &str) -> String {
         }
     }
     rfc3339.get(..10).unwrap_or(rfc3339).to_owned()
+}
+
+/// The date and time in full, in the UI language and the browser's time zone (for `title`s).
+pub fn absolute_time(rfc3339: &str) -> String {
+    #[cfg(feature = "csr")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if !date.get_time().is_nan() {
+            let locale = locale().get().code();
+            return String::from(date.to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED));
+        }
+    }
+    rfc3339.to_owned()
 }
 
 /// Japanese for every UI string, by its English text.
@@ -233,6 +240,167 @@ pub const JA: &[(&str, &str)] = &[
         "英小文字・数字・_ で 3〜30 文字。@ハンドルとして表示されます。",
     ),
     ("At least 8 characters.", "8 文字以上。"),
+    // Announcements
+    ("Announcement", "お知らせ"),
+    ("Announcements", "お知らせ一覧"),
+    ("Past announcements", "過去のお知らせ"),
+    ("Hide", "隠す"),
+    ("Show", "表示"),
+    ("Hide announcement", "お知らせを隠す"),
+    ("Show announcement", "お知らせを表示"),
+    ("No announcements yet.", "お知らせはまだありません。"),
+    ("Current", "掲載中"),
+    ("Expired", "期限切れ"),
+    ("Shown until {n}", "{n} まで掲載"),
+    (
+        "Delete this announcement? It disappears from the banner and from this page.",
+        "このお知らせを削除しますか？バナーとこのページから消えます。",
+    ),
+    // Reports and moderation
+    ("Report", "報告"),
+    ("Report this photo", "この写真を報告"),
+    ("Reason", "理由"),
+    ("Spam", "スパム"),
+    ("Nudity or sexual content", "ヌードや性的な内容"),
+    ("Violence or gore", "暴力的・残虐な内容"),
+    ("Hate or harassment", "ヘイトや嫌がらせ"),
+    ("Copyright", "著作権の侵害"),
+    ("Something else", "その他"),
+    ("Details (optional)", "詳しい説明（任意）"),
+    ("Send report", "報告する"),
+    ("Cancel", "キャンセル"),
+    (
+        "Thanks — an admin will review this photo.",
+        "ご報告ありがとうございます。管理者がこの写真を確認します。",
+    ),
+    (
+        "This photo is hidden while an admin reviews it.",
+        "管理者が確認するまで、この写真は非表示になっています。",
+    ),
+    ("Moderation", "モデレーション"),
+    ("Unhide", "再表示"),
+    ("Keep (unhide)", "問題なし（再表示）"),
+    (
+        "Delete this photo for everyone? It is removed from the cache and from S3, and the same image cannot be uploaded again.",
+        "この写真を全員に対して削除しますか？キャッシュと S3 から消去され、同じ画像は今後アップロードできなくなります。",
+    ),
+    ("Hidden automatically", "自動で非表示"),
+    ("Hidden by an admin", "管理者が非表示"),
+    ("Visible", "表示中"),
+    ("Moderation queue", "確認待ちの写真"),
+    ("Nothing to review.", "確認が必要なものはありません。"),
+    // Admin console
+    ("Admin", "管理"),
+    ("Admin console", "管理コンソール"),
+    ("403 — Admins only", "403 — 管理者専用"),
+    (
+        "The admin console is for the administrators of this PhotoShare. If you need access, ask one of them.",
+        "管理コンソールは、この PhotoShare の管理者だけが使えます。利用したい場合は管理者にお問い合わせください。",
+    ),
+    ("Storage", "ストレージ"),
+    ("Sync", "同期"),
+    ("Syncing to S3", "S3 へ同期中"),
+    ("Paused by an admin", "管理者が一時停止中"),
+    ("Waiting after repeated S3 errors", "S3 のエラーが続いたため待機中"),
+    ("S3", "S3"),
+    ("Reachable", "接続できます"),
+    ("Unreachable", "接続できません"),
+    ("Not contacted yet", "まだ接続していません"),
+    ("Bucket", "バケット"),
+    ("Waiting to sync", "同期待ち"),
+    ("objects", "個のオブジェクト"),
+    ("Oldest unsynced", "最も古い未同期"),
+    ("Synced in the last minute", "直近 1 分間に同期"),
+    ("Deletions waiting for S3", "S3 での削除待ち"),
+    ("Recent S3 errors", "最近の S3 エラー"),
+    ("No recent errors.", "最近のエラーはありません。"),
+    ("Pause sync", "同期を一時停止"),
+    ("Resume sync", "同期を再開"),
+    ("Retry now", "今すぐ再試行"),
+    ("Cache", "キャッシュ"),
+    ("Cache used", "キャッシュ使用量"),
+    ("Node", "ノード"),
+    ("Free disk", "ディスクの空き"),
+    ("Hit ratio", "ヒット率"),
+    ("Hits / misses", "ヒット / ミス"),
+    ("Evictions", "追い出し"),
+    ("Pinned until synced", "同期まで保持"),
+    ("Integrity check", "整合性チェック"),
+    (
+        "Compares every stored object with its name, on this node and in S3.",
+        "保存されたすべてのオブジェクトを、このノードと S3 の両方で名前（ハッシュ）と照合します。",
+    ),
+    ("Check now", "今すぐチェック"),
+    ("Check and repair", "チェックして修復"),
+    ("Check only", "チェックのみ"),
+    (
+        "Check every object and repair what can be repaired? Copies are fetched again from S3 or from this node, and broken files are moved aside.",
+        "すべてのオブジェクトをチェックし、修復できるものを修復しますか？コピーは S3 またはこのノードから取り直し、壊れたファイルは別の場所へ移します。",
+    ),
+    ("Not run from the console on this node yet.", "このノードではまだコンソールから実行していません。"),
+    ("Checking…", "チェック中…"),
+    ("Started", "開始"),
+    ("Finished", "終了"),
+    ("Mode", "モード"),
+    ("Objects checked", "チェックしたオブジェクト"),
+    ("Problems", "問題"),
+    ("Repaired", "修復済み"),
+    ("No problems found.", "問題は見つかりませんでした。"),
+    ("Lost: the only copy is missing or damaged", "消失：唯一のコピーがないか壊れています"),
+    ("Damaged copies on this node", "このノード上の壊れたコピー"),
+    ("Missing from this node", "このノードにないもの"),
+    ("Missing from S3", "S3 にないもの"),
+    ("Damaged copies in S3", "S3 上の壊れたコピー"),
+    ("Files on this node nothing refers to", "どこからも参照されていないこのノードのファイル"),
+    ("Objects in S3 nothing refers to", "どこからも参照されていない S3 のオブジェクト"),
+    ("S3 could not be checked:", "S3 をチェックできませんでした："),
+    ("Post an announcement", "お知らせを掲載"),
+    (
+        "It shows as an image banner on every page until it expires or another replaces it.",
+        "期限が切れるか次のお知らせに替わるまで、すべてのページに画像バナーとして表示されます。",
+    ),
+    ("Choose an image", "画像を選ぶ"),
+    ("Choose an image first.", "先に画像を選んでください。"),
+    ("Preview of the chosen image", "選んだ画像のプレビュー"),
+    ("Alt text", "代替テキスト"),
+    (
+        "What screen readers read aloud, and what shows when images are off. Describe the image, including any words in it.",
+        "スクリーンリーダーが読み上げる文章で、画像を表示できないときにも表示されます。画像の内容を、画像内の文字も含めて書いてください。",
+    ),
+    ("Link (optional)", "リンク（任意）"),
+    ("https://… or /path", "https://… または /パス"),
+    (
+        "Where the banner leads when clicked: a web address or a page on this site.",
+        "バナーをクリックしたときの移動先：ウェブのアドレス、またはこのサイト内のページ。",
+    ),
+    ("Expires (optional)", "掲載期限（任意）"),
+    (
+        "In your local time. Leave empty to keep it up until it is replaced or deleted.",
+        "お使いの地域の時刻で指定します。空欄なら、差し替えか削除まで掲載します。",
+    ),
+    ("Choose an expiry in the future.", "掲載期限には未来の日時を指定してください。"),
+    ("Post announcement", "掲載する"),
+    ("Posted.", "掲載しました。"),
+    ("Users", "ユーザー"),
+    ("Search by handle", "ハンドルで検索"),
+    ("No users match.", "該当するユーザーはいません。"),
+    ("Banned", "利用停止中"),
+    ("Make admin", "管理者にする"),
+    (
+        "Make @{n} an admin? They will be able to moderate photos, post announcements and manage users.",
+        "@{n} を管理者にしますか？写真のモデレーション、お知らせの掲載、ユーザーの管理ができるようになります。",
+    ),
+    ("Ban", "利用停止"),
+    (
+        "Ban @{n}? They can no longer log in or post.",
+        "@{n} を利用停止にしますか？ログインも投稿もできなくなります。",
+    ),
+    ("Unban", "利用停止を解除"),
+    // Durations
+    ("{n} s", "{n} 秒"),
+    ("{n} min", "{n} 分"),
+    ("{n} h", "{n} 時間"),
+    ("{n} d", "{n} 日"),
 ];
 
 #[cfg(test)]

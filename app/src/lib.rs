@@ -4,8 +4,10 @@
 //! actions call the JSON API through [`api`], the same endpoints scripts use.
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod error;
+pub mod format;
 pub mod i18n;
 #[cfg(feature = "csr")]
 mod live;
@@ -14,7 +16,7 @@ pub mod session;
 #[cfg(feature = "csr")]
 mod upload;
 
-use components::{Footer, Header, StorageBanner};
+use components::{AnnouncementBanner, Footer, Header, StorageBanner};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -35,6 +37,11 @@ impl Me {
             i18n::set_locale(l);
         }
         self.user.set(user);
+    }
+
+    /// Whether an admin is signed in (tracked). The server checks again on every admin call.
+    pub fn is_admin(&self) -> bool {
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.is_admin))
     }
 }
 
@@ -64,6 +71,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || i18n::t("Skip to content")}</a>
             <Header />
             <StorageBanner />
+            <AnnouncementBanner />
             <main class="page" id="main">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::feeds::RecentPage />
@@ -76,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/signup") view=pages::signup::SignupPage />
+                    <Route path=path!("/announcements") view=pages::announcements::AnnouncementsPage />
+                    <Route path=path!("/admin") view=pages::admin::AdminPage />
                 </Routes>
             </main>
             <Footer />

@@ -5,14 +5,14 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, ProgressEvent, XmlHttpRequest};
 
-/// Sends `file` as the multipart field `image` (with `caption`, if any) by `method` to `url`;
+/// Sends `file` as the multipart field `image`, with text `fields` (name, value), by `method` to `url`;
 /// `on_progress` gets 0.0–1.0 as bytes leave; `on_done` gets the decoded answer or a message for
 /// the user.
 pub fn send<T: serde::de::DeserializeOwned>(
     method: &str,
     url: &str,
     file: &web_sys::File,
-    caption: Option<&str>,
+    fields: &[(&str, &str)],
     on_progress: impl Fn(f64) + 'static,
     on_done: impl FnOnce(Result<T, String>) + 'static,
 ) -> Result<(), String> {
@@ -20,8 +20,8 @@ pub fn send<T: serde::de::DeserializeOwned>(
     let xhr = XmlHttpRequest::new().map_err(fail)?;
     xhr.open(method, url).map_err(fail)?;
     let form = FormData::new().map_err(fail)?;
-    if let Some(caption) = caption {
-        form.append_with_str("caption", caption).map_err(fail)?;
+    for (name, value) in fields {
+        form.append_with_str(name, value).map_err(fail)?;
     }
     form.append_with_blob_and_filename("image", file, &file.name())
         .map_err(fail)?;

@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { makePng } from './images';
 
 /** A full-page screenshot, kept with the test's results and attached to the report. */
@@ -42,4 +43,24 @@ export async function postPhoto(request: APIRequestContext, caption: string, see
   });
   expect(r.status()).toBe(201);
   return r.json();
+}
+
+export const ADMIN_PASSWORD = 'an admin password 123';
+
+/** A new administrator, made with the CLI on the server's own data dir; returns its handle. */
+export function createAdmin(): string {
+  const handle = uniqueHandle('admin');
+  execFileSync(process.env.PHOTOSHARE_BIN!, ['--data-dir', process.env.PHOTOSHARE_E2E_DATA_DIR!, 'admin', 'create', handle], {
+    input: `${ADMIN_PASSWORD}\n`,
+  });
+  return handle;
+}
+
+/** A browser context signed in as a new administrator. */
+export async function newAdmin(browser: Browser, options = {}) {
+  const context = await browser.newContext(options);
+  const handle = createAdmin();
+  const r = await context.request.post('/api/v1/session', { data: { handle, password: ADMIN_PASSWORD } });
+  expect(r.status()).toBe(200);
+  return { context, page: await context.newPage(), handle };
 }

@@ -1,20 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { newUser, postPhoto, uniqueHandle } from './helpers';
-
-/** A new administrator, made with the CLI on the server's own data dir; returns its handle. */
-function createAdmin(): string {
-  const handle = uniqueHandle('admin');
-  execFileSync(process.env.PHOTOSHARE_BIN!, ['--data-dir', process.env.PHOTOSHARE_E2E_DATA_DIR!, 'admin', 'create', handle], {
-    input: 'an admin password 123\n',
-  });
-  return handle;
-}
+import { ADMIN_PASSWORD, createAdmin, newUser, postPhoto } from './helpers';
 
 test('every page shows a storage banner while the sync is paused with uploads waiting, and it goes away by itself', async ({ browser }) => {
   const admin = await browser.newContext();
   const handle = createAdmin();
-  expect((await admin.request.post('/api/v1/session', { data: { handle, password: 'an admin password 123' } })).status()).toBe(200);
+  expect((await admin.request.post('/api/v1/session', { data: { handle, password: ADMIN_PASSWORD } })).status()).toBe(200);
 
   const { context, page } = await newUser(browser, 'banner');
   await page.goto('/');

@@ -1,5 +1,7 @@
 //! One page per file.
 
+pub mod admin;
+pub mod announcements;
 pub mod feeds;
 pub mod login;
 pub mod not_found;

@@ -3,13 +3,15 @@
 
 use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;
-use crate::i18n::{relative_time, t};
+use crate::i18n::{relative_time, t, Text};
+use crate::pages::admin::{Moderated, ModerationActions};
 use crate::{api, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView, UserSummary};
+use photoshare_domain::views::{ReportOutcome, ReportReason};
 use serde::Deserialize;
 
 #[server(prefix = "/api/sf", endpoint = "photo")]
@@ -111,6 +113,21 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
     };
     let srcset = format!("{} 320w, {} 1280w", photo.urls.thumb, photo.urls.large);
     let created = photo.created_at.clone();
+    let hidden = RwSignal::new(photo.hidden);
+    let can_report = {
+        let owner = photo.owner.clone();
+        move || {
+            me.user
+                .with(|u| u.as_ref().is_some_and(|u| u.handle != owner))
+        }
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    let moderated = UnsyncCallback::new(move |m: Moderated| match m {
+        Moderated::Hidden => hidden.set(true),
+        Moderated::Shown => hidden.set(false),
+        Moderated::Deleted => navigate("/", Default::default()),
+    });
+    let photo_id = StoredValue::new(photo.id.clone());
     view! {
         <Title text=title />
         <article class="photo-detail">
@@ -126,6 +143,11 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                 />
             </figure>
             <div class="photo-side">
+                <Show when=move || hidden.get()>
+                    <p class="notice" role="status" data-testid="hidden-notice">
+                        {move || t("This photo is hidden while an admin reviews it.")}
+                    </p>
+                </Show>
                 <p class="byline">
                     <a href=owner_href class="owner">
                         <Avatar url=photo.owner_icon_url.clone() handle=photo.owner.clone() size=40 />
@@ -158,6 +180,12 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                     </button>
                 </div>
                 <ErrorMessage message=error />
+                <Show when=can_report>
+                    <ReportPhoto photo_id=photo_id.get_value() />
+                </Show>
+                <Show when=move || me.is_admin()>
+                    <ModerationActions photo_id=photo_id.get_value() hidden=hidden in_queue=false on_done=moderated />
+                </Show>
                 <FavoritedBy photo_id=photo.id.clone() count=favorites />
                 <Comments photo_id=photo.id.clone() />
             </div>
@@ -293,6 +321,109 @@ fn Comments(photo_id: String) -> impl IntoView {
                 </form>
             </Show>
         </section>
+    }
+}
+
+/// Why people report photos: the English label goes to the server (admins read one language),
+/// the user reads it in theirs.
+const REPORT_REASONS: [(&str, Text); 6] = [
+    ("Spam", || t("Spam")),
+    ("Nudity or sexual content", || t("Nudity or sexual content")),
+    ("Violence or gore", || t("Violence or gore")),
+    ("Hate or harassment", || t("Hate or harassment")),
+    ("Copyright", || t("Copyright")),
+    ("Something else", || t("Something else")),
+];
+
+/// The most a reporter may add to the reason.
+const REPORT_DETAILS_MAX: usize = 400;
+
+/// "Report" for a signed-in reader of someone else's photo: a short form, then a thank-you.
+#[component]
+fn ReportPhoto(photo_id: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let reason = RwSignal::new(0usize);
+    let details = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let path = StoredValue::new(format!("/photos/{photo_id}/reports"));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let label = REPORT_REASONS[reason.get_untracked().min(REPORT_REASONS.len() - 1)].0;
+        let extra = details.get_untracked().trim().to_owned();
+        let text = if extra.is_empty() {
+            label.to_owned()
+        } else {
+            format!("{label}: {extra}")
+        };
+        if let Err(e) = ReportReason::parse(&text) {
+            return error.set(Some(e.0));
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({ "reason": text });
+            match api::send::<ReportOutcome>("POST", &path.get_value(), Some(&body)).await {
+                Ok(_) => {
+                    error.set(None);
+                    open.set(false);
+                    done.set(true);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="report">
+            <Show when=move || !done.get()>
+                <button
+                    type="button"
+                    class="link-button"
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls="report-form"
+                    on:click=move |_| open.update(|o| *o = !*o)
+                    data-testid="report-button"
+                >
+                    {move || t("Report")}
+                </button>
+            </Show>
+            <Show when=move || open.get()>
+                <form class="report-form" id="report-form" on:submit=submit data-testid="report-form">
+                    <h2>{move || t("Report this photo")}</h2>
+                    <label>
+                        {move || t("Reason")}
+                        <select
+                            name="reason"
+                            prop:value=move || reason.get().to_string()
+                            on:change=move |ev| reason.set(event_target_value(&ev).parse().unwrap_or(0))
+                            data-testid="report-reason"
+                        >
+                            {REPORT_REASONS
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (_, label))| view! { <option value=i.to_string()>{*label}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {move || t("Details (optional)")}
+                        <textarea name="details" rows="3" maxlength=REPORT_DETAILS_MAX bind:value=details data-testid="report-details"></textarea>
+                        <small class="hint">{move || format!("{} / {REPORT_DETAILS_MAX}", details.with(|d| d.chars().count()))}</small>
+                    </label>
+                    <ErrorMessage message=error />
+                    <div class="row-actions">
+                        <button class="button primary" type="submit" disabled=move || busy.get() data-testid="report-submit">
+                            {move || t("Send report")}
+                        </button>
+                        <button class="button" type="button" on:click=move |_| open.set(false)>{move || t("Cancel")}</button>
+                    </div>
+                </form>
+            </Show>
+            <Show when=move || done.get()>
+                <p class="ok-text" role="status" data-testid="report-done">{move || t("Thanks — an admin will review this photo.")}</p>
+            </Show>
+        </div>
     }
 }
 

@@ -1,8 +1,9 @@
 //! Editing one's profile: display name, bio, icon.
 
 use crate::components::{Avatar, ErrorMessage, RequireLogin};
+use crate::format::percent;
 use crate::i18n::t;
-use crate::pages::upload::{percent, FileHandle};
+use crate::pages::upload::FileHandle;
 use crate::{api, use_me};
 use leptos::prelude::*;
 use photoshare_domain::types::{Bio, DisplayName, ProfileView, UserView};
@@ -88,7 +89,7 @@ fn ProfileForm() -> impl IntoView {
         file.send::<UserView>(
             "PUT",
             "/api/v1/me/icon",
-            None,
+            &[],
             move |p| icon_progress.set(Some(p)),
             move |result| {
                 icon_progress.set(None);

@@ -1,7 +1,8 @@
 //! Posting a photo: pick or drop a file, see it, caption it, watch it upload.
 
 use crate::components::{ErrorMessage, RequireLogin};
-use crate::i18n::{t, tn};
+use crate::format::percent;
+use crate::i18n::{t, tn, Text};
 use leptos::prelude::*;
 use photoshare_domain::types::{Caption, PhotoView};
 
@@ -73,7 +74,7 @@ fn UploadForm() -> impl IntoView {
         f.send::<PhotoView>(
             "POST",
             "/api/v1/photos",
-            Some(&caption.get_untracked()),
+            &[("caption", &caption.get_untracked())],
             move |p| progress.set(Some(p)),
             move |result| match result {
                 // Recent, where the new photo is now at the top.
@@ -98,12 +99,11 @@ fn UploadForm() -> impl IntoView {
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop
             >
-                <Show
-                    when=move || preview.with(|p| p.is_some())
-                    fallback=|| view! { <span class="dropzone-text">{move || t("Drop a photo here, or tap to choose one")}</span> }
-                >
-                    <img class="preview" src=move || preview.get().unwrap_or_default() alt=move || t("Preview of the chosen photo") />
-                </Show>
+                <ChosenImage
+                    preview=preview
+                    prompt=|| t("Drop a photo here, or tap to choose one")
+                    alt=|| t("Preview of the chosen photo")
+                />
                 <input class="visually-hidden" type="file" name="image" accept="image/jpeg,image/png,image/webp,image/*" on:change=on_input data-testid="file-input" />
             </label>
             <p class="hint">{move || file_name.get().unwrap_or_else(|| tn("JPEG, PNG or WebP, up to {n} MB.", MAX_UPLOAD_MB))}</p>
@@ -113,12 +113,7 @@ fn UploadForm() -> impl IntoView {
                 <small class="hint">{move || format!("{} / 500", caption.with(|c| c.chars().count()))}</small>
             </label>
             <ErrorMessage message=error />
-            <Show when=move || progress.with(|p| p.is_some())>
-                <div class="progress-row">
-                    <progress max="100" value=move || percent(progress.get())></progress>
-                    <span>{move || format!("{}%", percent(progress.get()))}</span>
-                </div>
-            </Show>
+            <UploadProgress progress=progress />
             <button class="button primary" type="submit" disabled=move || progress.with(|p| p.is_some())>
                 {move || t("Post photo")}
             </button>
@@ -126,9 +121,34 @@ fn UploadForm() -> impl IntoView {
     }
 }
 
-/// Progress (0.0–1.0) as a whole percentage: integers, so no float formatting in the wasm.
-pub(crate) fn percent(progress: Option<f64>) -> u32 {
-    (progress.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0).round() as u32
+/// Inside a file-picking label: the chosen image, or `prompt` until there is one.
+#[component]
+pub(crate) fn ChosenImage(
+    preview: RwSignal<Option<String>>,
+    prompt: Text,
+    alt: Text,
+) -> impl IntoView {
+    view! {
+        <Show
+            when=move || preview.with(|p| p.is_some())
+            fallback=move || view! { <span class="dropzone-text">{prompt}</span> }
+        >
+            <img class="preview" src=move || preview.get().unwrap_or_default() alt=alt />
+        </Show>
+    }
+}
+
+/// How much of an upload has left, while one is under way.
+#[component]
+pub(crate) fn UploadProgress(progress: RwSignal<Option<f64>>) -> impl IntoView {
+    view! {
+        <Show when=move || progress.with(|p| p.is_some())>
+            <div class="progress-row">
+                <progress max="100" value=move || percent(progress.get())></progress>
+                <span>{move || format!("{}%", percent(progress.get()))}</span>
+            </div>
+        </Show>
+    }
 }
 
 /// A file the user picked, wrapping the browser's `File` (nothing on the server).
@@ -165,17 +185,16 @@ impl FileHandle {
         web_sys::Url::create_object_url_with_blob(&self.file).ok()
     }
 
-    /// Sends the file as `image` by `method` to `url`; see [`crate::upload::send`].
+    /// Sends the file as `image`, with `fields`, by `method` to `url`; see [`crate::upload::send`].
     pub(crate) fn send<T: serde::de::DeserializeOwned + 'static>(
         &self,
         method: &str,
         url: &str,
-        caption: Option<&str>,
+        fields: &[(&str, &str)],
         on_progress: impl Fn(f64) + 'static,
         on_done: impl FnOnce(Result<T, String>) + 'static,
     ) {
-        if let Err(msg) =
-            crate::upload::send(method, url, &self.file, caption, on_progress, on_done)
+        if let Err(msg) = crate::upload::send(method, url, &self.file, fields, on_progress, on_done)
         {
             leptos::logging::error!("{msg}");
         }
@@ -204,7 +223,7 @@ impl FileHandle {
         &self,
         _: &str,
         _: &str,
-        _: Option<&str>,
+        _: &[(&str, &str)],
         _: impl Fn(f64) + 'static,
         _: impl FnOnce(Result<T, String>) + 'static,
     ) {
