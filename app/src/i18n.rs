@@ -324,7 +324,7 @@ pub const JA: &[(&str, &str)] = &[
     ("Hit ratio", "ヒット率"),
     ("Hits / misses", "ヒット / ミス"),
     ("Evictions", "追い出し"),
-    ("Pinned until synced", "同期まで保持"),
+    ("Kept for outages (pinned)", "障害時用に常時保持"),
     ("Integrity check", "整合性チェック"),
     (
         "Compares every stored object with its name, on this node and in S3.",

@@ -277,7 +277,7 @@ fn CacheFacts(c: CacheStats) -> impl IntoView {
             <Fact label=|| t("Hit ratio")>{ratio(c.hit_ratio)}</Fact>
             <Fact label=|| t("Hits / misses")>{c.hits} " / " {c.misses}</Fact>
             <Fact label=|| t("Evictions")>{c.evictions}</Fact>
-            <Fact label=|| t("Pinned until synced")>
+            <Fact label=|| t("Kept for outages (pinned)")>
                 {pinned} " " {move || t("objects")} " · " {bytes_i(c.pinned_bytes)}
             </Fact>
         </dl>
