@@ -113,6 +113,10 @@ mod tests {
 
     #[test]
     fn durations() {
+        // The units are translated, and the language is a signal: give it an owner (the server
+        // build of the crate keeps signals in per-owner arenas).
+        let owner = leptos::prelude::Owner::new();
+        owner.set();
         assert_eq!(duration(-3), "0 s");
         assert_eq!(duration(45), "45 s");
         assert_eq!(duration(180), "3 min");

@@ -102,19 +102,9 @@ async fn every_admin_route_answers_401_without_a_session_and_403_for_a_user() {
     app.stop().await;
 }
 
-/// Reads server-sent events from `url` and yields each `data:` of an `announcement` event.
+/// Reads the announcements' server-sent events and yields each `data:` of an `announcement` event.
 async fn announcement_events(app: &TestApp) -> impl futures::Stream<Item = Value> {
-    let r = app
-        .client()
-        .get(app.url("/api/v1/announcements/live"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/event-stream"));
+    let r = common::open_events(app, "/api/v1/announcements/live").await;
     let mut buf = String::new();
     r.bytes_stream()
         .map(move |chunk| {

@@ -474,17 +474,7 @@ async fn open_streams_hear_of_new_photos_at_once() {
     let app = spawn_app().await;
     let c = app.signed_in("streamer").await;
     app.post_photo(&c, photo(50), "before").await;
-    let r = app
-        .client()
-        .get(app.url("/api/v1/photos/live"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/event-stream"));
+    let r = common::open_events(&app, "/api/v1/photos/live").await;
     let mut body = r.bytes_stream();
     let new = app.post_photo(&c, photo(51), "after").await;
     let expected = format!("event: photo\ndata: {}\n", new["id"].as_str().unwrap());

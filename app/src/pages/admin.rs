@@ -78,7 +78,7 @@ impl Overview {
 }
 
 #[component]
-fn Console() -> impl IntoView {
+fn Console() -> AnyView {
     let overview = Overview {
         data: RwSignal::new(None),
         error: RwSignal::new(None),
@@ -112,6 +112,7 @@ fn Console() -> impl IntoView {
             </section>
         </Show>
     }
+    .into_any()
 }
 
 /// A labelled figure in a card's list of facts.
@@ -146,7 +147,7 @@ fn s3_state(state: &str) -> (&'static str, String) {
 }
 
 #[component]
-fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overview) -> impl IntoView {
+fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overview) -> AnyView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let run = move |path: &'static str| {
@@ -190,6 +191,7 @@ fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overview) -> impl
             <ErrorMessage message=error />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -250,7 +252,7 @@ fn Time(at: String) -> impl IntoView {
 }
 
 #[component]
-fn CacheCard(cache: Memo<Option<CacheStats>>) -> impl IntoView {
+fn CacheCard(cache: Memo<Option<CacheStats>>) -> AnyView {
     view! {
         <section class="card" aria-labelledby="cache-title" data-testid="cache-card">
             <h2 id="cache-title">{move || t("Cache")}</h2>
@@ -260,6 +262,7 @@ fn CacheCard(cache: Memo<Option<CacheStats>>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -285,7 +288,7 @@ fn CacheFacts(c: CacheStats) -> impl IntoView {
 }
 
 #[component]
-fn FsckCard() -> impl IntoView {
+fn FsckCard() -> AnyView {
     let run = RwSignal::new(None::<FsckRun>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -351,6 +354,7 @@ fn FsckCard() -> impl IntoView {
             <ErrorMessage message=error />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -439,7 +443,7 @@ fn FsckProblems(report: FsckReport) -> impl IntoView {
 }
 
 #[component]
-fn AnnounceCard() -> impl IntoView {
+fn AnnounceCard() -> AnyView {
     let posted = RwSignal::new(false);
     // Bumped after each post: a fresh form is an empty one, file input included.
     let generation = RwSignal::new(0u32);
@@ -459,6 +463,7 @@ fn AnnounceCard() -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -645,7 +650,7 @@ fn hidden_state(hidden: Option<&str>) -> (&'static str, &'static str) {
 }
 
 #[component]
-fn ModerationCard(queued: Signal<Option<i64>>) -> impl IntoView {
+fn ModerationCard(queued: Signal<Option<i64>>) -> AnyView {
     let feed = Feed::<ModerationItem>::new("/admin/moderation?limit=20".into());
     // The overview counts the queue every few seconds; read the list again when that changes.
     Effect::new(move |before: Option<Option<i64>>| {
@@ -674,10 +679,11 @@ fn ModerationCard(queued: Signal<Option<i64>>) -> impl IntoView {
             <MoreButton feed=feed />
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn QueueItem(item: ModerationItem, feed: Feed<ModerationItem>) -> impl IntoView {
+fn QueueItem(item: ModerationItem, feed: Feed<ModerationItem>) -> AnyView {
     let p = item.photo;
     let alt = alt_text(&p);
     let hidden = item.hidden;
@@ -719,10 +725,11 @@ fn QueueItem(item: ModerationItem, feed: Feed<ModerationItem>) -> impl IntoView 
             </div>
         </li>
     }
+    .into_any()
 }
 
 #[component]
-fn UsersCard() -> impl IntoView {
+fn UsersCard() -> AnyView {
     let typed = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
     let on_input = move |ev: leptos::ev::Event| {
@@ -766,6 +773,7 @@ fn UsersCard() -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// Waits `ms` milliseconds (in the browser; at once elsewhere).
@@ -777,7 +785,7 @@ async fn sleep_ms(ms: u32) {
 }
 
 #[component]
-fn AdminUserRow(user: AdminUserView) -> impl IntoView {
+fn AdminUserRow(user: AdminUserView) -> AnyView {
     let u = RwSignal::new(user);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -852,4 +860,5 @@ fn AdminUserRow(user: AdminUserView) -> impl IntoView {
             <ErrorMessage message=error />
         </li>
     }
+    .into_any()
 }

@@ -321,6 +321,17 @@ impl TestApp {
     }
 }
 
+/// Opens a server-sent-event stream at `path`, checking it is one.
+pub async fn open_events(app: &TestApp, path: &str) -> reqwest::Response {
+    let r = app.client().get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    r
+}
+
 /// POSTs an announcement (multipart) as `client`: the status and the JSON answer.
 pub async fn announce(
     app: &TestApp,
