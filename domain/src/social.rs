@@ -59,12 +59,23 @@ impl Social {
             .ok_or_else(|| not_found_user(handle.as_str()))
     }
 
-    async fn photo_exists(&self, photo: PhotoId) -> Result<()> {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM photos WHERE id = $1")
-            .bind(photo.to_string())
-            .fetch_optional(self.db.pool())
-            .await?;
-        found.map(|_| ()).ok_or_else(not_found_photo)
+    /// The photo is there for `viewer`: a photo hidden pending review is only there for its
+    /// owner and admins (so nobody else favorites, comments on or reads it).
+    async fn photo_exists(&self, photo: PhotoId, viewer: Option<&User>) -> Result<()> {
+        let found: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
+                .bind(photo.to_string())
+                .fetch_optional(self.db.pool())
+                .await?;
+        match found {
+            Some((_, None)) => Ok(()),
+            Some((owner, Some(_)))
+                if viewer.is_some_and(|v| v.is_admin || v.id.to_string() == owner) =>
+            {
+                Ok(())
+            }
+            _ => Err(not_found_photo()),
+        }
     }
 
     /// A user's public profile, as `viewer` sees it.
@@ -110,7 +121,7 @@ impl Social {
     /// Marks a photo as one of the user's favorites. Doing it twice is the same as doing it once.
     /// Returns the photo's favorites count.
     pub async fn favorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
-        self.photo_exists(photo).await?;
+        self.photo_exists(photo, Some(user)).await?;
         let mut tx = self.db.pool().begin().await?;
         let added = sqlx::query(
             "INSERT INTO favorites (user_id, photo_id, created_at) VALUES ($1, $2, $3)
@@ -129,7 +140,7 @@ impl Social {
 
     /// Takes a photo off the user's favorites; a photo that was not one is not an error.
     pub async fn unfavorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
-        self.photo_exists(photo).await?;
+        self.photo_exists(photo, Some(user)).await?;
         let mut tx = self.db.pool().begin().await?;
         let removed = sqlx::query("DELETE FROM favorites WHERE user_id = $1 AND photo_id = $2")
             .bind(user.id.to_string())
@@ -177,10 +188,11 @@ impl Social {
     pub async fn favoriters(
         &self,
         photo: PhotoId,
+        viewer: Option<&User>,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<UserSummary>> {
-        self.photo_exists(photo).await?;
+        self.photo_exists(photo, viewer).await?;
         self.user_page(
             "FROM favorites x JOIN users u ON u.id = x.user_id WHERE x.photo_id = $1",
             "x.created_at",
@@ -346,7 +358,7 @@ impl Social {
         photo: PhotoId,
         body: CommentBody,
     ) -> Result<CommentView> {
-        self.photo_exists(photo).await?;
+        self.photo_exists(photo, Some(author)).await?;
         let id = Uuid::now_v7();
         let now = now_micros();
         let mut tx = self.db.pool().begin().await?;
@@ -386,7 +398,7 @@ impl Social {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<CommentView>> {
-        self.photo_exists(photo).await?;
+        self.photo_exists(photo, viewer).await?;
         let mut sql = String::from(
             "SELECT c.id, c.body, c.created_at, c.author_id, u.handle, u.display_name, u.icon_hash
              FROM comments c JOIN users u ON u.id = c.author_id WHERE c.photo_id = $1",

@@ -352,6 +352,17 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
         .call(&owner, "GET", &format!("/api/v1/photos/{id}"), None)
         .await;
     assert_eq!((s, &mine["hidden"]), (StatusCode::OK, &json!(true)));
+    // Nobody else favorites it, comments on it or reads its comments meanwhile; its owner can.
+    for (method, path) in [
+        ("PUT", format!("/api/v1/photos/{id}/favorite")),
+        ("GET", format!("/api/v1/photos/{id}/comments")),
+        ("GET", format!("/api/v1/photos/{id}/favorites")),
+    ] {
+        let (s, _) = app.call(&first, method, &path, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{method} {path}");
+        let (s, _) = app.call(&owner, method, &path, None).await;
+        assert_eq!(s, StatusCode::OK, "{method} {path} by the owner");
+    }
 
     let admin = app.admin("boss").await;
     let (_, queue) = app

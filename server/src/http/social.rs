@@ -138,6 +138,7 @@ async fn set_favorite(
 
 async fn favoriters(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     Path(raw): Path<String>,
     query: PageParams,
 ) -> Result<Response, ApiError> {
@@ -145,7 +146,7 @@ async fn favoriters(
     let page = state
         .services
         .social
-        .favoriters(photo_id(&raw)?, cursor, limit)
+        .favoriters(photo_id(&raw)?, viewer.as_ref(), cursor, limit)
         .await?;
     Ok(Json(page).into_response())
 }
