@@ -507,6 +507,22 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     assert!(app.s3_file(&hash_of(&keep["urls"]["thumb"])).exists());
     let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
     assert_eq!(overview["storage"]["pending_deletes"], 0);
+    // Another node's copy of a deleted object (here: the file put back) is dropped when that
+    // node's worker looks at the deletions; a photo still in use is not touched.
+    let media = &app.running.services.media;
+    let gone = app.cached_path(&photo["urls"]["thumb"]);
+    std::fs::create_dir_all(gone.parent().unwrap()).unwrap();
+    std::fs::write(&gone, b"a copy on another node").unwrap();
+    let seen = media.drop_deleted_since(0).await.unwrap();
+    assert!(seen > 0);
+    assert!(!gone.exists());
+    assert!(app.cached_path(&keep["urls"]["thumb"]).exists());
+    std::fs::write(&gone, b"a copy on another node").unwrap();
+    assert_eq!(media.drop_deleted_since(seen).await.unwrap(), seen);
+    assert!(
+        gone.exists(),
+        "only deletions newer than the last look are read"
+    );
     let metrics = app.get_text(&anyone, "/metrics").await;
     assert!(
         metrics.contains("photoshare_s3_deletes_total 3\n"),

@@ -1,6 +1,8 @@
 //! Removing objects for good (a deleted photo): their rows go in the caller's transaction, the
 //! local copy right after it commits, and the S3 copy through a durable queue the sync worker
 //! works — so an admin can delete during an S3 outage, and the removal happens when S3 is back.
+//! The queue's rows stay as tombstones once S3 is done: every other node drops its own copies
+//! (memory and disk) of what was deleted when its worker next looks (every 10 s).
 
 use super::MediaStore;
 use crate::db::now_micros;
@@ -34,11 +36,13 @@ impl MediaStore {
                 .await?;
         }
         sqlx::query(
-            "INSERT INTO delete_queue (hash, next_attempt_at) VALUES ($1, $2)
-             ON CONFLICT (hash) DO UPDATE SET next_attempt_at = excluded.next_attempt_at",
+            "INSERT INTO delete_queue (hash, next_attempt_at, queued_at) VALUES ($1, $2, $3)
+             ON CONFLICT (hash) DO UPDATE SET next_attempt_at = excluded.next_attempt_at,
+                queued_at = excluded.queued_at, done_at = NULL, attempts = 0",
         )
         .bind(hash)
         .bind(due)
+        .bind(now)
         .execute(&mut *conn)
         .await?;
         Ok(())
@@ -55,18 +59,42 @@ impl MediaStore {
         }
     }
 
+    /// Drops this node's copies of every object deleted (on any node) after `since` (a
+    /// `queued_at`), unless the same bytes are stored again. Returns the newest `queued_at` seen,
+    /// to pass next time; 0 at start-up, so a node that was down catches up.
+    pub async fn drop_deleted_since(&self, since: i64) -> Result<i64> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT d.hash, d.queued_at FROM delete_queue d WHERE d.queued_at > $1
+             AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.hash = d.hash)
+             ORDER BY d.queued_at",
+        )
+        .bind(since)
+        .fetch_all(self.db().pool())
+        .await?;
+        let mut newest = since;
+        for (hex, queued_at) in rows {
+            if let Ok(hash) = hex.parse::<ContentHash>() {
+                self.drop_local(&hash).await;
+            }
+            newest = newest.max(queued_at);
+        }
+        Ok(newest)
+    }
+
     /// Objects still to be removed from S3.
     pub async fn pending_deletes(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM delete_queue")
-            .fetch_one(self.db().pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM delete_queue WHERE done_at IS NULL")
+                .fetch_one(self.db().pool())
+                .await?,
+        )
     }
 
     /// Removes the due objects of the delete queue from S3 (up to `batch`). Returns how many went.
     pub(crate) async fn run_deletes(&self, batch: i64) -> Result<usize> {
         let now = now_micros();
         let due: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT hash, attempts FROM delete_queue WHERE next_attempt_at <= $1
+            "SELECT hash, attempts FROM delete_queue WHERE done_at IS NULL AND next_attempt_at <= $1
              ORDER BY next_attempt_at LIMIT $2",
         )
         .bind(now)
@@ -91,10 +119,13 @@ impl MediaStore {
             };
             match outcome {
                 Ok(()) => {
-                    sqlx::query("DELETE FROM delete_queue WHERE hash = $1")
-                        .bind(&hex)
-                        .execute(self.db().pool())
-                        .await?;
+                    sqlx::query(
+                        "UPDATE delete_queue SET done_at = $1, last_error = NULL WHERE hash = $2",
+                    )
+                    .bind(now_micros())
+                    .bind(&hex)
+                    .execute(self.db().pool())
+                    .await?;
                     Metrics::inc(&self.metrics().s3_deletes);
                     removed += 1;
                 }

@@ -399,7 +399,7 @@ impl MediaStore {
             .bind(now)
             .execute(self.inner.db.pool())
             .await?;
-        sqlx::query("UPDATE delete_queue SET next_attempt_at = $1")
+        sqlx::query("UPDATE delete_queue SET next_attempt_at = $1 WHERE done_at IS NULL")
             .bind(now)
             .execute(self.inner.db.pool())
             .await?;

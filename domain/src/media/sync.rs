@@ -241,7 +241,11 @@ impl SyncWorker {
     /// The worker loop, until `shutdown` turns true.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("sync worker started");
-        let mut budget_checked = Instant::now();
+        // Start from a check due now: deletions made while this node was away are caught up.
+        let mut budget_checked = Instant::now()
+            .checked_sub(BUDGET_EVERY)
+            .unwrap_or_else(Instant::now);
+        let mut deleted_seen = 0;
         loop {
             if *shutdown.borrow() {
                 break;
@@ -256,6 +260,10 @@ impl SyncWorker {
                     tracing::error!(error = %e, "could not read the bucket setting");
                 }
                 self.idle_probe().await;
+                match self.store.drop_deleted_since(deleted_seen).await {
+                    Ok(newest) => deleted_seen = newest,
+                    Err(e) => tracing::error!(error = %e, "could not read the deleted objects"),
+                }
             }
             let idle = match self.tick().await {
                 Ok(r) => r.claimed == 0,
