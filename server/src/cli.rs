@@ -136,7 +136,7 @@ pub struct MigrateReport {
 /// Objects copied at once.
 const COPY_CONCURRENCY: usize = 8;
 /// How long running nodes get to notice the switch before the last pass (they check every 10 s).
-const SETTLE: std::time::Duration = std::time::Duration::from_secs(12);
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(12);
 
 /// Copies every synced object to `to`, verifies each there, switches every node over, then copies
 /// whatever reached the old bucket while nodes were switching. A stopped run resumes: what was

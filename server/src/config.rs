@@ -123,6 +123,10 @@ pub enum Command {
         /// The bucket to move to (created if missing).
         #[arg(long)]
         to: String,
+        /// How long running nodes get to follow the switch before the last pass (they look every
+        /// 10 s). 0 when no server is running.
+        #[arg(long, default_value_t = crate::cli::SETTLE.as_secs())]
+        settle_secs: u64,
         #[command(flatten)]
         s3: S3Args,
     },

@@ -134,7 +134,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             expires_at,
             s3,
         } => {
-            let services = cli_services(&cli.common, &s3).await?;
+            let (services, _s3) = cli_services(&cli.common, &s3).await?;
             let posted = photoshare_server::cli::announce(
                 &services,
                 &image,
@@ -148,7 +148,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { dir, user, s3 } => {
-            let services = cli_services(&cli.common, &s3).await?;
+            let (services, _s3) = cli_services(&cli.common, &s3).await?;
             let max = photoshare_server::config::DEFAULT_MAX_UPLOAD_BYTES;
             let report = photoshare_server::cli::import(&services, &dir, &user, max).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
@@ -164,9 +164,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 std::process::exit(1)
             }
         }
-        Command::MigrateBucket { to, s3 } => {
-            let services = cli_services(&cli.common, &s3).await?;
-            let report = photoshare_server::cli::migrate_bucket(&services, &to, None).await?;
+        Command::MigrateBucket {
+            to,
+            settle_secs,
+            s3,
+        } => {
+            let (services, _s3) = cli_services(&cli.common, &s3).await?;
+            let report = photoshare_server::cli::migrate_bucket(
+                &services,
+                &to,
+                Some(std::time::Duration::from_secs(settle_secs)),
+            )
+            .await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             if report.switched {
                 eprintln!(
@@ -196,20 +205,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// The services for a CLI command that stores objects (S3 as configured, this host's cache).
+/// The services for a CLI command that stores objects (S3 as configured, this host's cache), and
+/// the embedded S3 server when there is no endpoint: it runs as long as the guard is kept.
 async fn cli_services(
     common: &CommonArgs,
     s3: &photoshare_server::config::S3Args,
-) -> anyhow::Result<photoshare_domain::Services> {
-    let (services, _embedded) = photoshare_server::open_services(
+) -> anyhow::Result<(
+    photoshare_domain::Services,
+    Option<photoshare_server::embedded_s3::EmbeddedS3>,
+)> {
+    photoshare_server::open_services(
         common,
         s3,
         None,
         Default::default(),
         photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
     )
-    .await?;
-    Ok(services)
+    .await
 }
 
 /// Connects to the configured database and brings it up to date.

@@ -335,3 +335,34 @@ fn admin_promote_and_announce_from_the_command_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent.png"));
 }
+
+#[test]
+fn migrate_bucket_runs_from_the_command_line_with_the_embedded_s3() {
+    let dir = Setup::new();
+    let run = |to: &str| {
+        dir.photoshare()
+            .args(["migrate-bucket", "--settle-secs", "0", "--to", to])
+            .output()
+            .unwrap()
+    };
+    let out = run("photoshare-two");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["switched"], true);
+    assert_eq!(report["to"], "photoshare-two");
+    assert!(
+        dir.path().join("s3/photoshare-two").is_dir(),
+        "the bucket was created"
+    );
+    // Every later command follows the switch.
+    let out = run("photoshare-two");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already uses"));
+    let out = run("Not_A_Bucket");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid S3 bucket name"));
+}
