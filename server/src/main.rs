@@ -56,9 +56,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Fsck { repair, s3, node } => {
             let checked = async {
-                let (services, _embedded) =
-                    photoshare_server::open_services(&cli.common, &s3, node, Default::default(), 0)
-                        .await?;
+                let (services, _embedded) = photoshare_server::open_services(
+                    &cli.common,
+                    &s3,
+                    node,
+                    Default::default(),
+                    photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
+                )
+                .await?;
                 anyhow::Ok(services.media.fsck(repair).await?)
             }
             .await;
