@@ -732,6 +732,16 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(run["report"]["objects_checked"], 3, "{run}");
+    // The report is kept in the database: a restarted node (or another one) still shows it.
+    let kept = app
+        .running
+        .services
+        .db
+        .setting("fsck_last_run")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&kept).unwrap(), run);
     assert_eq!(run["report"]["missing_in_s3"].as_array().unwrap().len(), 0);
     assert!(run["finished_at"].is_string());
     let (s, _) = app

@@ -88,8 +88,20 @@ async fn retry(
     status(State(state), Admin(admin)).await
 }
 
-async fn fsck_status(State(state): State<AppState>, _: Admin) -> Json<FsckRun> {
-    Json(state.fsck.lock().map(|r| r.clone()).unwrap_or_default())
+/// Where the last finished console fsck is kept, so its report outlives a restart.
+const FSCK_KEY: &str = "fsck_last_run";
+
+/// The run going on this node, else the last one finished (on any node, kept in the database).
+async fn fsck_status(State(state): State<AppState>, _: Admin) -> Result<Json<FsckRun>, ApiError> {
+    let here = state.fsck.lock().map(|r| r.clone()).unwrap_or_default();
+    if here.running {
+        return Ok(Json(here));
+    }
+    let kept = state.services.db.setting(FSCK_KEY).await?;
+    Ok(Json(
+        kept.and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or(here),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -136,15 +148,26 @@ async fn start_fsck(
     }
     tracing::warn!(admin = %admin.handle, repair, "fsck started from the console");
     let (media, slot) = (state.services.media.clone(), state.fsck.clone());
+    let db = state.services.db.clone();
     tokio::spawn(async move {
         let result = media.fsck(repair).await;
-        if let Ok(mut run) = slot.lock() {
-            run.running = false;
-            run.finished_at = Some(rfc3339(now_micros()));
-            match result {
-                Ok(report) => run.report = Some(report),
-                Err(e) => run.error = Some(e.to_string()),
-            }
+        let mut run = slot.lock().map(|r| r.clone()).unwrap_or_default();
+        run.running = false;
+        run.finished_at = Some(rfc3339(now_micros()));
+        match result {
+            Ok(report) => run.report = Some(report),
+            Err(e) => run.error = Some(e.to_string()),
+        }
+        // Kept before it shows as finished, so a reader never gets an older kept run.
+        let kept = match serde_json::to_string(&run) {
+            Ok(json) => db.set_setting(FSCK_KEY, &json).await.map(|_| ()),
+            Err(e) => Err(photoshare_domain::Error::internal(e)),
+        };
+        if let Err(e) = kept {
+            tracing::warn!(error = %e, "could not keep the fsck report");
+        }
+        if let Ok(mut slot) = slot.lock() {
+            *slot = run;
         }
     });
     let run = state.fsck.lock().map(|r| r.clone()).unwrap_or_default();
