@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use photoshare_domain::types::{Locale, Page, PhotoView, UserSummary, UserView};
-use photoshare_domain::views::AnnouncementView;
 use serde::de::DeserializeOwned;
 
 #[component]
@@ -126,17 +125,8 @@ const COLLAPSED_KEY: &str = "photoshare.announcement.collapsed";
 /// for that announcement only, so the next one arrives unfolded.
 #[component]
 pub fn AnnouncementBanner() -> impl IntoView {
-    let current = RwSignal::new(None::<AnnouncementView>);
+    let current = crate::use_live().announcement;
     let folded_id = RwSignal::new(browser::stored(COLLAPSED_KEY));
-    #[cfg(feature = "csr")]
-    {
-        let source = StoredValue::new_local(crate::live::announcements(move |a| current.set(a)));
-        on_cleanup(move || {
-            source
-                .with_value(|s| s.as_ref().map(|s| s.close()))
-                .unwrap_or(())
-        });
-    }
     let folded = move || {
         current.with(|a| {
             a.as_ref()

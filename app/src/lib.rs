@@ -45,6 +45,23 @@ impl Me {
     }
 }
 
+/// What the server pushes to the page (see [`live`]), shared by every component.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// The announcement the banner shows.
+    pub announcement: RwSignal<Option<photoshare_domain::views::AnnouncementView>>,
+    /// Ids of the photos posted since the page opened, oldest first (the newest 500).
+    pub photos: RwSignal<Vec<String>>,
+}
+
+/// How many new photo ids a page keeps.
+#[cfg(feature = "csr")]
+const LIVE_PHOTOS_KEPT: usize = 500;
+
+pub fn use_live() -> Live {
+    expect_context::<Live>()
+}
+
 pub fn use_me() -> Me {
     expect_context::<Me>()
 }
@@ -58,6 +75,26 @@ pub fn App() -> impl IntoView {
         loaded: RwSignal::new(false),
     };
     provide_context(me);
+    let live = Live {
+        announcement: RwSignal::new(None),
+        photos: RwSignal::new(Vec::new()),
+    };
+    provide_context(live);
+    #[cfg(feature = "csr")]
+    {
+        // Open for the page's whole life: the browser closes it with the page.
+        std::mem::forget(live::open(
+            move |a| live.announcement.set(a),
+            move |id| {
+                live.photos.update(|p| {
+                    p.push(id);
+                    if p.len() > LIVE_PHOTOS_KEPT {
+                        p.remove(0);
+                    }
+                })
+            },
+        ));
+    }
     leptos::task::spawn_local(async move {
         if let Ok(user) = session::current_user().await {
             me.set(user);

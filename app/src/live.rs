@@ -1,41 +1,41 @@
-//! What the server pushes: new photos (`/api/v1/photos/live`) and the current announcement
-//! (`/api/v1/announcements/live`), each an EventSource. The browser reconnects by itself after a
-//! network failure.
+//! What the server pushes, on one EventSource per page (`/api/v1/live`): the current announcement
+//! and the ids of new photos. One stream, not one per feature: over HTTP/1.1 a browser holds at
+//! most six connections to a site, and every open tab keeps its stream. The browser reconnects by
+//! itself after a network failure.
 
 use photoshare_domain::views::AnnouncementView;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
-/// Calls `on_data` with the data of each event named `event` from `url`.
-fn listen(url: &str, event: &str, on_data: impl Fn(String) + 'static) -> Option<EventSource> {
-    let source = EventSource::new(url).ok()?;
+/// Calls `on_data` with the data of each event named `event` on `source`.
+fn listen(source: &EventSource, event: &str, on_data: impl Fn(String) + 'static) {
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         if let Some(data) = e.data().as_string() {
             on_data(data);
         }
     });
-    source
+    if source
         .add_event_listener_with_callback(event, handler.as_ref().unchecked_ref())
-        .ok()?;
-    handler.forget();
-    Some(source)
+        .is_ok()
+    {
+        handler.forget();
+    }
 }
 
-/// Calls `on_photo` with the id of each photo posted from now on. Dropping the returned source
-/// (or calling `close`) stops it.
-pub fn new_photos(on_photo: impl Fn(String) + 'static) -> Option<EventSource> {
-    listen("/api/v1/photos/live", "photo", on_photo)
-}
-
-/// Calls `on_change` with the current announcement (`None`: there is none) as soon as the
-/// connection opens, and again whenever it changes.
-pub fn announcements(
-    on_change: impl Fn(Option<AnnouncementView>) + 'static,
+/// Opens the page's stream: `on_announcement` gets the current announcement (`None`: there is
+/// none) as soon as it opens and on every change; `on_photo` the id of each photo posted from now
+/// on. Calling `close` on the source stops it.
+pub fn open(
+    on_announcement: impl Fn(Option<AnnouncementView>) + 'static,
+    on_photo: impl Fn(String) + 'static,
 ) -> Option<EventSource> {
-    listen("/api/v1/announcements/live", "announcement", move |data| {
+    let source = EventSource::new("/api/v1/live").ok()?;
+    listen(&source, "announcement", move |data| {
         if let Ok(a) = serde_json::from_str::<Option<AnnouncementView>>(&data) {
-            on_change(a);
+            on_announcement(a);
         }
-    })
+    });
+    listen(&source, "photo", on_photo);
+    Some(source)
 }

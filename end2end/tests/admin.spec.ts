@@ -5,8 +5,14 @@ import { makePng } from './images';
 test('an admin posts an announcement in the console and another user\'s open page shows it without a reload', async ({ browser }, info) => {
   const admin = await newAdmin(browser, { viewport: { width: 1280, height: 1400 } });
   const reader = await newUser(browser, 'reader');
+  const streams: string[] = [];
+  reader.page.on('request', (r) => {
+    if (r.url().includes('/live')) streams.push(new URL(r.url()).pathname);
+  });
   await reader.page.goto('/');
   await expect(reader.page.getByRole('heading', { name: 'Recent photos' })).toBeVisible();
+  // One stream per page carries both the banner and Recent's new photos.
+  await expect.poll(() => streams).toEqual(['/api/v1/live']);
   await expect(reader.page.getByTestId('announcement')).toHaveCount(0);
 
   await admin.page.goto('/admin');

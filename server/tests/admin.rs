@@ -763,3 +763,53 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
         assert!(metrics.contains(name), "{name} in {metrics}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_stream_carries_the_announcement_and_new_photos() {
+    let app = spawn_app().await;
+    let admin = app.admin("boss").await;
+    let poster = app.signed_in("poster").await;
+    let r = common::open_events(&app, "/api/v1/live").await;
+    let mut buf = String::new();
+    let mut events = Box::pin(
+        r.bytes_stream()
+            .map(move |chunk| {
+                buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+                let mut out = Vec::new();
+                while let Some(end) = buf.find("\n\n") {
+                    let event: String = buf.drain(..end + 2).collect();
+                    let kind = event.lines().find_map(|l| l.strip_prefix("event: "));
+                    let data = event.lines().find_map(|l| l.strip_prefix("data: "));
+                    if let (Some(k), Some(d)) = (kind, data) {
+                        out.push((k.to_owned(), d.to_owned()));
+                    }
+                }
+                futures::stream::iter(out)
+            })
+            .flatten(),
+    );
+    async fn next(
+        events: &mut (impl futures::Stream<Item = (String, String)> + Unpin),
+    ) -> (String, String) {
+        tokio::time::timeout(Duration::from_secs(10), events.next())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+    }
+    assert_eq!(
+        next(&mut events).await,
+        ("announcement".into(), "null".into())
+    );
+    let photo = app.post_photo(&poster, png(300, 200, 1), "live").await;
+    assert_eq!(
+        next(&mut events).await,
+        ("photo".into(), photo["id"].as_str().unwrap().to_owned())
+    );
+    let (_, posted) = announce(&app, &admin, png(600, 100, 2), &[("alt", "Hello")]).await;
+    let (kind, data) = next(&mut events).await;
+    assert_eq!(kind, "announcement");
+    assert_eq!(
+        serde_json::from_str::<Value>(&data).unwrap()["id"],
+        posted["id"]
+    );
+}

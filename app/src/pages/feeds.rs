@@ -11,21 +11,23 @@ pub fn RecentPage() -> impl IntoView {
     // Ids of photos posted since the page loaded, shown as a button rather than pushed in under
     // the reader's thumb.
     let fresh = RwSignal::new(Vec::<String>::new());
-    #[cfg(feature = "csr")]
-    {
-        let source = crate::live::new_photos(move |id| {
-            let known = feed.items.with_untracked(|v| v.iter().any(|p| p.id == id));
-            if !known && !fresh.with_untracked(|f| f.contains(&id)) {
-                fresh.update(|f| f.push(id));
+    let live = crate::use_live().photos;
+    // Photos announced before this page opened are in the feed it loads.
+    let seen = StoredValue::new(live.with_untracked(|p| p.last().cloned()));
+    Effect::new(move |_| {
+        live.with(|all| {
+            let start = seen
+                .with_value(|s| s.as_ref().and_then(|s| all.iter().position(|id| id == s)))
+                .map_or(0, |i| i + 1);
+            for id in &all[start..] {
+                let known = feed.items.with_untracked(|v| v.iter().any(|p| &p.id == id));
+                if !known && !fresh.with_untracked(|f| f.contains(id)) {
+                    fresh.update(|f| f.push(id.clone()));
+                }
             }
-        });
-        let source = StoredValue::new_local(source);
-        on_cleanup(move || {
-            source
-                .with_value(|s| s.as_ref().map(|s| s.close()))
-                .unwrap_or(())
-        });
-    }
+            seen.set_value(all.last().cloned());
+        })
+    });
     let show_fresh = move |_| {
         fresh.set(Vec::new());
         feed.reload();

@@ -8,13 +8,11 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use photoshare_domain::announcements::parse_expiry;
 use photoshare_domain::views::{AltText, Link};
-use std::time::Duration;
 
 /// Room for the multipart framing and the text fields around the image.
 const MULTIPART_OVERHEAD: u64 = 1 << 20;
@@ -28,7 +26,6 @@ pub fn router(max_upload: u64) -> Router<AppState> {
             )),
         )
         .route("/announcements/current", get(current))
-        .route("/announcements/live", get(live))
         .route("/announcements/{id}", delete(take_down))
 }
 
@@ -104,29 +101,4 @@ async fn take_down(
     state.services.announcements.delete(&id).await?;
     tracing::info!(%id, admin = %admin.handle, "announcement taken down");
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Server-sent events: an `announcement` event right away and whenever the current announcement
-/// changes; its data is the announcement as JSON, or `null` when there is none.
-async fn live(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let announcements = &state.services.announcements;
-    // The watcher only polls while someone listens: bring the value up to date first.
-    announcements.refresh().await?;
-    let mut rx = announcements.watch();
-    rx.mark_changed();
-    let closed = state.services.live.closed();
-    let stream = futures::stream::unfold((rx, closed), |(mut rx, mut closed)| async move {
-        tokio::select! {
-            changed = rx.changed() => changed.ok()?,
-            _ = closed.wait_for(|c| *c) => return None,
-        }
-        let data = serde_json::to_string(&*rx.borrow_and_update()).ok()?;
-        Some((
-            Ok::<_, std::convert::Infallible>(Event::default().event("announcement").data(data)),
-            (rx, closed),
-        ))
-    });
-    Ok(Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response())
 }

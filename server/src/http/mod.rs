@@ -5,6 +5,7 @@ mod announce;
 mod api;
 mod auth;
 mod error;
+mod live;
 mod media;
 mod moderation;
 mod ops;
@@ -48,6 +49,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             api::router(state.max_upload)
                 .merge(social::router(state.max_upload))
                 .merge(announce::router(state.max_upload))
+                .merge(live::router())
                 .merge(moderation::router()),
         )
         .nest("/api/v1/admin", admin::router())

@@ -18,7 +18,6 @@ use serde_json::json;
 pub fn router(max_upload: u64) -> Router<AppState> {
     Router::new()
         .route("/photos/popular", get(popular))
-        .route("/photos/live", get(live))
         .route("/feeds/fans", get(fans_feed))
         .route(
             "/photos/{id}/favorite",
@@ -72,23 +71,6 @@ async fn popular(
     query: PageParams,
 ) -> Result<Response, ApiError> {
     feed(&state, Feed::Popular, viewer.as_ref(), query).await
-}
-
-/// Server-sent events: a `photo` event with the new photo's id each time one is posted, and a
-/// comment every 15 s to keep proxies from closing the connection.
-async fn live(State(state): State<AppState>) -> Response {
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    let sub = state.services.live.subscribe();
-    let stream = futures::stream::unfold(sub, |mut sub| async move {
-        let id = sub.next().await?;
-        Some((
-            Ok::<_, std::convert::Infallible>(Event::default().event("photo").data(id)),
-            sub,
-        ))
-    });
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
-        .into_response()
 }
 
 async fn fans_feed(

@@ -1,0 +1,80 @@
+//! Server-sent events. `/api/v1/live` is the one stream a page needs: the current announcement
+//! (when it opens and whenever it changes) and every new photo's id. `/api/v1/photos/live` and
+//! `/api/v1/announcements/live` carry one kind each, for clients that want only that. Every stream
+//! sends a keep-alive comment every 15 s and ends when the node shuts down.
+
+use super::{ApiError, AppState};
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures::stream::{BoxStream, StreamExt};
+use std::convert::Infallible;
+use std::time::Duration;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/live", get(everything))
+        .route("/photos/live", get(photos))
+        .route("/announcements/live", get(announcements))
+}
+
+type Events = BoxStream<'static, Result<Event, Infallible>>;
+
+fn sse(events: Events) -> Response {
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+/// A `photo` event with the id of each photo posted from now on.
+fn photo_events(state: &AppState) -> Events {
+    let sub = state.services.live.subscribe();
+    futures::stream::unfold(sub, |mut sub| async move {
+        let id = sub.next().await?;
+        Some((Ok(Event::default().event("photo").data(id)), sub))
+    })
+    .boxed()
+}
+
+/// An `announcement` event now and on every change: the announcement as JSON, or `null`.
+async fn announcement_events(state: &AppState) -> Result<Events, ApiError> {
+    let announcements = &state.services.announcements;
+    // The watcher only polls while someone listens: bring the value up to date first.
+    announcements.refresh().await?;
+    let mut rx = announcements.watch();
+    rx.mark_changed();
+    let closed = state.services.live.closed();
+    Ok(
+        futures::stream::unfold((rx, closed), |(mut rx, mut closed)| async move {
+            tokio::select! {
+                changed = rx.changed() => changed.ok()?,
+                _ = closed.wait_for(|c| *c) => return None,
+            }
+            let data = serde_json::to_string(&*rx.borrow_and_update()).ok()?;
+            Some((
+                Ok(Event::default().event("announcement").data(data)),
+                (rx, closed),
+            ))
+        })
+        .boxed(),
+    )
+}
+
+async fn everything(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let announcements = announcement_events(&state).await?;
+    Ok(sse(futures::stream::select(
+        announcements,
+        photo_events(&state),
+    )
+    .boxed()))
+}
+
+async fn photos(State(state): State<AppState>) -> Response {
+    sse(photo_events(&state))
+}
+
+async fn announcements(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(sse(announcement_events(&state).await?))
+}
