@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::i18n::{self, t, tn};
-use crate::{api, browser, session, use_me};
+use crate::{api, browser, session, use_me, Storage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -76,34 +76,12 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Storage health as users need to know it, from `GET /api/v1/status`.
-#[derive(Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Storage {
-    Ok,
-    Degraded,
-    Paused,
-}
-
-#[derive(serde::Deserialize)]
-struct StatusAnswer {
-    storage: Storage,
-}
-
-/// How often every open page asks for the storage status.
-pub const STATUS_POLL_SECS: u32 = 10;
-
 /// The system's own banner, on every page while photo storage is delayed or paused; it goes away
-/// by itself when storage is healthy again. Distinct from admins' announcements.
+/// by itself when storage is healthy again (the page's live stream says so). Distinct from
+/// admins' announcements.
 #[component]
 pub fn StorageBanner() -> impl IntoView {
-    let storage = RwSignal::new(Storage::Ok);
-    poll(STATUS_POLL_SECS * 1000, move || async move {
-        if let Ok(a) = api::get::<StatusAnswer>("/status").await {
-            storage.set(a.storage);
-        }
-        true
-    });
+    let storage = crate::use_live().storage;
     view! {
         <Show when=move || storage.get() != Storage::Ok>
             <div class="system-banner" role="status" data-testid="storage-banner">

@@ -50,8 +50,21 @@ impl Me {
 pub struct Live {
     /// The announcement the banner shows.
     pub announcement: RwSignal<Option<photoshare_domain::views::AnnouncementView>>,
+    /// Photo storage health, for the storage banner.
+    pub storage: RwSignal<Storage>,
     /// Ids of the photos posted since the page opened, oldest first (the newest 500).
     pub photos: RwSignal<Vec<String>>,
+}
+
+/// Storage health as users need to know it (`GET /api/v1/status`, and the live stream).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Storage {
+    Ok,
+    /// S3 is failing: uploads are kept on the server and queued.
+    Degraded,
+    /// An admin paused the sync and uploads are waiting.
+    Paused,
 }
 
 /// How many new photo ids a page keeps.
@@ -77,6 +90,7 @@ pub fn App() -> impl IntoView {
     provide_context(me);
     let live = Live {
         announcement: RwSignal::new(None),
+        storage: RwSignal::new(Storage::Ok),
         photos: RwSignal::new(Vec::new()),
     };
     provide_context(live);
@@ -85,6 +99,7 @@ pub fn App() -> impl IntoView {
         // Open for the page's whole life: the browser closes it with the page.
         std::mem::forget(live::open(
             move |a| live.announcement.set(a),
+            move |s| live.storage.set(s),
             move |id| {
                 live.photos.update(|p| {
                     p.push(id);

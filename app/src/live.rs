@@ -3,6 +3,7 @@
 //! most six connections to a site, and every open tab keeps its stream. The browser reconnects by
 //! itself after a network failure.
 
+use crate::Storage;
 use photoshare_domain::views::AnnouncementView;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -24,10 +25,11 @@ fn listen(source: &EventSource, event: &str, on_data: impl Fn(String) + 'static)
 }
 
 /// Opens the page's stream: `on_announcement` gets the current announcement (`None`: there is
-/// none) as soon as it opens and on every change; `on_photo` the id of each photo posted from now
-/// on. Calling `close` on the source stops it.
+/// none) and `on_storage` storage health, each as soon as it opens and on every change;
+/// `on_photo` the id of each photo posted from now on. Calling `close` on the source stops it.
 pub fn open(
     on_announcement: impl Fn(Option<AnnouncementView>) + 'static,
+    on_storage: impl Fn(Storage) + 'static,
     on_photo: impl Fn(String) + 'static,
 ) -> Option<EventSource> {
     let source = EventSource::new("/api/v1/live").ok()?;
@@ -36,6 +38,16 @@ pub fn open(
             on_announcement(a);
         }
     });
+    listen(&source, "storage", move |data| {
+        if let Ok(Some(s)) = serde_json::from_str::<Option<StorageAnswer>>(&data) {
+            on_storage(s.storage);
+        }
+    });
     listen(&source, "photo", on_photo);
     Some(source)
+}
+
+#[derive(serde::Deserialize)]
+struct StorageAnswer {
+    storage: Storage,
 }

@@ -14,7 +14,7 @@ test('every page shows a storage banner while the sync is paused with uploads wa
   expect((await admin.request.post('/api/v1/admin/sync/pause')).status()).toBe(200);
   try {
     await postPhoto(context.request, 'Posted while storage is paused', 71);
-    // The open page learns of it on its next status poll (every 10 s), without a reload.
+    // The open page hears of it on its live stream (the node re-reads storage health every 2 s).
     const banner = page.getByTestId('storage-banner');
     await expect(banner).toHaveText(/Photo storage is paused/, { timeout: 20_000 });
     await expect(banner).toHaveAttribute('role', 'status');

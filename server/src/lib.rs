@@ -157,6 +157,7 @@ pub async fn start(
             .run(services.db.clone(), shutdown_rx.clone()),
     );
     tokio::spawn(services.announcements.clone().run(shutdown_rx.clone()));
+    tokio::spawn(services.media.clone().watch_storage(shutdown_rx.clone()));
     let worker = options
         .sync_worker
         .then(|| tokio::spawn(worker.run(shutdown_rx.clone())));

@@ -796,10 +796,13 @@ async fn one_stream_carries_the_announcement_and_new_photos() {
             .expect("an event within 10 s")
             .unwrap()
     }
-    assert_eq!(
-        next(&mut events).await,
-        ("announcement".into(), "null".into())
-    );
+    // On opening: the announcement (none) and storage health, in either order.
+    let mut first = [next(&mut events).await, next(&mut events).await];
+    first.sort();
+    assert_eq!(first[0], ("announcement".into(), "null".into()));
+    assert_eq!(first[1].0, "storage");
+    let storage = |data: &str| serde_json::from_str::<Value>(data).unwrap()["storage"].clone();
+    assert_eq!(storage(&first[1].1), "ok");
     let photo = app.post_photo(&poster, png(300, 200, 1), "live").await;
     assert_eq!(
         next(&mut events).await,
@@ -812,4 +815,20 @@ async fn one_stream_carries_the_announcement_and_new_photos() {
         serde_json::from_str::<Value>(&data).unwrap()["id"],
         posted["id"]
     );
+
+    // An admin pauses the sync with uploads waiting: the page hears it (the node's watcher
+    // re-reads storage health every 2 s), and again when it resumes.
+    let (s, _) = app
+        .call(&admin, "POST", "/api/v1/admin/sync/pause", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (kind, data) = next(&mut events).await;
+    assert_eq!(
+        (kind.as_str(), storage(&data)),
+        ("storage", json!("paused"))
+    );
+    app.call(&admin, "POST", "/api/v1/admin/sync/resume", None)
+        .await;
+    let (kind, data) = next(&mut events).await;
+    assert_eq!((kind.as_str(), storage(&data)), ("storage", json!("ok")));
 }

@@ -1,7 +1,7 @@
 //! What the admin console shows of the media store: storage health and this node's cache.
 
 use super::budget::{free_bytes, PINNED};
-use super::{MediaStore, SyncState};
+use super::{MediaStore, StorageStatus, SyncState};
 use crate::db::{now_micros, rfc3339};
 use crate::error::Result;
 use crate::views::{CacheStats, ErrorEvent, StorageHealth};
@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 const ERRORS_KEPT: usize = 10;
 /// The window of the drain rate.
 const DRAIN_WINDOW: Duration = Duration::from_secs(60);
+/// How often storage health is re-read for the pages' live streams, while any page listens.
+pub const STORAGE_POLL: Duration = Duration::from_secs(2);
+
 /// The settings key `migrate-bucket` writes when it switches buckets; every node follows it.
 pub const BUCKET_KEY: &str = "s3_bucket";
 
@@ -120,6 +123,43 @@ impl MediaStore {
             pinned_objects,
             pinned_bytes,
         })
+    }
+
+    /// Storage health as users see it, now and whenever it changes (kept current by
+    /// [`MediaStore::watch_storage`] while anyone listens).
+    pub fn storage_changes(&self) -> tokio::sync::watch::Receiver<Option<StorageStatus>> {
+        self.storage_watch().subscribe()
+    }
+
+    /// Re-reads storage health and tells the listeners if what users are told changed.
+    pub async fn refresh_storage(&self) -> Result<()> {
+        let now = self.storage_status().await?;
+        self.storage_watch().send_if_modified(|s| {
+            // The backlog figures move all the time; only the state is news to a page.
+            let changed = s.is_none_or(|s| s.storage != now.storage);
+            if changed {
+                *s = Some(now);
+            }
+            changed
+        });
+        Ok(())
+    }
+
+    /// The watcher behind [`MediaStore::storage_changes`]: one database read per node every
+    /// [`STORAGE_POLL`] while pages listen, instead of one per page. Runs until `stop` turns true.
+    pub async fn watch_storage(self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(STORAGE_POLL) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            if self.storage_watch().receiver_count() == 0 {
+                continue;
+            }
+            if let Err(e) = self.refresh_storage().await {
+                tracing::warn!(error = %e, "could not read the storage status");
+            }
+        }
     }
 
     /// Follows a bucket switch made by `migrate-bucket` (on any node, or the CLI).

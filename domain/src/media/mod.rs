@@ -144,6 +144,8 @@ struct Inner {
     recent: Mutex<health::Recent>,
     /// An admin asked to retry now: the worker probes S3 at once even with the circuit open.
     retry: std::sync::atomic::AtomicBool,
+    /// Storage health as users see it, for the pages' live streams (see `health.rs`).
+    storage: tokio::sync::watch::Sender<Option<StorageStatus>>,
 }
 
 impl MediaStore {
@@ -169,6 +171,7 @@ impl MediaStore {
                 hot: hot::HotSet::new(limits.memory_bytes),
                 recent: Mutex::new(health::Recent::default()),
                 retry: std::sync::atomic::AtomicBool::new(false),
+                storage: tokio::sync::watch::channel(None).0,
             }),
         }
     }
@@ -382,6 +385,10 @@ impl MediaStore {
                 }
             }
         }
+    }
+
+    pub(crate) fn storage_watch(&self) -> &tokio::sync::watch::Sender<Option<StorageStatus>> {
+        &self.inner.storage
     }
 
     pub(crate) fn recent(&self) -> std::sync::MutexGuard<'_, health::Recent> {

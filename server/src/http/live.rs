@@ -1,5 +1,5 @@
 //! Server-sent events. `/api/v1/live` is the one stream a page needs: the current announcement
-//! (when it opens and whenever it changes) and every new photo's id. `/api/v1/photos/live` and
+//! and storage health (each when it opens and whenever it changes) and every new photo's id. `/api/v1/photos/live` and
 //! `/api/v1/announcements/live` carry one kind each, for clients that want only that. Every stream
 //! sends a keep-alive comment every 15 s and ends when the node shuts down.
 
@@ -38,36 +38,50 @@ fn photo_events(state: &AppState) -> Events {
     .boxed()
 }
 
+/// An event named `name` with `rx`'s value as JSON: now, and on every change, until the node
+/// shuts down.
+fn watch_events<T: serde::Serialize + Send + Sync + 'static>(
+    state: &AppState,
+    mut rx: tokio::sync::watch::Receiver<T>,
+    name: &'static str,
+) -> Events {
+    rx.mark_changed();
+    let closed = state.services.live.closed();
+    futures::stream::unfold((rx, closed), move |(mut rx, mut closed)| async move {
+        tokio::select! {
+            changed = rx.changed() => changed.ok()?,
+            _ = closed.wait_for(|c| *c) => return None,
+        }
+        let data = serde_json::to_string(&*rx.borrow_and_update()).ok()?;
+        Some((Ok(Event::default().event(name).data(data)), (rx, closed)))
+    })
+    .boxed()
+}
+
 /// An `announcement` event now and on every change: the announcement as JSON, or `null`.
 async fn announcement_events(state: &AppState) -> Result<Events, ApiError> {
     let announcements = &state.services.announcements;
-    // The watcher only polls while someone listens: bring the value up to date first.
+    // The watchers only poll while someone listens: bring the value up to date first.
     announcements.refresh().await?;
-    let mut rx = announcements.watch();
-    rx.mark_changed();
-    let closed = state.services.live.closed();
-    Ok(
-        futures::stream::unfold((rx, closed), |(mut rx, mut closed)| async move {
-            tokio::select! {
-                changed = rx.changed() => changed.ok()?,
-                _ = closed.wait_for(|c| *c) => return None,
-            }
-            let data = serde_json::to_string(&*rx.borrow_and_update()).ok()?;
-            Some((
-                Ok(Event::default().event("announcement").data(data)),
-                (rx, closed),
-            ))
-        })
-        .boxed(),
-    )
+    Ok(watch_events(state, announcements.watch(), "announcement"))
+}
+
+/// A `storage` event now and whenever what users are told changes: `{"storage": "ok" |
+/// "degraded" | "paused", "backlog_objects", "oldest_unsynced_seconds"}` (as `GET /api/v1/status`).
+async fn storage_events(state: &AppState) -> Result<Events, ApiError> {
+    let media = &state.services.media;
+    media.refresh_storage().await?;
+    Ok(watch_events(state, media.storage_changes(), "storage"))
 }
 
 async fn everything(State(state): State<AppState>) -> Result<Response, ApiError> {
     let announcements = announcement_events(&state).await?;
-    Ok(sse(futures::stream::select(
+    let storage = storage_events(&state).await?;
+    Ok(sse(futures::stream::select_all([
         announcements,
+        storage,
         photo_events(&state),
-    )
+    ])
     .boxed()))
 }
 
