@@ -342,10 +342,7 @@ impl Accounts {
         }
         let rows = q.fetch_all(self.db.pool()).await?;
         crate::photos::page_of(&rows, limit, admin_view_from_row, |row| {
-            Ok(Cursor {
-                key: row.try_get("created_at")?,
-                id: Uuid::parse_str(&row.try_get::<String, _>("id")?).map_err(Error::internal)?,
-            })
+            crate::photos::cursor_at(row, "created_at", "id")
         })
     }
 

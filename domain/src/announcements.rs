@@ -7,7 +7,7 @@ use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Result};
 use crate::media::{imaging, MediaStore};
-use crate::photos::{hash_url, page_of};
+use crate::photos::{cursor_at, hash_url, page_of};
 use crate::types::{Cursor, Page};
 use crate::views::{AltText, AnnouncementView, Link};
 use sqlx::Row;
@@ -159,12 +159,7 @@ impl Announcements {
             &rows,
             limit,
             |r| view_from_row(r, now),
-            |r| {
-                Ok(Cursor {
-                    key: r.try_get("created_at")?,
-                    id: Uuid::parse_str(&r.try_get::<String, _>("id")?).map_err(Error::internal)?,
-                })
-            },
+            |r| cursor_at(r, "created_at", "id"),
         )
     }
 

@@ -7,12 +7,13 @@ use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Result};
 use crate::media::MediaStore;
-use crate::photos::{page_of, view_from_row, viewer_id, SELECT_PHOTO};
+use crate::photos::{
+    cursor_at, not_found_photo, page_of, view_from_row, viewer_id, visible_to, SELECT_PHOTO,
+};
 use crate::types::{ContentHash, Cursor, Page, PhotoId};
 use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
 use sqlx::Row;
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// Reports that hide a photo until an admin looks at it, unless configured otherwise.
 pub const DEFAULT_HIDE_AFTER: u32 = 3;
@@ -22,10 +23,6 @@ pub struct Moderation {
     db: Db,
     media: MediaStore,
     hide_after: i64,
-}
-
-fn no_such_photo() -> Error {
-    Error::NotFound("No such photo.".into())
 }
 
 /// Whether uploads of these bytes are refused.
@@ -63,9 +60,9 @@ impl Moderation {
                 .bind(photo.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-        let (owner, hidden_at) = row.ok_or_else(no_such_photo)?;
-        if hidden_at.is_some() && !reporter.is_admin && owner != reporter.id.to_string() {
-            return Err(no_such_photo());
+        let (owner, hidden_at) = row.ok_or_else(not_found_photo)?;
+        if !visible_to(hidden_at.is_some(), &owner, Some(reporter)) {
+            return Err(not_found_photo());
         }
         if owner == reporter.id.to_string() {
             return Err(Error::Invalid("You cannot report your own photo.".into()));
@@ -145,13 +142,7 @@ impl Moderation {
                     row.try_get::<Option<String>, _>("hidden_by")?,
                 ))
             },
-            |row| {
-                Ok(Cursor {
-                    key: row.try_get("flagged_at")?,
-                    id: Uuid::parse_str(&row.try_get::<String, _>("id")?)
-                        .map_err(Error::internal)?,
-                })
-            },
+            |row| cursor_at(row, "flagged_at", "id"),
         )?;
         let mut items = Vec::with_capacity(page.items.len());
         for (photo, hidden_by) in page.items {
@@ -207,7 +198,7 @@ impl Moderation {
         .execute(self.db.pool())
         .await?;
         if done.rows_affected() == 0 {
-            return Err(no_such_photo());
+            return Err(not_found_photo());
         }
         Ok(())
     }
@@ -223,7 +214,7 @@ impl Moderation {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(no_such_photo());
+            return Err(not_found_photo());
         }
         sqlx::query(
             "UPDATE reports SET resolved_at = $1 WHERE photo_id = $2 AND resolved_at IS NULL",
@@ -247,7 +238,7 @@ impl Moderation {
                 .bind(photo.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-        let (original, upload) = row.ok_or_else(no_such_photo)?;
+        let (original, upload) = row.ok_or_else(not_found_photo)?;
         let upload = upload.unwrap_or_else(|| original.clone());
         let victims: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT id, original_hash, large_hash, thumb_hash FROM photos

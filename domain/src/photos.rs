@@ -24,13 +24,31 @@ pub struct Photos {
 /// for nobody) has favorited it.
 pub(crate) const SELECT_PHOTO: &str =
     "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
-        p.created_at, p.favorites_count, p.comments_count, u.handle, u.display_name,
+        p.created_at, p.favorites_count, p.comments_count, p.owner_id, u.handle, u.display_name,
         u.icon_hash, p.hidden_at, CAST(CASE WHEN mf.user_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS favorited
     FROM photos p JOIN users u ON u.id = p.owner_id
     LEFT JOIN favorites mf ON mf.photo_id = p.id AND mf.user_id = $1";
 
 pub(crate) fn hash_url(hex: &str) -> Result<String> {
     Ok(media_url(&hex.parse::<ContentHash>()?))
+}
+
+/// Whether `viewer` may see a photo of `owner_id`: a photo hidden pending review is there only
+/// for its owner and admins. The one rule every read and action on a photo follows.
+pub(crate) fn visible_to(hidden: bool, owner_id: &str, viewer: Option<&User>) -> bool {
+    !hidden || viewer.is_some_and(|v| v.is_admin || v.id.to_string() == owner_id)
+}
+
+pub(crate) fn not_found_photo() -> Error {
+    Error::NotFound("No such photo.".into())
+}
+
+/// The cursor of a row: its sort key in column `key` and its id (a UUID) in column `id`.
+pub(crate) fn cursor_at(row: &sqlx::any::AnyRow, key: &str, id: &str) -> Result<Cursor> {
+    Ok(Cursor {
+        key: row.try_get(key)?,
+        id: Uuid::parse_str(&row.try_get::<String, _>(id)?).map_err(Error::internal)?,
+    })
 }
 
 /// The viewer's id as bound into [`SELECT_PHOTO`]: an empty string matches no user.
@@ -339,10 +357,10 @@ impl Photos {
             .bind(id.to_string())
             .fetch_optional(self.db.pool())
             .await?;
-        let photo = row.as_ref().map(view_from_row).transpose()?;
-        Ok(photo.filter(|p| {
-            !p.hidden || viewer.is_some_and(|v| v.is_admin || v.handle.as_str() == p.owner)
-        }))
+        let Some(row) = row else { return Ok(None) };
+        let photo = view_from_row(&row)?;
+        let owner: String = row.try_get("owner_id")?;
+        Ok(visible_to(photo.hidden, &owner, viewer).then_some(photo))
     }
 }
 

@@ -5,7 +5,9 @@
 use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Result};
-use crate::photos::{hash_url, hot_score, page_of, viewer_id};
+use crate::photos::{
+    cursor_at, hash_url, hot_score, not_found_photo, page_of, viewer_id, visible_to,
+};
 use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
 };
@@ -32,18 +34,11 @@ fn summary_from_row(row: &AnyRow) -> Result<UserSummary> {
 
 /// The cursor of a row whose sort key is selected as `sort_key` and id as `sort_id`.
 fn cursor_of(row: &AnyRow) -> Result<Cursor> {
-    Ok(Cursor {
-        key: row.try_get("sort_key")?,
-        id: Uuid::parse_str(&row.try_get::<String, _>("sort_id")?).map_err(Error::internal)?,
-    })
+    cursor_at(row, "sort_key", "sort_id")
 }
 
 fn not_found_user(handle: &str) -> Error {
     Error::NotFound(format!("There is no user @{handle}."))
-}
-
-fn not_found_photo() -> Error {
-    Error::NotFound("No such photo.".into())
 }
 
 impl Social {
@@ -68,12 +63,7 @@ impl Social {
                 .fetch_optional(self.db.pool())
                 .await?;
         match found {
-            Some((_, None)) => Ok(()),
-            Some((owner, Some(_)))
-                if viewer.is_some_and(|v| v.is_admin || v.id.to_string() == owner) =>
-            {
-                Ok(())
-            }
+            Some((owner, hidden_at)) if visible_to(hidden_at.is_some(), &owner, viewer) => Ok(()),
             _ => Err(not_found_photo()),
         }
     }
@@ -435,13 +425,7 @@ impl Social {
                     can_delete: is_admin || (!viewer_id.is_empty() && author_id == viewer_id),
                 })
             },
-            |row| {
-                Ok(Cursor {
-                    key: row.try_get("created_at")?,
-                    id: Uuid::parse_str(&row.try_get::<String, _>("id")?)
-                        .map_err(Error::internal)?,
-                })
-            },
+            |row| cursor_at(row, "created_at", "id"),
         )
     }
 
