@@ -6,14 +6,13 @@ use super::api::PageQuery;
 use super::auth::Admin;
 use super::{ApiError, AppState};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use photoshare_domain::db::{now_micros, rfc3339};
 use photoshare_domain::media::SyncStatus;
-use photoshare_domain::types::Handle;
 use photoshare_domain::views::{AdminOverview, AdminUserView, FsckRun};
 use serde::Deserialize;
 
@@ -46,24 +45,20 @@ pub fn router() -> Router<AppState> {
 /// session, 403 for anyone else.
 pub async fn console_page(
     State(state): State<AppState>,
-    parts: axum::http::request::Parts,
+    admin: Result<Admin, ApiError>,
 ) -> Response {
-    let mut parts = parts;
-    let status = match Admin::from_request_parts(&mut parts, &state).await {
+    let status = match admin {
         Ok(_) => StatusCode::OK,
         Err(e) => StatusCode::from_u16(e.0.status).unwrap_or(StatusCode::FORBIDDEN),
     };
-    match tokio::fs::read_to_string(state.dist.join("index.html")).await {
+    match super::index_html(&state).await {
         Ok(html) => (
             status,
-            [
-                (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (axum::http::header::CACHE_CONTROL, "no-store"),
-            ],
-            html,
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
+            axum::response::Html(html),
         )
             .into_response(),
-        Err(_) => (StatusCode::NOT_FOUND, "The front end is not built.").into_response(),
+        Err(not_built) => not_built,
     }
 }
 
@@ -213,8 +208,7 @@ async fn user_action(
     raw: String,
     action: Action,
 ) -> Result<Json<AdminUserView>, ApiError> {
-    let handle = Handle::parse(&raw)
-        .map_err(|_| ApiError::not_found(&format!("There is no user @{raw}.")))?;
+    let handle = super::social::handle(&raw)?;
     let accounts = &state.services.accounts;
     match action {
         Action::Promote => accounts.promote(&handle).await?,

@@ -3,10 +3,10 @@
 
 use super::api::PageQuery;
 use super::auth::Admin;
-use super::{ApiError, AppState};
+use super::{form, ApiError, AppState};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -14,16 +14,11 @@ use axum::{Json, Router};
 use photoshare_domain::announcements::parse_expiry;
 use photoshare_domain::views::{AltText, Link};
 
-/// Room for the multipart framing and the text fields around the image.
-const MULTIPART_OVERHEAD: u64 = 1 << 20;
-
 pub fn router(max_upload: u64) -> Router<AppState> {
     Router::new()
         .route(
             "/announcements",
-            get(list).post(post).layer(DefaultBodyLimit::max(
-                (max_upload + MULTIPART_OVERHEAD) as usize,
-            )),
+            get(list).post(post).layer(form::upload_limit(max_upload)),
         )
         .route("/announcements/current", get(current))
         .route("/announcements/{id}", delete(take_down))
@@ -35,43 +30,18 @@ async fn post(
     Admin(admin): Admin,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let mut multipart = multipart.map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the announcement as multipart/form-data with an \"image\" file field.",
-        )
-    })?;
-    let (mut image, mut alt, mut link, mut expires) = (None, String::new(), None, None);
-    while let Some(field) = multipart.next_field().await? {
-        match field.name() {
-            Some("image") => image = Some(field.bytes().await?),
-            Some("alt") => alt = field.text().await?,
-            Some("link") => link = Some(field.text().await?).filter(|l| !l.trim().is_empty()),
-            Some("expires_at") => {
-                expires = Some(field.text().await?).filter(|e| !e.trim().is_empty())
-            }
-            _ => {}
-        }
-    }
-    let image = image.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Add the image as a file field named \"image\".",
-        )
-    })?;
-    if image.len() as u64 > state.max_upload {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "That image is larger than PhotoShare accepts.",
-        ));
-    }
-    let alt = AltText::parse(&alt)?;
-    let link = link.as_deref().map(Link::parse).transpose()?;
-    let expires = expires.as_deref().map(parse_expiry).transpose()?;
+    let form = form::image_form(
+        form::multipart(multipart, "announcement")?,
+        state.max_upload,
+    )
+    .await?;
+    let alt = AltText::parse(form.text("alt").unwrap_or_default())?;
+    let link = form.text("link").map(Link::parse).transpose()?;
+    let expires = form.text("expires_at").map(parse_expiry).transpose()?;
     let view = state
         .services
         .announcements
-        .post(Some(&admin), image.to_vec(), &alt, link.as_ref(), expires)
+        .post(Some(&admin), form.image, &alt, link.as_ref(), expires)
         .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }

@@ -2,10 +2,10 @@
 //! app uses. Each handler parses, calls the domain, maps the error.
 
 use super::auth::{SignedIn, Viewer};
-use super::{ApiError, AppState};
+use super::{form, ApiError, AppState};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,18 +16,13 @@ use photoshare_domain::photos::Feed;
 use photoshare_domain::types::{page_limit, Caption, Cursor, Handle, Password, PhotoId};
 use serde::Deserialize;
 
-/// Room for the multipart framing and the caption around the image itself.
-const MULTIPART_OVERHEAD: u64 = 1 << 20;
-
 pub fn router(max_upload: u64) -> Router<AppState> {
     Router::new()
         .route("/accounts", post(create_account))
         .route("/session", post(log_in).delete(log_out))
         .route(
             "/photos",
-            post(upload).layer(DefaultBodyLimit::max(
-                (max_upload + MULTIPART_OVERHEAD) as usize,
-            )),
+            post(upload).layer(form::upload_limit(max_upload)),
         )
         .route("/photos/recent", get(recent))
         .route("/status", get(status))
@@ -100,12 +95,7 @@ async fn upload(
     SignedIn(user): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let mut multipart = multipart.map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the photo as multipart/form-data with an \"image\" file field.",
-        )
-    })?;
+    let mut multipart = form::multipart(multipart, "photo")?;
     state.services.media.check_free_space()?;
     let mut caption = String::new();
     let mut staged = None;
@@ -117,7 +107,7 @@ async fn upload(
                 while let Some(chunk) = field.chunk().await? {
                     if let Err(e) = staging.write(&chunk).await {
                         drop(field);
-                        drain(multipart).await;
+                        form::drain(multipart).await;
                         return Err(e.into());
                     }
                 }
@@ -151,14 +141,6 @@ async fn upload(
         Json(photo),
     )
         .into_response())
-}
-
-/// Reads and discards the rest of a refused upload (at most the route's body limit) so that the
-/// client, still sending, gets the answer instead of a reset connection.
-async fn drain(mut multipart: Multipart) {
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        while let Ok(Some(_)) = field.chunk().await {}
-    }
 }
 
 /// Storage health for every user (the page banner polls it). No S3 round trip.

@@ -5,6 +5,7 @@ mod announce;
 mod api;
 mod auth;
 mod error;
+mod form;
 mod live;
 mod media;
 mod moderation;
@@ -74,6 +75,14 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's index.html, for the routes that answer with it themselves (`/p/{id}`, `/admin`);
+/// 404 when the front end is not built.
+async fn index_html(state: &AppState) -> Result<String, Response> {
+    tokio::fs::read_to_string(state.dist.join("index.html"))
+        .await
+        .map_err(|_| (http::StatusCode::NOT_FOUND, "The front end is not built.").into_response())
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request) -> Response {

@@ -3,6 +3,7 @@
 
 use super::api::PageQuery;
 use super::auth::{Admin, SignedIn};
+use super::social::photo_id;
 use super::{ApiError, AppState};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -11,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use photoshare_domain::metrics::Metrics;
-use photoshare_domain::types::PhotoId;
 use photoshare_domain::views::ReportReason;
 use serde::Deserialize;
 
@@ -24,14 +24,15 @@ pub fn router() -> Router<AppState> {
 pub fn admin_router() -> Router<AppState> {
     Router::new()
         .route("/moderation", axum::routing::get(queue))
-        .route("/photos/{id}/hide", post(hide))
-        .route("/photos/{id}/unhide", post(unhide))
+        .route(
+            "/photos/{id}/hide",
+            post(|State(s), Admin(a), Path(p)| set_hidden(true, s, a, p)),
+        )
+        .route(
+            "/photos/{id}/unhide",
+            post(|State(s), Admin(a), Path(p)| set_hidden(false, s, a, p)),
+        )
         .route("/photos/{id}", axum::routing::delete(delete_photo))
-}
-
-fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::not_found("No such photo."))
 }
 
 #[derive(Deserialize)]
@@ -67,23 +68,21 @@ async fn queue(
     Ok(Json(page).into_response())
 }
 
-async fn hide(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
+/// Hide (`hidden`) or unhide ("reviewed, keep it") a photo.
+async fn set_hidden(
+    hidden: bool,
+    state: AppState,
+    admin: photoshare_domain::accounts::User,
+    id: String,
 ) -> Result<StatusCode, ApiError> {
-    state.services.moderation.hide(photo_id(&id)?).await?;
-    tracing::warn!(photo = %id, admin = %admin.handle, "photo hidden by an admin");
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn unhide(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    state.services.moderation.unhide(photo_id(&id)?).await?;
-    tracing::warn!(photo = %id, admin = %admin.handle, "photo reviewed and kept");
+    let moderation = &state.services.moderation;
+    if hidden {
+        moderation.hide(photo_id(&id)?).await?;
+        tracing::warn!(photo = %id, admin = %admin.handle, "photo hidden by an admin");
+    } else {
+        moderation.unhide(photo_id(&id)?).await?;
+        tracing::warn!(photo = %id, admin = %admin.handle, "photo reviewed and kept");
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,9 +13,9 @@ pub async fn photo_page(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let index = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
+    let index = match super::index_html(&state).await {
         Ok(html) => html,
-        Err(_) => return (StatusCode::NOT_FOUND, "The front end is not built.").into_response(),
+        Err(not_built) => return not_built,
     };
     let photo = match id.parse::<PhotoId>() {
         Ok(id) => state.services.photos.get(id, None).await.ok().flatten(),

@@ -2,10 +2,10 @@
 
 use super::api::{feed, PageQuery};
 use super::auth::{SignedIn, Viewer};
-use super::{ApiError, AppState};
+use super::{form, ApiError, AppState};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
@@ -50,18 +50,18 @@ pub fn router(max_upload: u64) -> Router<AppState> {
         .route("/me", get(me).patch(update_me))
         .route(
             "/me/icon",
-            put(set_icon).layer(DefaultBodyLimit::max(max_upload as usize + (1 << 20))),
+            put(set_icon).layer(form::upload_limit(max_upload)),
         )
 }
 
 type PageParams = Result<Query<PageQuery>, QueryRejection>;
 
-fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
+pub(super) fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
     raw.parse()
         .map_err(|_| ApiError::not_found("No such photo."))
 }
 
-fn handle(raw: &str) -> Result<Handle, ApiError> {
+pub(super) fn handle(raw: &str) -> Result<Handle, ApiError> {
     Handle::parse(raw).map_err(|_| ApiError::not_found(&format!("There is no user @{raw}.")))
 }
 
@@ -221,55 +221,14 @@ async fn update_me(
     Ok(Json(view).into_response())
 }
 
-/// Reads the multipart `image` field into memory, refusing more than `max` bytes.
-async fn image_field(
-    multipart: Result<Multipart, MultipartRejection>,
-    max: u64,
-) -> Result<Vec<u8>, ApiError> {
-    let mut multipart = multipart.map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the image as multipart/form-data with an \"image\" file field.",
-        )
-    })?;
-    while let Some(mut field) = multipart.next_field().await? {
-        if field.name() != Some("image") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await? {
-            if (bytes.len() + chunk.len()) as u64 > max {
-                drop(field);
-                while let Ok(Some(mut rest)) = multipart.next_field().await {
-                    while let Ok(Some(_)) = rest.chunk().await {}
-                }
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "That image is larger than the {} MB PhotoShare accepts.",
-                        max / 1_000_000
-                    ),
-                ));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if bytes.is_empty() {
-            break;
-        }
-        return Ok(bytes);
-    }
-    Err(ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "Add the image as a non-empty file field named \"image\".",
-    ))
-}
-
 async fn set_icon(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let bytes = image_field(multipart, state.max_upload).await?;
+    let bytes = form::image_form(form::multipart(multipart, "image")?, state.max_upload)
+        .await?
+        .image;
     state.services.media.check_free_space()?;
     let view = state
         .services
