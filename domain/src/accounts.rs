@@ -327,11 +327,7 @@ impl Accounts {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let mut sql = String::from(
-            "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
-                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
-             FROM users u WHERE u.handle LIKE $1 ESCAPE '\\'",
-        );
+        let mut sql = format!("{SELECT_ADMIN_VIEW} WHERE u.handle LIKE $1 ESCAPE '\\'");
         if cursor.is_some() {
             sql.push_str(" AND (u.created_at, u.id) < ($3, $4)");
         }
@@ -348,15 +344,11 @@ impl Accounts {
 
     /// One user as the console shows them.
     pub async fn admin_view(&self, handle: &Handle) -> Result<AdminUserView> {
-        let row = sqlx::query(
-            "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
-                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
-             FROM users u WHERE u.handle = $1",
-        )
-        .bind(handle.as_str())
-        .fetch_optional(self.db.pool())
-        .await?
-        .ok_or_else(|| no_such_user(handle))?;
+        let row = sqlx::query(&format!("{SELECT_ADMIN_VIEW} WHERE u.handle = $1"))
+            .bind(handle.as_str())
+            .fetch_optional(self.db.pool())
+            .await?
+            .ok_or_else(|| no_such_user(handle))?;
         admin_view_from_row(&row)
     }
 
@@ -370,6 +362,12 @@ impl Accounts {
 fn no_such_user(handle: &Handle) -> Error {
     Error::NotFound(format!("There is no user @{handle}."))
 }
+
+/// Users as the console shows them (read by [`admin_view_from_row`]).
+const SELECT_ADMIN_VIEW: &str =
+    "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
+        (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
+     FROM users u";
 
 fn admin_view_from_row(row: &sqlx::any::AnyRow) -> Result<AdminUserView> {
     let icon: Option<String> = row.try_get("icon_hash")?;

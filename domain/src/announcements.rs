@@ -199,18 +199,14 @@ impl Announcements {
 
     /// The watcher: keeps [`Announcements::watch`] current while anyone listens; runs until
     /// `stop` turns true.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep(POLL) => {}
-                _ = stop.wait_for(|s| *s) => return,
-            }
-            if self.current.receiver_count() == 0 {
-                continue;
-            }
-            if let Err(e) = self.refresh().await {
-                tracing::warn!(error = %e, "could not read the current announcement");
-            }
-        }
+    pub async fn run(self, stop: watch::Receiver<bool>) {
+        crate::live::refresh_while_watched(
+            &self.current,
+            POLL,
+            stop,
+            "the current announcement",
+            || self.refresh(),
+        )
+        .await
     }
 }

@@ -139,3 +139,30 @@ impl Live {
         Ok(())
     }
 }
+
+/// Keeps a watched value current: every `every`, while anyone holds a receiver of `tx`, calls
+/// `refresh` (which sends only when the value changed). One database read per node for all the
+/// pages listening, instead of one per page. Runs until `stop` turns true.
+pub(crate) async fn refresh_while_watched<T, F, Fut>(
+    tx: &watch::Sender<T>,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+    what: &str,
+    refresh: F,
+) where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        if tx.receiver_count() == 0 {
+            continue;
+        }
+        if let Err(e) = refresh().await {
+            tracing::warn!(error = %e, "could not read {what}");
+        }
+    }
+}

@@ -147,19 +147,15 @@ impl MediaStore {
 
     /// The watcher behind [`MediaStore::storage_changes`]: one database read per node every
     /// [`STORAGE_POLL`] while pages listen, instead of one per page. Runs until `stop` turns true.
-    pub async fn watch_storage(self, mut stop: tokio::sync::watch::Receiver<bool>) {
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep(STORAGE_POLL) => {}
-                _ = stop.wait_for(|s| *s) => return,
-            }
-            if self.storage_watch().receiver_count() == 0 {
-                continue;
-            }
-            if let Err(e) = self.refresh_storage().await {
-                tracing::warn!(error = %e, "could not read the storage status");
-            }
-        }
+    pub async fn watch_storage(self, stop: tokio::sync::watch::Receiver<bool>) {
+        crate::live::refresh_while_watched(
+            self.storage_watch(),
+            STORAGE_POLL,
+            stop,
+            "the storage status",
+            || self.refresh_storage(),
+        )
+        .await
     }
 
     /// Follows a bucket switch made by `migrate-bucket` (on any node, or the CLI).
