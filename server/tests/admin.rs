@@ -103,33 +103,11 @@ async fn every_admin_route_answers_401_without_a_session_and_403_for_a_user() {
 }
 
 /// Reads the announcements' server-sent events and yields each `data:` of an `announcement` event.
-async fn announcement_events(app: &TestApp) -> impl futures::Stream<Item = Value> {
-    let r = common::open_events(app, "/api/v1/announcements/live").await;
-    let mut buf = String::new();
-    r.bytes_stream()
-        .map(move |chunk| {
-            buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-            let mut out = Vec::new();
-            while let Some(end) = buf.find("\n\n") {
-                let event: String = buf.drain(..end + 2).collect();
-                if event.contains("event: announcement") {
-                    let data = event
-                        .lines()
-                        .find_map(|l| l.strip_prefix("data: "))
-                        .unwrap();
-                    out.push(serde_json::from_str::<Value>(data).unwrap());
-                }
-            }
-            futures::stream::iter(out)
-        })
-        .flatten()
-}
-
-async fn next_event(events: &mut (impl futures::Stream<Item = Value> + Unpin)) -> Value {
-    tokio::time::timeout(Duration::from_secs(10), events.next())
+async fn announcement_events(app: &TestApp) -> impl futures::Stream<Item = Value> + Unpin {
+    common::events(app, "/api/v1/announcements/live")
         .await
-        .expect("an announcement event within 10 s")
-        .unwrap()
+        .filter(|(kind, _)| futures::future::ready(kind == "announcement"))
+        .map(|(_, data)| serde_json::from_str::<Value>(&data).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,8 +120,8 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         .call(&anyone, "GET", "/api/v1/announcements/current", None)
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let mut events = Box::pin(announcement_events(&app).await);
-    assert_eq!(next_event(&mut events).await, Value::Null);
+    let mut events = announcement_events(&app).await;
+    assert_eq!(common::next_within(&mut events).await, Value::Null);
 
     // Bad input is refused with a clear message and posts nothing.
     for (fields, why) in [
@@ -198,7 +176,7 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         (&json!(1600), &json!(200))
     );
     assert_eq!(first["expires_at"], "2099-01-01T00:00:00Z");
-    assert_eq!(next_event(&mut events).await["id"], first["id"]);
+    assert_eq!(common::next_within(&mut events).await["id"], first["id"]);
     let image = anyone
         .get(app.url(first["image_url"].as_str().unwrap()))
         .send()
@@ -208,7 +186,7 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
     assert_eq!(image.headers()["content-type"], "image/png");
 
     let (_, second) = announce(&app, &admin, png(800, 200, 3), &[("alt", "All good again")]).await;
-    assert_eq!(next_event(&mut events).await["id"], second["id"]);
+    assert_eq!(common::next_within(&mut events).await["id"], second["id"]);
     let (s, current) = app
         .call(&anyone, "GET", "/api/v1/announcements/current", None)
         .await;
@@ -235,14 +213,14 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(next_event(&mut events).await["id"], first["id"]);
+    assert_eq!(common::next_within(&mut events).await["id"], first["id"]);
     sqlx::query("UPDATE announcements SET expires_at = 1 WHERE id = $1")
         .bind(first["id"].as_str().unwrap())
         .execute(app.running.services.db.pool())
         .await
         .unwrap();
     // The watcher notices expiry on its own (it polls while pages listen).
-    assert_eq!(next_event(&mut events).await, Value::Null);
+    assert_eq!(common::next_within(&mut events).await, Value::Null);
     let (s, _) = app
         .call(&anyone, "GET", "/api/v1/announcements/current", None)
         .await;
@@ -769,33 +747,8 @@ async fn one_stream_carries_the_announcement_and_new_photos() {
     let app = spawn_app().await;
     let admin = app.admin("boss").await;
     let poster = app.signed_in("poster").await;
-    let r = common::open_events(&app, "/api/v1/live").await;
-    let mut buf = String::new();
-    let mut events = Box::pin(
-        r.bytes_stream()
-            .map(move |chunk| {
-                buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-                let mut out = Vec::new();
-                while let Some(end) = buf.find("\n\n") {
-                    let event: String = buf.drain(..end + 2).collect();
-                    let kind = event.lines().find_map(|l| l.strip_prefix("event: "));
-                    let data = event.lines().find_map(|l| l.strip_prefix("data: "));
-                    if let (Some(k), Some(d)) = (kind, data) {
-                        out.push((k.to_owned(), d.to_owned()));
-                    }
-                }
-                futures::stream::iter(out)
-            })
-            .flatten(),
-    );
-    async fn next(
-        events: &mut (impl futures::Stream<Item = (String, String)> + Unpin),
-    ) -> (String, String) {
-        tokio::time::timeout(Duration::from_secs(10), events.next())
-            .await
-            .expect("an event within 10 s")
-            .unwrap()
-    }
+    let mut events = common::events(&app, "/api/v1/live").await;
+    let next = common::next_within;
     // On opening: the announcement (none) and storage health, in either order.
     let mut first = [next(&mut events).await, next(&mut events).await];
     first.sort();

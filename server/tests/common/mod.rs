@@ -332,6 +332,42 @@ pub async fn open_events(app: &TestApp, path: &str) -> reqwest::Response {
     r
 }
 
+/// The server-sent events at `path`, as (event name, data) pairs.
+pub async fn events(
+    app: &TestApp,
+    path: &str,
+) -> std::pin::Pin<Box<dyn futures::Stream<Item = (String, String)> + Send>> {
+    use futures::StreamExt;
+    let mut buf = String::new();
+    open_events(app, path)
+        .await
+        .bytes_stream()
+        .map(move |chunk| {
+            buf.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            let mut out = Vec::new();
+            while let Some(end) = buf.find("\n\n") {
+                let event: String = buf.drain(..end + 2).collect();
+                let kind = event.lines().find_map(|l| l.strip_prefix("event: "));
+                let data = event.lines().find_map(|l| l.strip_prefix("data: "));
+                if let (Some(k), Some(d)) = (kind, data) {
+                    out.push((k.to_owned(), d.to_owned()));
+                }
+            }
+            futures::stream::iter(out)
+        })
+        .flatten()
+        .boxed()
+}
+
+/// The next item of `stream`, failing the test after 10 s.
+pub async fn next_within<T>(stream: &mut (impl futures::Stream<Item = T> + Unpin)) -> T {
+    use futures::StreamExt;
+    tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+        .await
+        .expect("an event within 10 s")
+        .expect("the stream is still open")
+}
+
 /// POSTs an announcement (multipart) as `client`: the status and the JSON answer.
 pub async fn announce(
     app: &TestApp,
