@@ -12,7 +12,7 @@
 //!   * `PHOTOSHARE_BENCH_REQUESTS` (default 2000) timed requests per feed and page;
 //!   * `PHOTOSHARE_BENCH_KEEP=1` keeps the generated databases (their location is printed).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/common/mod.rs"]
 mod common;
 
 use photoshare_domain::photos::hot_score;

@@ -6,7 +6,7 @@
 //! Run with `scripts/bench.sh` (installs wrk, nginx-light, rclone from Debian if missing). Loopback
 //! only; every loop is bounded.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/common/mod.rs"]
 mod common;
 
 use aws_sdk_s3::primitives::ByteStream;

@@ -1,7 +1,7 @@
 //! The social product through the JSON API, on a real server and database: profiles and icons,
 //! favorites, fans, the feeds, comments, the permalink's meta tags and the live stream.
 
-mod common;
+use crate::common;
 
 use common::{png, spawn_app};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! rendering from the local cache, the circuit opens and closes, the backlog drains by itself, and
 //! no corrupt byte is ever served.
 
-mod common;
+use crate::common;
 
 use common::fault_proxy::Fault;
 use common::{png, sha256_hex, spawn_app_behind_proxy, TestApp};

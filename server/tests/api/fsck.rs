@@ -1,6 +1,6 @@
 //! `photoshare fsck [--repair]` on a real data dir: database, local cache and S3 compared.
 
-mod common;
+use crate::common;
 
 use common::{png, spawn_app, TEST_BUCKET};
 use serde_json::Value;

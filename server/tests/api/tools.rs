@@ -1,7 +1,7 @@
 //! The operator's tools that move data: `migrate-bucket` (copy, verify, switch, resume) and
 //! `import`, run against a real S3 server.
 
-mod common;
+use crate::common;
 
 use common::{png, spawn_app_behind_proxy_configured};
 use photoshare_server::cli;

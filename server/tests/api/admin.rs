@@ -2,7 +2,7 @@
 //! live stream), moderation (reports, hiding, deleting with the blocklist, during an outage too),
 //! bans and promotions, the console's overview, fsck from the console, retry now.
 
-mod common;
+use crate::common;
 
 use common::fault_proxy::Fault;
 use common::{announce, png, spawn_app, spawn_app_behind_proxy_configured, TestApp};

@@ -1,6 +1,6 @@
 //! HTTP API v1, end to end against the real server, database and S3 server.
 
-mod common;
+use crate::common;
 
 use common::{png, sha256_hex, spawn_app};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The local cache's budget: what is evicted, what never is, what comes back, and the disk-full
 //! refusal.
 
-mod common;
+use crate::common;
 
 use common::{png, sha256_hex, spawn_app_behind_proxy, spawn_app_with};
 use photoshare_domain::types::ContentHash;

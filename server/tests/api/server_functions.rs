@@ -1,7 +1,7 @@
 //! Every server function, called through HTTP the way the browser calls it. A server function the
 //! binary forgot to register answers 400 "Could not find a server function"; this test catches it.
 
-mod common;
+use crate::common;
 
 use common::{png, spawn_app};
 use reqwest::StatusCode;

@@ -1,6 +1,6 @@
 //! The `photoshare` binary as an operator uses it: subcommands, configuration errors, shutdown.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};

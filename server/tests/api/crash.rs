@@ -1,7 +1,7 @@
 //! kill -9 of the real binary, mid-upload and mid-sync: no acknowledged upload is lost, nothing
 //! corrupt is left behind, and the backlog drains after the restart by itself.
 
-mod common;
+use crate::common;
 
 use common::fault_proxy::{Fault, FaultProxy};
 use common::{png, sha256_hex, TEST_BUCKET};

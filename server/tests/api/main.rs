@@ -1,0 +1,17 @@
+//! The server's integration tests, in one binary (one link instead of one per file): the real
+//! server on port 0, a fresh database (SQLite, or PostgreSQL with
+//! `PHOTOSHARE_TEST_DATABASE=postgres`) and a real S3 server. nextest runs each test in its own
+//! process, so tests share nothing but this binary.
+
+mod common;
+
+mod admin;
+mod api;
+mod cache;
+mod cli;
+mod crash;
+mod fsck;
+mod outage;
+mod server_functions;
+mod social;
+mod tools;
