@@ -13,6 +13,9 @@ pub struct AppError {
     pub message: String,
 }
 
+/// How long a client should wait before retrying a 503 (database busy, storage unreachable).
+pub const RETRY_AFTER_SECS: u32 = 2;
+
 impl AppError {
     pub fn new(status: u16, message: impl Into<String>) -> Self {
         Self {
@@ -51,6 +54,10 @@ impl From<photoshare_domain::Error> for AppError {
             E::TooLarge(_) => 413,
             E::InsufficientStorage => 507,
             E::Unavailable => 503,
+            E::Busy(_) => {
+                tracing::warn!(error = ?e, "database busy past its timeout");
+                503
+            }
             E::Database(_) | E::Migrate(_) | E::Io(_) | E::Internal(_) => {
                 // The cause is for the log, not for the user.
                 tracing::error!(error = ?e, "internal error");

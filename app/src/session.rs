@@ -76,6 +76,12 @@ pub mod ssr {
         if let (Err(e), Some(options)) = (&result, options) {
             if let Ok(code) = http::StatusCode::from_u16(e.status) {
                 options.set_status(code);
+                if code == http::StatusCode::SERVICE_UNAVAILABLE {
+                    options.insert_header(
+                        http::header::RETRY_AFTER,
+                        HeaderValue::from(crate::error::RETRY_AFTER_SECS),
+                    );
+                }
             }
         }
         result

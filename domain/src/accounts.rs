@@ -227,7 +227,7 @@ impl Accounts {
             .map_err(Error::internal)??;
         let small = media.keep_bytes(&icon.small, "image/jpeg").await?;
         let large = media.keep_bytes(&icon.large, "image/jpeg").await?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         media.record(&mut tx, &[&small, &large]).await?;
         sqlx::query("UPDATE users SET icon_hash = $1, icon_large_hash = $2 WHERE id = $3")
             .bind(small.hash.to_hex())
@@ -285,7 +285,7 @@ impl Accounts {
 
     /// Bans a user (ending every session they have) or lifts the ban. Admins cannot be banned.
     pub async fn set_banned(&self, handle: &Handle, banned: bool) -> Result<()> {
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let row: Option<(String, i64)> =
             sqlx::query_as("SELECT id, is_admin FROM users WHERE handle = $1")
                 .bind(handle.as_str())

@@ -92,7 +92,7 @@ impl Announcements {
             .keep_bytes(&banner.bytes, banner.content_type)
             .await?;
         let id = Uuid::now_v7().to_string();
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         self.media.record(&mut tx, &[&object]).await?;
         sqlx::query(
             "INSERT INTO announcements (id, image_hash, width, height, alt, link, author_id, created_at, expires_at)

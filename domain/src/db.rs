@@ -79,6 +79,19 @@ impl Db {
         &self.pool
     }
 
+    /// Begins a transaction that may write. On SQLite it is `BEGIN IMMEDIATE`: it takes the write
+    /// lock at once, waiting up to the busy timeout for another writer. A plain (deferred) `BEGIN`
+    /// would start as a reader, and a reader that later writes while another connection holds or
+    /// has just released the write lock fails at once with "database is locked" (SQLITE_BUSY or
+    /// BUSY_SNAPSHOT): the busy timeout does not cover an upgrade. PostgreSQL locks rows, not the
+    /// database, so its ordinary `BEGIN` is right.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -43,8 +43,12 @@ pub enum Error {
     /// The bytes are not available right now (no local copy and S3 is unreachable).
     #[error("This image is temporarily unavailable; please try again shortly.")]
     Unavailable,
+    /// The database stayed busy past its timeout (a write lock held too long, a deadlock, no
+    /// free connection): nothing was changed, and the same request may succeed in a moment.
+    #[error("PhotoShare is busy right now; nothing was changed. Please try again in a moment.")]
+    Busy(#[source] sqlx::Error),
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("I/O error")]
@@ -56,6 +60,34 @@ pub enum Error {
 impl From<Invalid> for Error {
     fn from(e: Invalid) -> Self {
         Error::Invalid(e.0)
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        if is_busy(&e) {
+            Error::Busy(e)
+        } else {
+            Error::Database(e)
+        }
+    }
+}
+
+/// Whether a database error means "busy, try again" rather than a fault: SQLite's BUSY (5) and
+/// LOCKED (6) with their extended codes (BUSY_SNAPSHOT = 517, …), PostgreSQL's serialization
+/// failure, deadlock and lock timeout, and a pool with no free connection in time.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => match db.code() {
+            // A PostgreSQL SQLSTATE first; else SQLite's numeric (extended) result code.
+            Some(code) => match code.as_ref() {
+                "40001" | "40P01" | "55P03" => true,
+                code => code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6)),
+            },
+            None => false,
+        },
+        _ => false,
     }
 }
 

@@ -54,7 +54,7 @@ impl Moderation {
         photo: PhotoId,
         reason: &ReportReason,
     ) -> Result<ReportOutcome> {
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let row: Option<(String, Option<i64>)> =
             sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
                 .bind(photo.to_string())
@@ -205,7 +205,7 @@ impl Moderation {
 
     /// Reviewed and kept: visible again, out of the queue, its reports resolved.
     pub async fn unhide(&self, photo: PhotoId) -> Result<()> {
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let done = sqlx::query(
             "UPDATE photos SET hidden_at = NULL, hidden_by = NULL, flagged_at = NULL, reports_count = 0
              WHERE id = $1",
@@ -232,7 +232,7 @@ impl Moderation {
     /// delete queue.
     #[tracing::instrument(skip(self, by), fields(admin = %by.handle))]
     pub async fn delete(&self, photo: PhotoId, by: &User) -> Result<()> {
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let row: Option<(String, Option<String>)> =
             sqlx::query_as("SELECT original_hash, upload_hash FROM photos WHERE id = $1")
                 .bind(photo.to_string())

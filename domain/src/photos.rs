@@ -197,7 +197,7 @@ impl Photos {
 
         let id = Uuid::now_v7();
         let created_at = now_micros();
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         self.media
             .record(&mut tx, &[&original, &large, &thumb])
             .await?;

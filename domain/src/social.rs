@@ -112,7 +112,7 @@ impl Social {
     /// Returns the photo's favorites count.
     pub async fn favorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
         self.photo_exists(photo, Some(user)).await?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let added = sqlx::query(
             "INSERT INTO favorites (user_id, photo_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id, photo_id) DO NOTHING",
@@ -131,7 +131,7 @@ impl Social {
     /// Takes a photo off the user's favorites; a photo that was not one is not an error.
     pub async fn unfavorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
         self.photo_exists(photo, Some(user)).await?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let removed = sqlx::query("DELETE FROM favorites WHERE user_id = $1 AND photo_id = $2")
             .bind(user.id.to_string())
             .bind(photo.to_string())
@@ -200,7 +200,7 @@ impl Social {
         if idol_id == fan.id.to_string() {
             return Err(Error::Invalid("You cannot be your own fan.".into()));
         }
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let added = sqlx::query(
             "INSERT INTO fans (fan_id, idol_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (fan_id, idol_id) DO NOTHING",
@@ -219,7 +219,7 @@ impl Social {
     /// `fan` stops being a fan of `idol`; not being one is not an error.
     pub async fn stop_being_fan(&self, fan: &User, idol: &Handle) -> Result<i64> {
         let idol_id = self.user_id(idol).await?;
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let removed = sqlx::query("DELETE FROM fans WHERE fan_id = $1 AND idol_id = $2")
             .bind(fan.id.to_string())
             .bind(&idol_id)
@@ -351,7 +351,7 @@ impl Social {
         self.photo_exists(photo, Some(author)).await?;
         let id = Uuid::now_v7();
         let now = now_micros();
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO comments (id, photo_id, author_id, body, created_at)
              VALUES ($1, $2, $3, $4, $5)",
@@ -444,7 +444,7 @@ impl Social {
                 "Only its author or an administrator can delete a comment.".into(),
             ));
         }
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let removed = sqlx::query("DELETE FROM comments WHERE id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)

@@ -223,7 +223,7 @@ impl MediaStore {
         if reads.is_empty() {
             return Ok(());
         }
-        let mut tx = self.db().pool().begin().await?;
+        let mut tx = self.db().begin_write().await?;
         for (hash, at) in reads {
             sqlx::query("UPDATE cache_entries SET last_access = $1 WHERE node = $2 AND hash = $3 AND last_access < $1")
                 .bind(at)

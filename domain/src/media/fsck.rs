@@ -148,7 +148,7 @@ impl MediaStore {
 
     /// Marks an object unsynced and queues it, so the worker sends the local copy to S3 again.
     async fn requeue(&self, hash: &ContentHash) -> Result<()> {
-        let mut tx = self.db().pool().begin().await?;
+        let mut tx = self.db().begin_write().await?;
         sqlx::query("UPDATE objects SET synced_at = NULL WHERE hash = $1")
             .bind(hash.to_hex())
             .execute(&mut *tx)

@@ -404,7 +404,7 @@ impl SyncWorker {
             return Ok(());
         }
         let now = now_micros();
-        let mut tx = self.store.db().pool().begin().await?;
+        let mut tx = self.store.db().begin_write().await?;
         for hash in hashes {
             let hex = hash.to_hex();
             sqlx::query("UPDATE objects SET synced_at = $1 WHERE hash = $2")

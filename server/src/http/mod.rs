@@ -51,9 +51,13 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .merge(social::router(state.max_upload))
                 .merge(announce::router(state.max_upload))
                 .merge(live::router())
-                .merge(moderation::router()),
+                .merge(moderation::router())
+                .layer(middleware::from_fn(error::json_errors)),
         )
-        .nest("/api/v1/admin", admin::router())
+        .nest(
+            "/api/v1/admin",
+            admin::router().layer(middleware::from_fn(error::json_errors)),
+        )
         .route("/api/sf/{*fn_name}", any(server_fn))
         .route(
             "/api/{*rest}",

@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod cache;
 mod cli;
+mod concurrency;
 mod crash;
 mod fsck;
 mod outage;
