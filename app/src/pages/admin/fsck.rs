@@ -1,0 +1,165 @@
+//! The integrity check card: starts a check (or a check and repair) and shows how it went.
+
+use super::{Fact, Time, FSCK_POLL_MS};
+use crate::components::{poll, ErrorMessage};
+use crate::i18n::{t, Text};
+use crate::{api, browser};
+use leptos::prelude::*;
+use photoshare_domain::views::{FsckReport, FsckRun};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[component]
+pub(super) fn FsckCard() -> AnyView {
+    let run = RwSignal::new(None::<FsckRun>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // Asks the server only while a check is running (and once at the start, to find out).
+    let watching = Arc::new(AtomicBool::new(true));
+    {
+        let watching = watching.clone();
+        poll(FSCK_POLL_MS, move || {
+            let watching = watching.clone();
+            async move {
+                if watching.load(Ordering::Relaxed) {
+                    match api::get::<FsckRun>("/admin/fsck").await {
+                        Ok(r) => {
+                            watching.store(r.running, Ordering::Relaxed);
+                            run.set(Some(r));
+                        }
+                        Err(e) => {
+                            watching.store(false, Ordering::Relaxed);
+                            error.set(Some(e.message));
+                        }
+                    }
+                }
+                true
+            }
+        });
+    }
+    let start = move |repair: bool| {
+        if repair
+            && !browser::confirm(t("Check every object and repair what can be repaired? Copies are fetched again from S3 or from this node, and broken files are moved aside."))
+        {
+            return;
+        }
+        busy.set(true);
+        let watching = watching.clone();
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({ "repair": repair });
+            match api::send::<FsckRun>("POST", "/admin/fsck", Some(&body)).await {
+                Ok(r) => {
+                    watching.store(r.running, Ordering::Relaxed);
+                    run.set(Some(r));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let running = move || run.with(|r| r.as_ref().is_some_and(|r| r.running));
+    let check = start.clone();
+    view! {
+        <section class="card" aria-labelledby="fsck-title" data-testid="fsck-card">
+            <h2 id="fsck-title">{move || t("Integrity check")}</h2>
+            <p class="hint">{move || t("Compares every stored object with its name, on this node and in S3.")}</p>
+            {move || run.get().map(|r| view! { <FsckResult run=r /> })}
+            <div class="card-actions">
+                <button type="button" class="button" disabled=move || busy.get() || running() on:click=move |_| check(false) data-testid="fsck-check">
+                    {move || t("Check now")}
+                </button>
+                <button type="button" class="button" disabled=move || busy.get() || running() on:click=move |_| start(true) data-testid="fsck-repair">
+                    {move || t("Check and repair")}
+                </button>
+            </div>
+            <ErrorMessage message=error />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn FsckResult(run: FsckRun) -> impl IntoView {
+    let Some(started) = run.started_at else {
+        return view! { <p class="hint">{move || t("Not run from the console on this node yet.")}</p> }.into_any();
+    };
+    if run.running {
+        return view! {
+            <p class="status" role="status" data-testid="fsck-running">
+                {move || t("Checking…")} " " <Time at=started />
+            </p>
+        }
+        .into_any();
+    }
+    let repair = run.repair;
+    view! {
+        <dl class="facts" data-testid="fsck-result">
+            <Fact label=|| t("Started")><Time at=started /></Fact>
+            {run.finished_at.map(|at| view! { <Fact label=|| t("Finished")><Time at=at /></Fact> })}
+            <Fact label=|| t("Mode")>{move || if repair { t("Check and repair") } else { t("Check only") }}</Fact>
+            {run.report.as_ref().map(|r| {
+                let (checked, problems) = (r.objects_checked, r.problems());
+                view! {
+                    <Fact label=|| t("Objects checked")>{checked}</Fact>
+                    <Fact label=|| t("Problems")><span data-testid="fsck-problems">{problems}</span></Fact>
+                }
+            })}
+            {run.report.as_ref().filter(|_| repair).map(|r| {
+                let repaired = r.repaired;
+                view! { <Fact label=|| t("Repaired")>{repaired}</Fact> }
+            })}
+        </dl>
+        {run.report.map(|r| view! { <FsckProblems report=r /> })}
+        {run.error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
+    }
+        .into_any()
+}
+
+/// One row per kind of problem found, each opening to the objects' hashes.
+#[component]
+fn FsckProblems(report: FsckReport) -> impl IntoView {
+    if report.problems() == 0 {
+        return view! { <p class="ok-text" data-testid="fsck-clean">{move || t("No problems found.")}</p> }.into_any();
+    }
+    let kinds: [(Text, Vec<String>); 7] = [
+        (
+            || t("Lost: the only copy is missing or damaged"),
+            report.lost,
+        ),
+        (|| t("Damaged copies on this node"), report.corrupt_local),
+        (|| t("Missing from this node"), report.missing_local),
+        (|| t("Missing from S3"), report.missing_in_s3),
+        (|| t("Damaged copies in S3"), report.corrupt_in_s3),
+        (
+            || t("Files on this node nothing refers to"),
+            report.orphaned_local,
+        ),
+        (
+            || t("Objects in S3 nothing refers to"),
+            report.orphaned_in_s3,
+        ),
+    ];
+    view! {
+        <ul class="problems" data-testid="fsck-problem-list">
+            {kinds
+                .into_iter()
+                .filter(|(_, hashes)| !hashes.is_empty())
+                .map(|(label, hashes)| {
+                    view! {
+                        <li>
+                            <details>
+                                <summary>{label} " " <span class="badge bad">{hashes.len()}</span></summary>
+                                <ul class="hashes">
+                                    {hashes.into_iter().map(|h| view! { <li><code>{h}</code></li> }).collect_view()}
+                                </ul>
+                            </details>
+                        </li>
+                    }
+                })
+                .collect_view()}
+            {report.s3_error.map(|e| view! { <li class="error">{move || t("S3 could not be checked:")} " " {e}</li> })}
+        </ul>
+    }
+        .into_any()
+}

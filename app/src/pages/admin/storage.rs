@@ -1,0 +1,128 @@
+//! The storage card: the S3 sync worker's state and backlog, recent S3 errors, and the pause,
+//! resume and retry buttons.
+
+use super::{Fact, Overview, Time};
+use crate::api;
+use crate::components::ErrorMessage;
+use crate::format::{bytes_i, duration};
+use crate::i18n::t;
+use leptos::prelude::*;
+use photoshare_domain::views::StorageHealth;
+
+/// The sync worker's state in words, with the badge colour that goes with it.
+fn sync_state(state: &str) -> (&'static str, String) {
+    match state {
+        "running" => ("ok", t("Syncing to S3").into()),
+        "paused" => ("warn", t("Paused by an admin").into()),
+        "circuit_open" => ("bad", t("Waiting after repeated S3 errors").into()),
+        other => ("", other.to_owned()),
+    }
+}
+
+/// Whether this node can reach S3, in words.
+fn s3_state(state: &str) -> (&'static str, String) {
+    match state {
+        "ok" => ("ok", t("Reachable").into()),
+        "unreachable" => ("bad", t("Unreachable").into()),
+        "unknown" => ("", t("Not contacted yet").into()),
+        other => ("", other.to_owned()),
+    }
+}
+
+#[component]
+pub(super) fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overview) -> AnyView {
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let run = move |path: &'static str| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::act("POST", path).await {
+                Ok(()) => {
+                    error.set(None);
+                    overview.load().await;
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let paused = move || storage.with(|s| s.as_ref().is_some_and(|s| s.sync == "paused"));
+    view! {
+        <section class="card" aria-labelledby="storage-title" data-testid="storage-card">
+            <h2 id="storage-title">{move || t("Storage")}</h2>
+            {move || match storage.get() {
+                Some(s) => view! { <StorageFacts s=s /> }.into_any(),
+                None => view! { <p class="hint">{move || t("Loading…")}</p> }.into_any(),
+            }}
+            <div class="card-actions">
+                <Show
+                    when=paused
+                    fallback=move || view! {
+                        <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run("/admin/sync/pause") data-testid="pause-sync">
+                            {move || t("Pause sync")}
+                        </button>
+                    }
+                >
+                    <button type="button" class="button primary" disabled=move || busy.get() on:click=move |_| run("/admin/sync/resume") data-testid="resume-sync">
+                        {move || t("Resume sync")}
+                    </button>
+                </Show>
+                <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run("/admin/sync/retry") data-testid="retry-sync">
+                    {move || t("Retry now")}
+                </button>
+            </div>
+            <ErrorMessage message=error />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn StorageFacts(s: StorageHealth) -> impl IntoView {
+    let sync = s.sync.clone();
+    let s3 = s.s3.clone();
+    let oldest = (s.backlog_objects > 0).then_some(s.oldest_unsynced_seconds);
+    let errors = s.recent_errors.into_iter().take(10).collect::<Vec<_>>();
+    view! {
+        <dl class="facts">
+            <Fact label=|| t("Sync")>
+                {move || {
+                    let (class, label) = sync_state(&sync);
+                    view! { <span class=format!("badge {class}") data-testid="sync-state">{label}</span> }
+                }}
+            </Fact>
+            <Fact label=|| t("S3")>
+                {move || {
+                    let (class, label) = s3_state(&s3);
+                    view! { <span class=format!("badge {class}") data-testid="s3-state">{label}</span> }
+                }}
+            </Fact>
+            <Fact label=|| t("Bucket")>
+                <code>{s.bucket}</code>
+            </Fact>
+            <Fact label=|| t("Waiting to sync")>
+                <span data-testid="backlog-objects">{s.backlog_objects}</span>
+                " " {move || t("objects")} " · " {bytes_i(s.backlog_bytes)}
+            </Fact>
+            <Fact label=|| t("Oldest unsynced")>
+                {move || oldest.map(duration).unwrap_or_else(|| "—".into())}
+            </Fact>
+            <Fact label=|| t("Synced in the last minute")>{s.drained_last_minute}</Fact>
+            <Fact label=|| t("Deletions waiting for S3")>{s.pending_deletes}</Fact>
+        </dl>
+        <h3>{move || t("Recent S3 errors")}</h3>
+        {if errors.is_empty() {
+            view! { <p class="hint">{move || t("No recent errors.")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="events" data-testid="recent-errors">
+                    {errors
+                        .into_iter()
+                        .map(|e| view! { <li><Time at=e.at /> " " <span class="event-message">{e.message}</span></li> })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+    }
+}
