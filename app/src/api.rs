@@ -1,8 +1,10 @@
 //! The browser's client for the JSON API (`/api/v1`): the pages' reads and actions go through the
 //! same endpoints scripts and the mobile app use, so there is one implementation of each, tested
-//! once. A failure comes back as an [`AppError`] carrying the server's status and message.
+//! once. A failure comes back as an [`AppError`]: the problem the server named (its code and
+//! values are in every error body), shown in the UI's language.
 
 use crate::error::AppError;
+use photoshare_domain::problem::Problem;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -27,28 +29,23 @@ async fn call<T: DeserializeOwned>(
             .body(json),
         None => builder.build(),
     }
-    .map_err(|e| AppError::new(500, e.to_string()))?;
-    let response = request.send().await.map_err(|_| {
-        AppError::new(
-            503,
-            crate::i18n::t("PhotoShare cannot be reached. Check your connection and try again."),
-        )
-    })?;
+    .map_err(|_| AppError(Problem::Internal))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|_| AppError(Problem::Unreachable))?;
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if !(200..300).contains(&status) {
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("HTTP {status}"));
-        return Err(AppError::new(status, message));
+        let problem = serde_json::from_str::<Problem>(&text).unwrap_or(Problem::Internal);
+        return Err(AppError(problem));
     }
     if status == 204 || text.is_empty() {
         return Ok(None);
     }
     serde_json::from_str(&text)
         .map(Some)
-        .map_err(|e| AppError::new(500, e.to_string()))
+        .map_err(|_| AppError(Problem::Internal))
 }
 
 /// Only the browser calls the API; the server build has nothing to call.
@@ -58,14 +55,12 @@ async fn call<T: DeserializeOwned>(
     path: &str,
     _body: Option<String>,
 ) -> Result<Option<T>, AppError> {
-    Err(AppError::new(
-        500,
-        format!("{path}: the API client runs in the browser"),
-    ))
+    let _ = path;
+    Err(AppError(Problem::Internal))
 }
 
 fn missing() -> AppError {
-    AppError::new(500, "The server's answer was empty.")
+    AppError(Problem::Internal)
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, AppError> {
@@ -81,7 +76,7 @@ pub async fn send<T: DeserializeOwned>(
     let json = body
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|e| AppError::new(500, e.to_string()))?;
+        .map_err(|_| AppError(Problem::Internal))?;
     call(method, path, json).await?.ok_or_else(missing)
 }
 

@@ -381,7 +381,7 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Feed<T> {
                     self.next.set(page.next_cursor);
                     self.error.set(None);
                 }
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.text())),
             }
             self.loading.set(false);
             self.loaded_once.set(true);
@@ -517,7 +517,7 @@ impl AuthForm {
                         me.set(Some(user));
                         navigate("/", Default::default());
                     }
-                    Err(e) => self.error.set(Some(e.message)),
+                    Err(e) => self.error.set(Some(e.text())),
                 }
                 self.busy.set(false);
             });

@@ -1,27 +1,38 @@
-//! The error every server function returns: a status and a message written for the user.
-//! On the server, domain errors map to it in one place ([`AppError::from`]), which the JSON API
-//! reuses, so a browser and a script see the same status and words for the same failure.
+//! The error every server function returns: a [`Problem`] (a stable code and its values), which
+//! the browser shows in the reader's language ([`AppError::text`]). Which HTTP status a problem
+//! gets is the server's business (`server/src/http/error.rs`); it applies it to server functions'
+//! answers as well as to the JSON API's.
 
+use photoshare_domain::problem::Problem;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{message}")]
-pub struct AppError {
-    pub status: u16,
-    pub message: String,
-}
-
-/// How long a client should wait before retrying a 503 (database busy, storage unreachable).
-pub const RETRY_AFTER_SECS: u32 = 2;
+#[serde(transparent)]
+#[error("{0}")]
+pub struct AppError(pub Problem);
 
 impl AppError {
-    pub fn new(status: u16, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
+    /// The problem in the UI's language (read inside a view, it follows a language switch).
+    pub fn text(&self) -> String {
+        say(&self.0)
+    }
+
+    pub fn problem(&self) -> &Problem {
+        &self.0
+    }
+}
+
+/// A problem in the UI's language (read inside a view, it follows a language switch): for checks
+/// the browser makes itself before asking the server.
+pub fn say(p: &Problem) -> String {
+    p.render(crate::i18n::t)
+}
+
+impl From<Problem> for AppError {
+    fn from(p: Problem) -> Self {
+        Self(p)
     }
 }
 
@@ -29,48 +40,26 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
-        match e {
-            ServerFnErrorErr::Request(_) => Self::new(
-                503,
-                "PhotoShare cannot be reached. Check your connection and try again.",
-            ),
-            other => Self::new(500, format!("Something went wrong: {other}")),
-        }
+        Self(match e {
+            ServerFnErrorErr::Request(_) => Problem::Unreachable,
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                Problem::BadRequest { detail }
+            }
+            _ => Problem::Internal,
+        })
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<photoshare_domain::Error> for AppError {
+    /// What the user is told. A fault's cause is logged here, once, and never shown.
     fn from(e: photoshare_domain::Error) -> Self {
         use photoshare_domain::Error as E;
-        let status = match &e {
-            E::Invalid(_) => 422,
-            E::Conflict(_) => 409,
-            E::BadCredentials | E::Unauthenticated => 401,
-            E::Forbidden(_) | E::Suspended => 403,
-            E::Blocked => 451,
-            E::NotFound(_) => 404,
-            E::UnsupportedMedia(_) => 415,
-            E::TooLarge(_) => 413,
-            E::InsufficientStorage => 507,
-            E::Unavailable => 503,
-            E::Busy(_) => {
-                tracing::warn!(error = ?e, "database busy past its timeout");
-                503
-            }
-            E::Database(_) | E::Migrate(_) | E::Io(_) | E::Internal(_) => {
-                // The cause is for the log, not for the user.
-                tracing::error!(error = ?e, "internal error");
-                return Self::new(500, "Something went wrong on our side. Please try again.");
-            }
-        };
-        Self::new(status, e.to_string())
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<photoshare_domain::types::Invalid> for AppError {
-    fn from(e: photoshare_domain::types::Invalid) -> Self {
-        Self::new(422, e.0)
+        match &e {
+            E::Refused(_) => {}
+            E::Busy(_) => tracing::warn!(error = ?e, "database busy past its timeout"),
+            _ => tracing::error!(error = ?e, "internal error"),
+        }
+        Self(e.problem())
     }
 }

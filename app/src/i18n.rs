@@ -54,7 +54,12 @@ pub fn browser_locale() -> Locale {
 
 /// The text for `english` in the current language (tracked: views re-render on a switch).
 pub fn t(english: &'static str) -> &'static str {
-    match locale().get() {
+    translate(locale().get(), english)
+}
+
+/// The text for `english` in `locale`, untracked (the server uses it for the JSON API's errors).
+pub fn translate(locale: Locale, english: &'static str) -> &'static str {
+    match locale {
         Locale::En => english,
         Locale::Ja => JA
             .iter()
@@ -401,14 +406,79 @@ pub const JA: &[(&str, &str)] = &[
     ("{n} min", "{n} 分"),
     ("{n} h", "{n} 時間"),
     ("{n} d", "{n} 日"),
+    // The problems the server and the browser report, by code (photoshare_domain::problem).
+    ("A handle is {min} to {max} characters long.", "ハンドルは{min}〜{max}文字です。"),
+    ("A handle starts with a letter (a–z).", "ハンドルは英字（a–z）で始めてください。"),
+    ("A handle may only use letters a–z, digits and _.", "ハンドルに使えるのは英字 a–z、数字、_ だけです。"),
+    ("The handle “{handle}” is reserved.", "ハンドル「{handle}」は予約されています。"),
+    ("A password needs at least {min} characters.", "パスワードは{min}文字以上にしてください。"),
+    ("A password has at most {max} characters.", "パスワードは{max}文字までです。"),
+    ("Please write {field}.", "{field}を入力してください。"),
+    ("That is too long: {field} has at most {max} characters.", "長すぎます。{field}は{max}文字までです。"),
+    ("Please leave out control characters in {field}.", "{field}に制御文字は使えません。"),
+    ("The language is one of: en, ja.", "言語は en か ja のどちらかです。"),
+    ("That is not a valid {kind} id.", "{kind}のIDが正しくありません。"),
+    ("That is not a sha256 content hash.", "sha256 のコンテンツハッシュではありません。"),
+    ("That page cursor is not valid; start again from the first page.", "ページの位置が正しくありません。最初のページからやり直してください。"),
+    ("limit is between 1 and {max}.", "limit は 1〜{max} です。"),
+    ("The link must be a web address (https://…) or a path on this site (/…).", "リンクはウェブアドレス（https://…）か、このサイトのパス（/…）にしてください。"),
+    ("The expiry must be a date and time like 2026-12-01T18:00:00Z (RFC 3339).", "有効期限は 2026-12-01T18:00:00Z のような日時（RFC 3339）で指定してください。"),
+    ("The expiry must be in the future.", "有効期限は未来の日時にしてください。"),
+    ("The image file is empty.", "画像ファイルが空です。"),
+    ("That image could not be read; the file may be damaged or incomplete.", "画像を読み込めませんでした。ファイルが壊れているか、途中までしかない可能性があります。"),
+    ("You cannot be your own fan.", "自分自身のファンにはなれません。"),
+    ("You cannot report your own photo.", "自分の写真は報告できません。"),
+    ("Admins cannot be banned.", "管理者は利用停止にできません。"),
+    ("The request could not be read: {detail}", "リクエストを読み取れませんでした: {detail}"),
+    ("Some of the request's values are missing or not valid: {detail}", "リクエストの値が足りないか、正しくありません: {detail}"),
+    ("Send the body as JSON (content-type: application/json).", "本文は JSON（content-type: application/json）で送ってください。"),
+    ("That request is larger than PhotoShare accepts.", "リクエストが PhotoShare で受け付けられる大きさを超えています。"),
+    ("The handle “{handle}” is already taken.", "ハンドル「{handle}」はすでに使われています。"),
+    ("You have already reported this photo; an admin will look at it.", "この写真はすでに報告済みです。管理者が確認します。"),
+    ("fsck is already running; wait for its report.", "fsck はすでに実行中です。結果をお待ちください。"),
+    ("Wrong handle or password.", "ハンドルまたはパスワードが違います。"),
+    ("This account has been suspended by an administrator.", "このアカウントは管理者によって利用停止されています。"),
+    ("Only administrators can do that.", "その操作は管理者だけができます。"),
+    ("Only its author or an administrator can delete a comment.", "コメントを削除できるのは、書いた本人か管理者だけです。"),
+    ("There is no user @{handle}.", "@{handle} というユーザーはいません。"),
+    ("No such photo.", "その写真はありません。"),
+    ("No such comment.", "そのコメントはありません。"),
+    ("No such announcement.", "そのお知らせはありません。"),
+    ("No such image.", "その画像はありません。"),
+    ("No such API endpoint.", "その API エンドポイントはありません。"),
+    ("This endpoint does not take that method. It takes: {allowed}.", "このエンドポイントはそのメソッドを受け付けません。使えるのは {allowed} です。"),
+    ("That file is not an image. Please upload a JPEG, PNG or WebP photo.", "画像ファイルではありません。JPEG、PNG、WebP の写真をアップロードしてください。"),
+    ("{format} images are not accepted. Please upload a JPEG, PNG or WebP photo.", "{format} 画像は受け付けていません。JPEG、PNG、WebP の写真をアップロードしてください。"),
+    ("That image uses a variant of its format PhotoShare cannot read. Please upload a JPEG, PNG or WebP photo.", "この画像は PhotoShare が読めない形式の種類です。JPEG、PNG、WebP の写真をアップロードしてください。"),
+    ("That file is larger than the {max_mb} MB PhotoShare accepts.", "ファイルが大きすぎます。PhotoShare が受け付けるのは {max_mb} MB までです。"),
+    ("That image is {width}×{height} pixels; PhotoShare accepts up to {max_side} pixels a side and {max_megapixels} megapixels.", "この画像は {width}×{height} ピクセルです。PhotoShare が受け付けるのは一辺 {max_side} ピクセル、{max_megapixels} メガピクセルまでです。"),
+    ("That image is too large to process; PhotoShare accepts up to {max_side} pixels a side and {max_megapixels} megapixels.", "画像が大きすぎて処理できません。PhotoShare が受け付けるのは一辺 {max_side} ピクセル、{max_megapixels} メガピクセルまでです。"),
+    ("Send the image as multipart/form-data with a file field named \"image\".", "画像は multipart/form-data で、\"image\" という名前のファイル欄に入れて送ってください。"),
+    ("Add the image as a non-empty file field named \"image\".", "\"image\" という名前のファイル欄に、空でない画像を入れてください。"),
+    ("This image was removed by an administrator and cannot be posted again.", "この画像は管理者によって削除されたため、再投稿できません。"),
+    ("The server's storage is full right now; your photo was not saved. Please try again later.", "サーバーの保存領域がいっぱいのため、写真は保存されませんでした。しばらくしてからもう一度お試しください。"),
+    ("This image is temporarily unavailable; please try again shortly.", "この画像は一時的に表示できません。少ししてからもう一度お試しください。"),
+    ("PhotoShare is busy right now; nothing was changed. Please try again in a moment.", "PhotoShare は現在混み合っています。変更は行われていません。少ししてからもう一度お試しください。"),
+    ("PhotoShare cannot be reached. Check your connection and try again.", "PhotoShare に接続できません。接続を確認して、もう一度お試しください。"),
+    ("Something went wrong on our side. Please try again.", "サーバー側で問題が起きました。もう一度お試しください。"),
+    ("a caption", "キャプション"),
+    ("a display name", "表示名"),
+    ("a bio", "自己紹介"),
+    ("a comment", "コメント"),
+    ("a description of the image (alt text)", "画像の説明（代替テキスト）"),
+    ("a reason", "理由"),
+    ("photo", "写真"),
+    ("user", "ユーザー"),
+    ("comment", "コメント"),
+    ("announcement", "お知らせ"),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::JA;
 
-    /// Every `t("…")`/`tn("…")` (and feed `empty="…"` text) in the app's source has a Japanese
-    /// entry, and no entry is unused.
+    /// Every `t("…")`/`tn("…")` (and feed `empty="…"` text) in the app's source, and every
+    /// problem's template and words, has a Japanese entry, and no entry is unused.
     #[test]
     fn every_ui_string_has_a_japanese_translation() {
         let mut used = std::collections::BTreeSet::new();
@@ -436,6 +506,12 @@ mod tests {
                 }
             }
         }
+        // Every problem the server or the browser can report is shown by its English template.
+        used.extend(
+            photoshare_domain::problem::Problem::english_texts()
+                .into_iter()
+                .map(str::to_owned),
+        );
         let known: std::collections::BTreeSet<_> =
             JA.iter().map(|(en, _)| en.to_string()).collect();
         let missing: Vec<_> = used.difference(&known).collect();

@@ -8,24 +8,18 @@ use photoshare_domain::types::UserView;
 /// The signed-in user, if any.
 #[server(prefix = "/api/sf", endpoint = "me")]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
-    crate::session::ssr::answer(async move {
-        let services = ssr::services()?;
-        Ok(ssr::user(&services).await?.map(|u| u.view()))
-    })
-    .await
+    let services = ssr::services()?;
+    Ok(ssr::user(&services).await?.map(|u| u.view()))
 }
 
 #[server(prefix = "/api/sf", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    crate::session::ssr::answer(async move {
-        let services = ssr::services()?;
-        if let Some(token) = ssr::request_token() {
-            services.accounts.end_session(&token).await?;
-        }
-        ssr::set_cookie(ssr::clear_cookie());
-        Ok(())
-    })
-    .await
+    let services = ssr::services()?;
+    if let Some(token) = ssr::request_token() {
+        services.accounts.end_session(&token).await?;
+    }
+    ssr::set_cookie(ssr::clear_cookie());
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -66,31 +60,9 @@ pub mod ssr {
         format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
     }
 
-    /// Runs a server function's body. A failure answers with the error's own status (401, 409,
-    /// 422, …), not a blanket 500.
-    pub async fn answer<T>(
-        body: impl std::future::Future<Output = Result<T, AppError>>,
-    ) -> Result<T, AppError> {
-        let options = use_context::<leptos_axum::ResponseOptions>();
-        let result = body.await;
-        if let (Err(e), Some(options)) = (&result, options) {
-            if let Ok(code) = http::StatusCode::from_u16(e.status) {
-                options.set_status(code);
-                if code == http::StatusCode::SERVICE_UNAVAILABLE {
-                    options.insert_header(
-                        http::header::RETRY_AFTER,
-                        HeaderValue::from(crate::error::RETRY_AFTER_SECS),
-                    );
-                }
-            }
-        }
-        result
-    }
-
     /// The services, as the server put them in the server function's context.
     pub fn services() -> Result<Services, AppError> {
-        use_context::<Services>()
-            .ok_or_else(|| AppError::new(500, "The server is not set up correctly."))
+        use_context::<Services>().ok_or(AppError(photoshare_domain::problem::Problem::Internal))
     }
 
     pub fn request_token() -> Option<String> {

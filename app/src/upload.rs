@@ -46,10 +46,13 @@ pub fn send<T: serde::de::DeserializeOwned>(
             200..=299 => serde_json::from_str::<T>(&body)
                 .map_err(|_| "The server's answer was not understood.".into()),
             0 => Err("The upload was interrupted. Check your connection and try again.".into()),
-            _ => Err(serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get("error").and_then(|m| m.as_str()).map(str::to_owned))
-                .unwrap_or_else(|| format!("The upload failed (HTTP {status})."))),
+            // Every error body names its problem by code, with its values: shown in the UI's
+            // language whatever language the server wrote `error` in.
+            _ => Err(
+                serde_json::from_str::<photoshare_domain::problem::Problem>(&body)
+                    .map(|p| crate::error::AppError(p).text())
+                    .unwrap_or_else(|_| format!("The upload failed (HTTP {status}).")),
+            ),
         });
     });
     xhr.set_onloadend(Some(finished.as_ref().unchecked_ref()));

@@ -2,7 +2,7 @@
 //! threads.
 
 use crate::db::{now_micros, Db};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::media::{imaging, MediaStore};
 use crate::types::{
     media_url, Bio, ContentHash, Cursor, DisplayName, Handle, Locale, Page, Password, UserId,
@@ -101,7 +101,7 @@ impl Accounts {
         Self { db }
     }
 
-    /// Creates an account. Fails with [`Error::Conflict`] if the handle is taken.
+    /// Creates an account. Fails with [`Problem::HandleTaken`] if the handle is taken.
     #[tracing::instrument(skip_all, fields(handle = %handle))]
     pub async fn sign_up(
         &self,
@@ -123,9 +123,10 @@ impl Accounts {
         .execute(self.db.pool())
         .await?;
         if inserted.rows_affected() == 0 {
-            return Err(Error::Conflict(format!(
-                "The handle “{handle}” is already taken."
-            )));
+            return Err(Problem::HandleTaken {
+                handle: handle.to_string(),
+            }
+            .into());
         }
         Ok(User {
             id: UserId::from_uuid(id),
@@ -158,10 +159,10 @@ impl Accounts {
         let ok = verify_password(password.to_owned(), phc).await?;
         match row {
             Some(r) if ok && r.try_get::<Option<i64>, _>("banned_at")?.is_some() => {
-                Err(Error::Suspended)
+                Err(Problem::Suspended.into())
             }
             Some(r) if ok => user_from_row(&r),
-            _ => Err(Error::BadCredentials),
+            _ => Err(Problem::BadCredentials.into()),
         }
     }
 
@@ -293,7 +294,7 @@ impl Accounts {
                 .await?;
         let (id, is_admin) = row.ok_or_else(|| no_such_user(handle))?;
         if banned && is_admin != 0 {
-            return Err(Error::Invalid("Admins cannot be banned.".into()));
+            return Err(Problem::AdminNotBannable.into());
         }
         sqlx::query("UPDATE users SET banned_at = $1 WHERE id = $2")
             .bind(banned.then(now_micros))
@@ -360,7 +361,10 @@ impl Accounts {
 }
 
 fn no_such_user(handle: &Handle) -> Error {
-    Error::NotFound(format!("There is no user @{handle}."))
+    Problem::NoSuchUser {
+        handle: handle.to_string(),
+    }
+    .into()
 }
 
 /// Users as the console shows them (read by [`admin_view_from_row`]).

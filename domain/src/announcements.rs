@@ -5,7 +5,7 @@
 
 use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::media::{imaging, MediaStore};
 use crate::photos::{cursor_at, hash_url, page_of};
 use crate::types::{Cursor, Page};
@@ -50,14 +50,10 @@ fn view_from_row(row: &sqlx::any::AnyRow, now: i64) -> Result<AnnouncementView> 
 /// Parses an expiry given as RFC 3339 (`2026-12-01T18:00:00Z`, any offset) into microseconds.
 pub fn parse_expiry(s: &str) -> Result<i64> {
     let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .map_err(|_| {
-        Error::Invalid(
-            "The expiry must be a date and time like 2026-12-01T18:00:00Z (RFC 3339).".into(),
-        )
-    })?;
+        .map_err(|_| Problem::BadExpiry)?;
     let micros = (t.unix_timestamp_nanos() / 1_000) as i64;
     if micros <= now_micros() {
-        return Err(Error::Invalid("The expiry must be in the future.".into()));
+        return Err(Problem::ExpiryPast.into());
     }
     Ok(micros)
 }
@@ -82,7 +78,7 @@ impl Announcements {
         expires_at: Option<i64>,
     ) -> Result<AnnouncementView> {
         if image.is_empty() {
-            return Err(Error::Invalid("The image file is empty.".into()));
+            return Err(Problem::EmptyImage.into());
         }
         let banner = tokio::task::spawn_blocking(move || imaging::process_banner(&image))
             .await
@@ -173,7 +169,7 @@ impl Announcements {
         .execute(self.db.pool())
         .await?;
         if done.rows_affected() == 0 {
-            return Err(Error::NotFound("No such announcement.".into()));
+            return Err(Problem::NoSuchAnnouncement.into());
         }
         self.refresh().await
     }

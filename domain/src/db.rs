@@ -32,8 +32,8 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else {
-            return Err(crate::Error::Invalid(
-                "The database URL must start with sqlite:// or postgres://".into(),
+            return Err(crate::Error::internal(
+                "the database URL must start with sqlite:// or postgres://",
             ));
         };
         let options = AnyPoolOptions::new()

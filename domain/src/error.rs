@@ -1,51 +1,18 @@
-//! The domain's one error type. It knows nothing of HTTP; the server maps each kind to a status.
+//! The domain's one error type. It knows nothing of HTTP (the server maps each [`Problem`] to a
+//! status) and holds no English for the user (a [`Problem`] is a code with its values).
 
-use crate::types::Invalid;
+pub use crate::problem::Problem;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The input was refused; the message says why, for the person who sent it.
-    #[error("{0}")]
-    Invalid(String),
-    /// The thing already exists (a taken handle).
-    #[error("{0}")]
-    Conflict(String),
-    /// Wrong handle or password. Deliberately does not say which.
-    #[error("Wrong handle or password.")]
-    BadCredentials,
-    /// The action needs a signed-in user.
-    #[error("Please log in first.")]
-    Unauthenticated,
-    /// Signed in, but not allowed to do this (delete someone else's comment).
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    /// The account is banned.
-    #[error("This account has been suspended by an administrator.")]
-    Suspended,
-    /// The content was removed by an admin and may not be posted again (HTTP 451).
-    #[error("This image was removed by an administrator and cannot be posted again.")]
-    Blocked,
-    /// The upload is not an image we accept.
-    #[error("{0}")]
-    UnsupportedMedia(String),
-    /// The upload is bigger than we accept.
-    #[error("{0}")]
-    TooLarge(String),
-    /// The local disk is too full to accept an upload safely.
-    #[error(
-        "The server's storage is full right now; your photo was not saved. Please try again later."
-    )]
-    InsufficientStorage,
-    /// The bytes are not available right now (no local copy and S3 is unreachable).
-    #[error("This image is temporarily unavailable; please try again shortly.")]
-    Unavailable,
+    /// Refused for a reason the person who asked can read and act on.
+    #[error(transparent)]
+    Refused(#[from] Problem),
     /// The database stayed busy past its timeout (a write lock held too long, a deadlock, no
     /// free connection): nothing was changed, and the same request may succeed in a moment.
-    #[error("PhotoShare is busy right now; nothing was changed. Please try again in a moment.")]
+    #[error("the database is busy")]
     Busy(#[source] sqlx::Error),
     #[error("database error")]
     Database(#[source] sqlx::Error),
@@ -55,12 +22,6 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Internal(String),
-}
-
-impl From<Invalid> for Error {
-    fn from(e: Invalid) -> Self {
-        Error::Invalid(e.0)
-    }
 }
 
 impl From<sqlx::Error> for Error {
@@ -94,5 +55,56 @@ fn is_busy(e: &sqlx::Error) -> bool {
 impl Error {
     pub fn internal(msg: impl std::fmt::Display) -> Self {
         Error::Internal(msg.to_string())
+    }
+
+    /// What the person who asked is told: the problem itself, or [`Problem::Busy`], or
+    /// [`Problem::Internal`] for a fault whose cause is only for the log.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Error::Refused(p) => p.clone(),
+            Error::Busy(_) => Problem::Busy,
+            _ => Problem::Internal,
+        }
+    }
+
+    /// Whether this is `problem` (for callers that treat one refusal specially).
+    pub fn is(&self, problem: &Problem) -> bool {
+        matches!(self, Error::Refused(p) if p == problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+    use sqlx::{Connection, Executor};
+    use std::str::FromStr;
+
+    /// A write that meets another connection's write lock (with no time left to wait) is "busy,
+    /// try again" — the API's 503 — not a fault.
+    #[tokio::test]
+    async fn a_locked_sqlite_database_is_busy_not_a_fault() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let mut holder = SqliteConnection::connect_with(&options).await.unwrap();
+        let mut other = SqliteConnection::connect_with(&options).await.unwrap();
+        holder.execute("CREATE TABLE t (x BIGINT)").await.unwrap();
+        holder.execute("BEGIN IMMEDIATE").await.unwrap();
+        let e = Error::from(
+            other
+                .execute("INSERT INTO t (x) VALUES (1)")
+                .await
+                .unwrap_err(),
+        );
+        assert!(matches!(e, Error::Busy(_)), "{e:?}");
+        assert_eq!(e.problem(), Problem::Busy);
+        // Any other database error stays a fault, whose cause is not shown.
+        let e = Error::from(other.execute("SELECT * FROM nowhere").await.unwrap_err());
+        assert!(matches!(e, Error::Database(_)), "{e:?}");
+        assert_eq!(e.problem(), Problem::Internal);
     }
 }

@@ -2,6 +2,7 @@
 //! services (accounts, photos, the media store) and the database layer; without it, only the
 //! types the browser shares.
 
+pub mod problem;
 pub mod types;
 pub mod views;
 

@@ -5,7 +5,7 @@
 
 use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
-use crate::error::{Error, Result};
+use crate::error::{Problem, Result};
 use crate::media::MediaStore;
 use crate::photos::{
     cursor_at, not_found_photo, page_of, view_from_row, viewer_id, visible_to, SELECT_PHOTO,
@@ -65,7 +65,7 @@ impl Moderation {
             return Err(not_found_photo());
         }
         if owner == reporter.id.to_string() {
-            return Err(Error::Invalid("You cannot report your own photo.".into()));
+            return Err(Problem::OwnReport.into());
         }
         let now = now_micros();
         let inserted = sqlx::query(
@@ -79,9 +79,7 @@ impl Moderation {
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
-            return Err(Error::Conflict(
-                "You have already reported this photo; an admin will look at it.".into(),
-            ));
+            return Err(Problem::AlreadyReported.into());
         }
         let (reports, hidden_at): (i64, Option<i64>) = sqlx::query_as(
             "UPDATE photos SET reports_count = reports_count + 1, flagged_at = COALESCE(flagged_at, $1)

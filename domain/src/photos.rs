@@ -2,7 +2,7 @@
 
 use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::live::Live;
 use crate::media::cache::Staged;
 use crate::media::{imaging, metadata, MediaStore, StoredObject};
@@ -40,7 +40,7 @@ pub(crate) fn visible_to(hidden: bool, owner_id: &str, viewer: Option<&User>) ->
 }
 
 pub(crate) fn not_found_photo() -> Error {
-    Error::NotFound("No such photo.".into())
+    Problem::NoSuchPhoto.into()
 }
 
 /// The cursor of a row: its sort key in column `key` and its id (a UUID) in column `id`.
@@ -176,7 +176,7 @@ impl Photos {
                 .fetch_optional(self.db.pool())
                 .await?;
         if banned.flatten().is_some() {
-            return Err(Error::Suspended);
+            return Err(Problem::Suspended.into());
         }
         let upload_hash = staged.hash;
         self.refuse_blocked(&upload_hash).await?;
@@ -231,7 +231,7 @@ impl Photos {
         if crate::moderation::is_blocked(self.db.pool(), hash).await? {
             Metrics::inc(&self.media.metrics().blocked_uploads);
             tracing::warn!(%hash, "upload of a blocklisted image refused");
-            return Err(Error::Blocked);
+            return Err(Problem::Blocked.into());
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::photos::{
     cursor_at, hash_url, hot_score, not_found_photo, page_of, viewer_id, visible_to,
 };
@@ -38,7 +38,10 @@ fn cursor_of(row: &AnyRow) -> Result<Cursor> {
 }
 
 fn not_found_user(handle: &str) -> Error {
-    Error::NotFound(format!("There is no user @{handle}."))
+    Problem::NoSuchUser {
+        handle: handle.to_string(),
+    }
+    .into()
 }
 
 impl Social {
@@ -198,7 +201,7 @@ impl Social {
     pub async fn become_fan(&self, fan: &User, idol: &Handle) -> Result<i64> {
         let idol_id = self.user_id(idol).await?;
         if idol_id == fan.id.to_string() {
-            return Err(Error::Invalid("You cannot be your own fan.".into()));
+            return Err(Problem::OwnFan.into());
         }
         let mut tx = self.db.begin_write().await?;
         let added = sqlx::query(
@@ -431,7 +434,7 @@ impl Social {
 
     /// Deletes a comment: its author may, and so may an admin; nobody else.
     pub async fn delete_comment(&self, user: &User, photo: PhotoId, id: CommentId) -> Result<()> {
-        let not_found = || Error::NotFound("No such comment.".into());
+        let not_found = || Error::from(Problem::NoSuchComment);
         let author: String =
             sqlx::query_scalar("SELECT author_id FROM comments WHERE id = $1 AND photo_id = $2")
                 .bind(id.to_string())
@@ -440,9 +443,7 @@ impl Social {
                 .await?
                 .ok_or_else(not_found)?;
         if author != user.id.to_string() && !user.is_admin {
-            return Err(Error::Forbidden(
-                "Only its author or an administrator can delete a comment.".into(),
-            ));
+            return Err(Problem::NotCommentAuthor.into());
         }
         let mut tx = self.db.begin_write().await?;
         let removed = sqlx::query("DELETE FROM comments WHERE id = $1")

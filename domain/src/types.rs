@@ -6,14 +6,10 @@ use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
 
-/// Why a value was refused. The message is written for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Invalid(pub String);
+pub use crate::problem::{Field, IdKind, Problem};
 
-pub(crate) fn invalid(msg: impl Into<String>) -> Invalid {
-    Invalid(msg.into())
-}
+/// Why a value was refused: a [`Problem`], shown to the person who typed it in their language.
+pub type Invalid = Problem;
 
 /// A user's public name in URLs: 3–30 of `a-z 0-9 _`, starting with a letter. Stored lower-case, so
 /// `Alice` and `alice` are the same account.
@@ -31,23 +27,22 @@ impl Handle {
         let s = raw.trim().to_ascii_lowercase();
         let len = s.chars().count();
         if !(Self::MIN..=Self::MAX).contains(&len) {
-            return Err(invalid(format!(
-                "A handle is {} to {} characters long.",
-                Self::MIN,
-                Self::MAX
-            )));
+            return Err(Problem::HandleLength {
+                min: Self::MIN as u32,
+                max: Self::MAX as u32,
+            });
         }
         if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
-            return Err(invalid("A handle starts with a letter (a–z)."));
+            return Err(Problem::HandleStart);
         }
         if !s
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            return Err(invalid("A handle may only use letters a–z, digits and _."));
+            return Err(Problem::HandleChars);
         }
         if Self::RESERVED.contains(&s.as_str()) {
-            return Err(invalid(format!("The handle “{s}” is reserved.")));
+            return Err(Problem::HandleReserved { handle: s });
         }
         Ok(Self(s))
     }
@@ -88,16 +83,14 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let len = raw.chars().count();
         if len < Self::MIN {
-            return Err(invalid(format!(
-                "A password needs at least {} characters.",
-                Self::MIN
-            )));
+            return Err(Problem::PasswordShort {
+                min: Self::MIN as u32,
+            });
         }
         if len > Self::MAX {
-            return Err(invalid(format!(
-                "A password has at most {} characters.",
-                Self::MAX
-            )));
+            return Err(Problem::PasswordLong {
+                max: Self::MAX as u32,
+            });
         }
         Ok(Self(raw.to_owned()))
     }
@@ -122,17 +115,7 @@ impl Caption {
     pub const MAX: usize = 500;
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let s = raw.trim();
-        if s.chars().count() > Self::MAX {
-            return Err(invalid(format!(
-                "A caption has at most {} characters.",
-                Self::MAX
-            )));
-        }
-        if s.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(invalid("A caption cannot contain control characters."));
-        }
-        Ok(Self(s.to_owned()))
+        text(raw, Field::Caption, 0, Self::MAX, true).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -153,29 +136,37 @@ impl From<Caption> for String {
     }
 }
 
-/// Free text a person writes (display name, bio, comment): any script, trimmed, within a length,
-/// without control characters (newlines only where `multiline`).
-fn text(raw: &str, what: &str, min: usize, max: usize, multiline: bool) -> Result<String, Invalid> {
+/// Free text a person writes (caption, display name, bio, comment, alt text, report reason): any
+/// script, trimmed, within a length, without control characters (newlines only where
+/// `multiline`).
+pub(crate) fn text(
+    raw: &str,
+    field: Field,
+    min: usize,
+    max: usize,
+    multiline: bool,
+) -> Result<String, Problem> {
     let s = raw.trim();
     let len = s.chars().count();
     if len < min {
-        return Err(invalid(format!("{what} cannot be empty.")));
+        return Err(Problem::TextEmpty { field });
     }
     if len > max {
-        return Err(invalid(format!("{what} has at most {max} characters.")));
+        return Err(Problem::TextLong {
+            field,
+            max: max as u32,
+        });
     }
     if s.chars()
         .any(|c| c.is_control() && !(multiline && c == '\n'))
     {
-        return Err(invalid(format!(
-            "{what} cannot contain control characters."
-        )));
+        return Err(Problem::TextControl { field });
     }
     Ok(s.to_owned())
 }
 
 macro_rules! text_type {
-    ($name:ident, $doc:literal, $what:literal, $min:expr, $max:expr, $multiline:expr) => {
+    ($name:ident, $doc:literal, $field:expr, $min:expr, $max:expr, $multiline:expr) => {
         #[doc = $doc]
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(String);
@@ -184,7 +175,7 @@ macro_rules! text_type {
             pub const MAX: usize = $max;
 
             pub fn parse(raw: &str) -> Result<Self, Invalid> {
-                text(raw, $what, $min, $max, $multiline).map(Self)
+                text(raw, $field, $min, $max, $multiline).map(Self)
             }
 
             pub fn as_str(&self) -> &str {
@@ -197,7 +188,7 @@ macro_rules! text_type {
 text_type!(
     DisplayName,
     "The name a user shows beside their handle, in any script; may be empty (the handle is shown).",
-    "A display name",
+    Field::DisplayName,
     0,
     50,
     false
@@ -205,7 +196,7 @@ text_type!(
 text_type!(
     Bio,
     "A few lines about the user, in any script.",
-    "A bio",
+    Field::Bio,
     0,
     300,
     true
@@ -213,7 +204,7 @@ text_type!(
 text_type!(
     CommentBody,
     "A comment on a photo: 1 to 1000 characters, newlines allowed.",
-    "A comment",
+    Field::Comment,
     1,
     1000,
     true
@@ -249,12 +240,12 @@ impl Locale {
         Locale::ALL
             .into_iter()
             .find(|l| l.code() == raw)
-            .ok_or_else(|| invalid("The language is one of: en, ja."))
+            .ok_or(Problem::LocaleUnknown)
     }
 }
 
 macro_rules! uuid_id {
-    ($name:ident, $what:literal) => {
+    ($name:ident, $what:literal, $kind:expr) => {
         #[doc = concat!("The id of a ", $what, ".")]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -274,7 +265,7 @@ macro_rules! uuid_id {
             fn from_str(s: &str) -> Result<Self, Invalid> {
                 Uuid::parse_str(s)
                     .map(Self)
-                    .map_err(|_| invalid(concat!("That is not a valid ", $what, " id.")))
+                    .map_err(|_| Problem::BadId { kind: $kind })
             }
         }
 
@@ -286,9 +277,9 @@ macro_rules! uuid_id {
     };
 }
 
-uuid_id!(PhotoId, "photo");
-uuid_id!(UserId, "user");
-uuid_id!(CommentId, "comment");
+uuid_id!(PhotoId, "photo", IdKind::Photo);
+uuid_id!(UserId, "user", IdKind::User);
+uuid_id!(CommentId, "comment", IdKind::Comment);
 
 /// The sha256 of an object's bytes: its name in the cache and in S3, and its proof of integrity.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -309,7 +300,7 @@ impl ContentHash {
 impl FromStr for ContentHash {
     type Err = Invalid;
     fn from_str(s: &str) -> Result<Self, Invalid> {
-        let err = || invalid("That is not a sha256 content hash.");
+        let err = || Problem::BadHash;
         if s.len() != 64
             || !s
                 .bytes()
@@ -349,7 +340,7 @@ impl Cursor {
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        let err = || invalid("That page cursor is not valid; start again from the first page.");
+        let err = || Problem::BadCursor;
         let (t, id) = s.split_once('_').ok_or_else(err)?;
         Ok(Self {
             key: t.parse().map_err(|_| err())?,
@@ -367,7 +358,7 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, Invalid> {
     match limit {
         None => Ok(PAGE_DEFAULT),
         Some(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
-        Some(_) => Err(invalid(format!("limit is between 1 and {PAGE_MAX}."))),
+        Some(_) => Err(Problem::BadLimit { max: PAGE_MAX }),
     }
 }
 

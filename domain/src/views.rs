@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{invalid, Invalid, PhotoView};
+use crate::types::{Invalid, PhotoView};
 
 /// An admin's image announcement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,7 +177,7 @@ pub struct FsckRun {
 }
 
 macro_rules! bounded_text {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:expr, $max:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(String);
@@ -185,27 +185,7 @@ macro_rules! bounded_text {
         impl $name {
             /// Trimmed; 1 to `$max` characters; no control characters.
             pub fn parse(s: &str) -> Result<Self, Invalid> {
-                let s = s.trim();
-                if s.is_empty() {
-                    return Err(invalid(concat!("Please write ", $what, ".")));
-                }
-                if s.chars().count() > $max {
-                    return Err(invalid(concat!(
-                        "That is too long: ",
-                        $what,
-                        " is at most ",
-                        stringify!($max),
-                        " characters."
-                    )));
-                }
-                if s.chars().any(char::is_control) {
-                    return Err(invalid(concat!(
-                        "Please leave out control characters in ",
-                        $what,
-                        "."
-                    )));
-                }
-                Ok(Self(s.to_owned()))
+                crate::types::text(s, $field, 1, $max, false).map(Self)
             }
 
             pub fn as_str(&self) -> &str {
@@ -218,13 +198,13 @@ macro_rules! bounded_text {
 bounded_text!(
     /// An announcement image's text alternative.
     AltText,
-    "a description of the image (alt text)",
+    crate::problem::Field::AltText,
     300
 );
 bounded_text!(
     /// Why a photo is reported.
     ReportReason,
-    "a reason",
+    crate::problem::Field::ReportReason,
     500
 );
 
@@ -238,9 +218,7 @@ impl Link {
         let web = s.starts_with("https://") || s.starts_with("http://");
         let local = s.starts_with('/') && !s.starts_with("//");
         if !(web || local) || s.len() > 2000 || s.chars().any(|c| c.is_control() || c == ' ') {
-            return Err(invalid(
-                "The link must be a web address (https://…) or a path on this site (/…).",
-            ));
+            return Err(crate::problem::Problem::BadLink);
         }
         Ok(Self(s.to_owned()))
     }

@@ -20,11 +20,11 @@ pub async fn announce(
     link: Option<&str>,
     expires_at: Option<&str>,
 ) -> anyhow::Result<AnnouncementView> {
-    let alt = AltText::parse(alt).map_err(|e| anyhow::anyhow!("--alt: {}", e.0))?;
+    let alt = AltText::parse(alt).map_err(|e| anyhow::anyhow!("--alt: {e}"))?;
     let link = link
         .map(Link::parse)
         .transpose()
-        .map_err(|e| anyhow::anyhow!("--link: {}", e.0))?;
+        .map_err(|e| anyhow::anyhow!("--link: {e}"))?;
     let expires = expires_at
         .map(photoshare_domain::announcements::parse_expiry)
         .transpose()
@@ -65,7 +65,7 @@ pub async fn import(
     handle: &str,
     max_bytes: u64,
 ) -> anyhow::Result<ImportReport> {
-    let handle = Handle::parse(handle).map_err(|e| anyhow::anyhow!("--user: {}", e.0))?;
+    let handle = Handle::parse(handle).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
     let Some(user) = services.accounts.by_handle(&handle).await? else {
         bail!("there is no user @{handle}");
     };

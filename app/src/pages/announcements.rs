@@ -58,7 +58,7 @@ fn Entry(
         leptos::task::spawn_local(async move {
             match api::delete(&path).await {
                 Ok(()) => feed.reload(),
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });

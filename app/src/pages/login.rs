@@ -7,13 +7,10 @@ use photoshare_domain::types::UserView;
 
 #[server(prefix = "/api/sf", endpoint = "log_in")]
 pub async fn log_in(handle: String, password: String) -> Result<UserView, AppError> {
-    crate::session::ssr::answer(async move {
-        let services = crate::session::ssr::services()?;
-        let user = services.accounts.log_in(&handle, &password).await?;
-        crate::session::ssr::start_session(&services, &user).await?;
-        Ok(user.view())
-    })
-    .await
+    let services = crate::session::ssr::services()?;
+    let user = services.accounts.log_in(&handle, &password).await?;
+    crate::session::ssr::start_session(&services, &user).await?;
+    Ok(user.view())
 }
 
 #[component]

@@ -16,16 +16,13 @@ use serde::Deserialize;
 
 #[server(prefix = "/api/sf", endpoint = "photo")]
 pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
-    crate::session::ssr::answer(async move {
-        use photoshare_domain::types::PhotoId;
-        let services = crate::session::ssr::services()?;
-        let Ok(id) = id.parse::<PhotoId>() else {
-            return Ok(None);
-        };
-        let viewer = crate::session::ssr::user(&services).await?;
-        Ok(services.photos.get(id, viewer.as_ref()).await?)
-    })
-    .await
+    use photoshare_domain::types::PhotoId;
+    let services = crate::session::ssr::services()?;
+    let Ok(id) = id.parse::<PhotoId>() else {
+        return Ok(None);
+    };
+    let viewer = crate::session::ssr::user(&services).await?;
+    Ok(services.photos.get(id, viewer.as_ref()).await?)
 }
 
 #[component]
@@ -53,7 +50,7 @@ pub fn PhotoPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.text()}</p> }.into_any(),
                     })
             }}
         </Suspense>
@@ -100,7 +97,7 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                     favorites.set(s.favorites_count);
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });
@@ -245,7 +242,7 @@ fn Comments(photo_id: String) -> impl IntoView {
         ev.prevent_default();
         let text = body.get_untracked();
         if let Err(e) = CommentBody::parse(&text) {
-            error.set(Some(e.0));
+            error.set(Some(crate::error::say(&e)));
             return;
         }
         busy.set(true);
@@ -257,7 +254,7 @@ fn Comments(photo_id: String) -> impl IntoView {
                     body.set(String::new());
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });
@@ -266,7 +263,7 @@ fn Comments(photo_id: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::delete(&format!("{}/{id}", path.get_value())).await {
                 Ok(()) => feed.items.update(|v| v.retain(|c| c.id != id)),
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
         });
     };
@@ -358,7 +355,7 @@ fn ReportPhoto(photo_id: String) -> impl IntoView {
             format!("{label}: {extra}")
         };
         if let Err(e) = ReportReason::parse(&text) {
-            return error.set(Some(e.0));
+            return error.set(Some(crate::error::say(&e)));
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -369,7 +366,7 @@ fn ReportPhoto(photo_id: String) -> impl IntoView {
                     open.set(false);
                     done.set(true);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });

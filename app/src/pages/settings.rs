@@ -46,7 +46,7 @@ fn ProfileForm() -> impl IntoView {
                     bio.set(p.bio);
                     loaded.set(true);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
         });
     }
@@ -58,7 +58,7 @@ fn ProfileForm() -> impl IntoView {
         if let Err(e) = DisplayName::parse(&display_name.get_untracked())
             .and_then(|_| Bio::parse(&bio.get_untracked()))
         {
-            error.set(Some(e.0));
+            error.set(Some(crate::error::say(&e)));
             return;
         }
         busy.set(true);
@@ -73,7 +73,7 @@ fn ProfileForm() -> impl IntoView {
                     error.set(None);
                     saved.set(true);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });

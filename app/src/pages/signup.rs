@@ -7,15 +7,12 @@ use photoshare_domain::types::{Handle, Password, UserView};
 
 #[server(prefix = "/api/sf", endpoint = "sign_up")]
 pub async fn sign_up(handle: String, password: String) -> Result<UserView, AppError> {
-    crate::session::ssr::answer(async move {
-        let services = crate::session::ssr::services()?;
-        let handle = Handle::parse(&handle)?;
-        let password = Password::parse(&password)?;
-        let user = services.accounts.sign_up(&handle, &password, false).await?;
-        crate::session::ssr::start_session(&services, &user).await?;
-        Ok(user.view())
-    })
-    .await
+    let services = crate::session::ssr::services()?;
+    let handle = Handle::parse(&handle)?;
+    let password = Password::parse(&password)?;
+    let user = services.accounts.sign_up(&handle, &password, false).await?;
+    crate::session::ssr::start_session(&services, &user).await?;
+    Ok(user.view())
 }
 
 #[component]
@@ -32,13 +29,13 @@ pub fn SignupPage() -> impl IntoView {
     let handle_hint = move || {
         let h = handle.get();
         (!h.is_empty())
-            .then(|| Handle::parse(&h).err().map(|e| e.0))
+            .then(|| Handle::parse(&h).err().map(|e| crate::error::say(&e)))
             .flatten()
     };
     let password_hint = move || {
         let p = password.get();
         (!p.is_empty())
-            .then(|| Password::parse(&p).err().map(|e| e.0))
+            .then(|| Password::parse(&p).err().map(|e| crate::error::say(&e)))
             .flatten()
     };
 

@@ -57,7 +57,11 @@ fn UploadForm() -> impl IntoView {
     };
 
     let navigate = leptos_router::hooks::use_navigate();
-    let caption_error = move || Caption::parse(&caption.get()).err().map(|e| e.0);
+    let caption_error = move || {
+        Caption::parse(&caption.get())
+            .err()
+            .map(|e| crate::error::say(&e))
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(msg) = caption_error() {

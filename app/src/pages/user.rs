@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{PhotoView, ProfileView, UserSummary};
 use serde::Deserialize;
 
@@ -25,16 +26,16 @@ pub fn UserPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(p) => view! { <Profile profile=p /> }.into_any(),
-                        Err(e) if e.status == 404 => {
+                        Err(e) if matches!(e.problem(), Problem::NoSuchUser { .. }) => {
                             view! {
                                 <section class="empty">
                                     <h1>{move || t("User not found")}</h1>
-                                    <p>{e.message}</p>
+                                    <p>{e.text()}</p>
                                 </section>
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.text()}</p> }.into_any(),
                     })
             }}
         </Suspense>
@@ -92,7 +93,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                         fans_list.reload();
                         error.set(None);
                     }
-                    Err(e) => error.set(Some(e.message)),
+                    Err(e) => error.set(Some(e.text())),
                 }
                 busy.set(false);
             });

@@ -11,7 +11,7 @@
 
 use super::MediaStore;
 use crate::db::now_micros;
-use crate::error::{Error, Result};
+use crate::error::{Problem, Result};
 use crate::types::ContentHash;
 use std::path::Path;
 
@@ -83,7 +83,7 @@ impl MediaStore {
                 min = self.limits().min_free_bytes,
                 "disk nearly full: refusing uploads"
             );
-            return Err(Error::InsufficientStorage);
+            return Err(Problem::StorageFull.into());
         }
         Ok(())
     }
@@ -176,7 +176,7 @@ impl MediaStore {
             }
             match self.read(&h).await {
                 Ok(_) => fetched += 1,
-                Err(Error::Unavailable) => {}
+                Err(e) if e.is(&Problem::Unavailable) => {}
                 Err(e) => return Err(e),
             }
         }

@@ -2,7 +2,7 @@
 //! temporary file, fsynced, renamed into place and its directory fsynced, so a crash leaves either
 //! the whole object or none of it under its name.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::types::ContentHash;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -48,21 +48,21 @@ impl Staged {
 
 fn io_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::StorageFull {
-        Error::InsufficientStorage
+        Problem::StorageFull.into()
     } else {
         Error::Io(e)
     }
 }
 
 impl Staging {
-    /// Appends a chunk. Fails with [`Error::TooLarge`] once the upload passes its limit.
+    /// Appends a chunk. Fails with [`Problem::FileTooLarge`] once the upload passes its limit.
     pub async fn write(&mut self, chunk: &[u8]) -> Result<()> {
         self.len += chunk.len() as u64;
         if self.len > self.max {
-            return Err(Error::TooLarge(format!(
-                "That file is larger than the {} MB PhotoShare accepts.",
-                self.max / 1_000_000
-            )));
+            return Err(Problem::FileTooLarge {
+                max_mb: self.max / 1_000_000,
+            }
+            .into());
         }
         self.hasher.update(chunk);
         self.file.write_all(chunk).await.map_err(io_error)
@@ -270,7 +270,10 @@ mod tests {
         let cache = LocalCache::open(dir.path()).unwrap();
         let mut s = cache.stage(10).await.unwrap();
         s.write(b"12345").await.unwrap();
-        assert!(matches!(s.write(b"678901").await, Err(Error::TooLarge(_))));
+        assert!(matches!(
+            s.write(b"678901").await,
+            Err(Error::Refused(Problem::FileTooLarge { max_mb: 0 }))
+        ));
         drop(s);
         assert_eq!(
             std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),

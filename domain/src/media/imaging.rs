@@ -1,7 +1,7 @@
 //! Turning an uploaded file into the sizes PhotoShare serves. CPU-heavy: callers run it on the
 //! blocking pool.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbImage};
 use std::io::{BufReader, Cursor};
@@ -51,11 +51,7 @@ pub fn process_bytes(bytes: &[u8]) -> Result<Processed> {
 
 /// The MIME type of an accepted image, from its first bytes.
 pub fn sniff(bytes: &[u8]) -> Result<&'static str> {
-    let format = image::guess_format(bytes).map_err(|_| {
-        Error::UnsupportedMedia(
-            "That file is not an image. Please upload a JPEG, PNG or WebP photo.".into(),
-        )
-    })?;
+    let format = image::guess_format(bytes).map_err(|_| Problem::NotAnImage)?;
     ACCEPTED
         .iter()
         .find(|(a, _)| *a == format)
@@ -64,13 +60,14 @@ pub fn sniff(bytes: &[u8]) -> Result<&'static str> {
 }
 
 fn unaccepted(f: ImageFormat) -> Error {
-    Error::UnsupportedMedia(format!(
-        "{} images are not accepted. Please upload a JPEG, PNG or WebP photo.",
-        f.extensions_str()
+    Problem::FormatNotAccepted {
+        format: f
+            .extensions_str()
             .first()
             .unwrap_or(&"These")
-            .to_uppercase()
-    ))
+            .to_uppercase(),
+    }
+    .into()
 }
 
 /// A decoded, upright image and what the processing needs to know about its source.
@@ -90,11 +87,7 @@ fn decode<R: std::io::BufRead + std::io::Seek>(mut reader: ImageReader<R>) -> Re
             .find(|(a, _)| *a == f)
             .map(|(_, mime)| *mime)
             .ok_or_else(|| unaccepted(f))?,
-        None => {
-            return Err(Error::UnsupportedMedia(
-                "That file is not an image. Please upload a JPEG, PNG or WebP photo.".into(),
-            ))
-        }
+        None => return Err(Problem::NotAnImage.into()),
     };
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -205,23 +198,24 @@ pub fn process_banner(bytes: &[u8]) -> Result<Banner> {
 }
 
 fn too_big(w: u32, h: u32) -> Error {
-    Error::TooLarge(format!(
-        "That image is {w}×{h} pixels; PhotoShare accepts up to {MAX_SIDE} pixels a side and {} megapixels.",
-        MAX_PIXELS / 1_000_000
-    ))
+    Problem::ImageTooLarge {
+        width: w,
+        height: h,
+        max_side: MAX_SIDE,
+        max_megapixels: (MAX_PIXELS / 1_000_000) as u32,
+    }
+    .into()
 }
 
 fn decode_error(e: image::ImageError) -> Error {
     match e {
-        image::ImageError::Limits(_) => Error::TooLarge(format!(
-            "That image is too large to process; PhotoShare accepts up to {MAX_SIDE} pixels a side and {} megapixels.",
-            MAX_PIXELS / 1_000_000
-        )),
-        image::ImageError::Unsupported(_) => Error::UnsupportedMedia(
-            "That image uses a variant of its format PhotoShare cannot read. Please upload a JPEG, PNG or WebP photo."
-                .into(),
-        ),
-        _ => Error::Invalid("That image could not be read; the file may be damaged or incomplete.".into()),
+        image::ImageError::Limits(_) => Problem::ImageTooComplex {
+            max_side: MAX_SIDE,
+            max_megapixels: (MAX_PIXELS / 1_000_000) as u32,
+        }
+        .into(),
+        image::ImageError::Unsupported(_) => Problem::FormatVariant.into(),
+        _ => Problem::ImageUnreadable.into(),
     }
 }
 
@@ -336,13 +330,13 @@ mod tests {
     fn refuses_what_is_not_an_accepted_image() {
         assert!(matches!(
             process_bytes(b"hello, I am text"),
-            Err(Error::UnsupportedMedia(_))
+            Err(Error::Refused(Problem::NotAnImage))
         ));
         let err = process_bytes(b"GIF89a\x04\x00\x04\x00\x00\x00\x00;")
             .err()
             .unwrap();
         assert!(
-            matches!(err, Error::UnsupportedMedia(ref m) if m.contains("GIF")),
+            matches!(err, Error::Refused(Problem::FormatNotAccepted { ref format }) if format == "GIF"),
             "{err}"
         );
     }
@@ -352,13 +346,19 @@ mod tests {
         let bytes = png(300, 300);
         assert!(matches!(
             process_bytes(&bytes[..bytes.len() / 2]),
-            Err(Error::Invalid(_))
+            Err(Error::Refused(Problem::ImageUnreadable))
         ));
     }
 
     #[test]
     fn refuses_oversized_images_from_the_header() {
         let err = process_bytes(&png(MAX_SIDE + 1, 1)).err().unwrap();
-        assert!(matches!(err, Error::TooLarge(_)), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::Refused(Problem::ImageTooLarge { .. } | Problem::ImageTooComplex { .. })
+            ),
+            "{err}"
+        );
     }
 }

@@ -21,7 +21,7 @@ pub mod remote;
 pub mod sync;
 
 use crate::db::{now_micros, Db};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::metrics::Metrics;
 use crate::types::ContentHash;
 use bytes::Bytes;
@@ -303,7 +303,7 @@ impl MediaStore {
                 .bind(hash.to_hex())
                 .fetch_optional(self.inner.db.pool())
                 .await?;
-        let content_type = content_type.ok_or_else(|| Error::NotFound("No such image.".into()))?;
+        let content_type = content_type.ok_or_else(|| Error::from(Problem::NoSuchImage))?;
         let m = &self.inner.metrics;
         match self.inner.cache.lookup(hash).await? {
             cache::Lookup::Hit(bytes) => {
@@ -324,25 +324,25 @@ impl MediaStore {
         Metrics::inc(&m.cache_misses);
         if self.remote_status().circuit_open {
             // S3 is known to be down: answer at once instead of waiting on it for every image.
-            return Err(Error::Unavailable);
+            return Err(Problem::Unavailable.into());
         }
         let bytes = match self.inner.remote.get(hash).await {
             Ok(Some(b)) => b,
             Ok(None) => {
                 tracing::error!("object is in the database but neither in the cache nor in S3");
-                return Err(Error::Unavailable);
+                return Err(Problem::Unavailable.into());
             }
             Err(e) => {
                 self.note_remote(Err(&e));
                 tracing::warn!(error = %e, "read-through from S3 failed");
-                return Err(Error::Unavailable);
+                return Err(Problem::Unavailable.into());
             }
         };
         self.note_remote(Ok(()));
         if cache::sha256(&bytes) != *hash {
             Metrics::inc(&m.corrupt_objects);
             tracing::error!("S3 returned bytes that do not match their sha256; not served");
-            return Err(Error::Unavailable);
+            return Err(Problem::Unavailable.into());
         }
         self.inner.cache.store_verified(hash, &bytes).await?;
         let mut conn = self.inner.db.pool().acquire().await?;

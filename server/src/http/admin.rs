@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use photoshare_domain::db::{now_micros, rfc3339};
 use photoshare_domain::media::SyncStatus;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::views::{AdminOverview, AdminUserView, FsckRun};
 use serde::Deserialize;
 
@@ -49,7 +50,7 @@ pub async fn console_page(
 ) -> Response {
     let status = match admin {
         Ok(_) => StatusCode::OK,
-        Err(e) => StatusCode::from_u16(e.0.status).unwrap_or(StatusCode::FORBIDDEN),
+        Err(e) => super::error::status_of(&e.0),
     };
     match super::index_html(&state).await {
         Ok(html) => (
@@ -117,22 +118,15 @@ async fn start_fsck(
         FsckBody::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("Send {{\"repair\": true|false}} or nothing: {e}"),
-            )
+            ApiError(Problem::BadInput {
+                detail: format!("send {{\"repair\": true|false}} or nothing ({e})"),
+            })
         })?
     };
     {
-        let mut run = state
-            .fsck
-            .lock()
-            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "fsck state lost"))?;
+        let mut run = state.fsck.lock().map_err(|_| ApiError(Problem::Internal))?;
         if run.running {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "fsck is already running; wait for its report.",
-            ));
+            return Err(ApiError(Problem::FsckRunning));
         }
         *run = FsckRun {
             running: true,

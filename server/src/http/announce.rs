@@ -30,11 +30,7 @@ async fn post(
     Admin(admin): Admin,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let form = form::image_form(
-        form::multipart(multipart, "announcement")?,
-        state.max_upload,
-    )
-    .await?;
+    let form = form::image_form(form::multipart(multipart)?, state.max_upload).await?;
     let alt = AltText::parse(form.text("alt").unwrap_or_default())?;
     let link = form.text("link").map(Link::parse).transpose()?;
     let expires = form.text("expires_at").map(parse_expiry).transpose()?;

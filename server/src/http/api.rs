@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use photoshare_app::session::ssr::{clear_cookie, session_cookie, token_from_headers};
 use photoshare_domain::accounts::User;
 use photoshare_domain::photos::Feed;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{page_limit, Caption, Cursor, Handle, Password, PhotoId};
 use serde::Deserialize;
 
@@ -95,7 +96,7 @@ async fn upload(
     SignedIn(user): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let mut multipart = form::multipart(multipart, "photo")?;
+    let mut multipart = form::multipart(multipart)?;
     state.services.media.check_free_space()?;
     let mut caption = String::new();
     let mut staged = None;
@@ -116,17 +117,9 @@ async fn upload(
             _ => {}
         }
     }
-    let staged = staged.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Add the photo as a file field named \"image\".",
-        )
-    })?;
+    let staged = staged.ok_or(ApiError(Problem::MissingImage))?;
     if staged.len == 0 {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The image file is empty.",
-        ));
+        return Err(ApiError(Problem::EmptyImage));
     }
     let caption = Caption::parse(&caption)?;
     let photo = state
@@ -197,7 +190,7 @@ async fn photo(
     Viewer(viewer): Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError::not_found("No such photo.");
+    let not_found = || ApiError(Problem::NoSuchPhoto);
     let id: PhotoId = id.parse().map_err(|_| not_found())?;
     let photo = state
         .services

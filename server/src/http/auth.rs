@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use photoshare_app::session::ssr::token_from_headers;
 use photoshare_domain::accounts::User;
+use photoshare_domain::problem::Problem;
 
 /// Extracting this answers 401 when nobody is signed in.
 pub struct SignedIn(pub User);
@@ -13,14 +14,13 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token =
-            token_from_headers(&parts.headers).ok_or(photoshare_domain::Error::Unauthenticated)?;
+        let token = token_from_headers(&parts.headers).ok_or(ApiError(Problem::LoginRequired))?;
         let user = state
             .services
             .accounts
             .user_for_session(&token)
             .await?
-            .ok_or(photoshare_domain::Error::Unauthenticated)?;
+            .ok_or(ApiError(Problem::LoginRequired))?;
         Ok(SignedIn(user))
     }
 }
@@ -34,10 +34,7 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
         if !user.is_admin {
-            return Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                "Only administrators can do that.",
-            ));
+            return Err(ApiError(Problem::AdminsOnly));
         }
         Ok(Admin(user))
     }

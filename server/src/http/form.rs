@@ -4,7 +4,7 @@
 use super::ApiError;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart};
-use axum::http::StatusCode;
+use photoshare_domain::problem::Problem;
 use std::collections::HashMap;
 
 /// Room for the multipart framing and the text fields around the image itself.
@@ -18,14 +18,8 @@ pub(super) fn upload_limit(max_upload: u64) -> DefaultBodyLimit {
 /// The multipart body, or 415 saying how to send `what`.
 pub(super) fn multipart(
     body: Result<Multipart, MultipartRejection>,
-    what: &str,
 ) -> Result<Multipart, ApiError> {
-    body.map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("Send the {what} as multipart/form-data with an \"image\" file field."),
-        )
-    })
+    body.map_err(|_| ApiError(Problem::NotMultipart))
 }
 
 /// Reads and discards the rest of a refused upload (at most the route's body limit) so that the
@@ -69,22 +63,15 @@ pub(super) async fn image_form(mut multipart: Multipart, max: u64) -> Result<Ima
             if (image.len() + chunk.len()) as u64 > max {
                 drop(field);
                 drain(multipart).await;
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "That image is larger than the {} MB PhotoShare accepts.",
-                        max / 1_000_000
-                    ),
-                ));
+                return Err(ApiError(Problem::FileTooLarge {
+                    max_mb: max / 1_000_000,
+                }));
             }
             image.extend_from_slice(&chunk);
         }
     }
     if image.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Add the image as a non-empty file field named \"image\".",
-        ));
+        return Err(ApiError(Problem::MissingImage));
     }
     Ok(ImageForm { image, fields })
 }

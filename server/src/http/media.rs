@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use photoshare_domain::metrics::Metrics;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::types::ContentHash;
-use photoshare_domain::Error;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// How long a client should wait before asking again when S3 is unreachable and we lack a copy.
-const RETRY_AFTER_SECS: &str = "30";
+pub const RETRY_AFTER_SECS: u32 = 30;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/media/{hash}", get(media))
@@ -25,7 +25,7 @@ async fn media(
     headers: HeaderMap,
 ) -> Response {
     let Ok(hash) = hash.parse::<ContentHash>() else {
-        return ApiError::not_found("No such image.").into_response();
+        return ApiError(Problem::NoSuchImage).into_response();
     };
     let etag = format!("\"{hash}\"");
     if headers
@@ -92,12 +92,9 @@ async fn media(
             }
             response
         }
-        Err(Error::Unavailable) => {
-            let mut r = ApiError::from(Error::Unavailable).into_response();
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_static(RETRY_AFTER_SECS),
-            );
+        Err(e) if e.is(&Problem::Unavailable) => {
+            // With Retry-After (30 s), and never cached: the image comes back when S3 does.
+            let mut r = ApiError(Problem::Unavailable).into_response();
             r.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r

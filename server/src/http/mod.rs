@@ -21,6 +21,7 @@ use axum::Router;
 use http::header::{HeaderName, HeaderValue};
 use leptos::prelude::provide_context;
 use photoshare_domain::metrics::Metrics;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::Services;
 use std::path::Path;
 use tower_http::compression::CompressionLayer;
@@ -44,30 +45,32 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     photoshare_app::register_server_functions();
     // Client routes (/p/…, /login, …) get index.html; the wasm app routes from there.
     let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
-    Router::new()
+    let routes = Router::new()
         .nest(
             "/api/v1",
             api::router(state.max_upload)
                 .merge(social::router(state.max_upload))
                 .merge(announce::router(state.max_upload))
                 .merge(live::router())
-                .merge(moderation::router())
-                .layer(middleware::from_fn(error::json_errors)),
+                .merge(moderation::router()),
         )
-        .nest(
-            "/api/v1/admin",
-            admin::router().layer(middleware::from_fn(error::json_errors)),
-        )
+        .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))
         .route(
             "/api/{*rest}",
-            any(|| async { ApiError::not_found("No such API endpoint.") }),
+            any(|| async { ApiError(Problem::NoSuchEndpoint) }),
         )
         .route("/p/{id}", axum::routing::get(share::photo_page))
         .route("/admin", axum::routing::get(admin::console_page))
         .merge(media::router())
         .merge(ops::router())
         .fallback_service(frontend)
+        .with_state(state.clone());
+    // The routes as one service inside another router: axum adds a 405's `Allow` as the outermost
+    // router answers, after every layer of that router, so the JSON errors go around it.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn(error::json_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,
@@ -89,11 +92,29 @@ async fn index_html(state: &AppState) -> Result<String, Response> {
         .map_err(|_| (http::StatusCode::NOT_FOUND, "The front end is not built.").into_response())
 }
 
+/// Runs a server function. Its error body is the [`Problem`] as JSON (the browser shows it in
+/// the UI's language); the status comes from the same mapping as the JSON API's
+/// ([`error::status_of`]), so a browser and a script see the same status for the same failure.
 async fn server_fn(State(state): State<AppState>, req: Request) -> Response {
     let services = state.services.clone();
-    leptos_axum::handle_server_fns_with_context(move || provide_context(services.clone()), req)
-        .await
-        .into_response()
+    let response =
+        leptos_axum::handle_server_fns_with_context(move || provide_context(services.clone()), req)
+            .await
+            .into_response();
+    if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(problem) = serde_json::from_slice::<Problem>(&bytes) {
+        parts.status = error::status_of(&problem);
+        if let Some(after) = error::retry_after(&problem) {
+            parts.headers.insert(http::header::RETRY_AFTER, after);
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use photoshare_domain::photos::Feed;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{Bio, CommentBody, CommentId, DisplayName, Handle, Locale, PhotoId};
 use serde::Deserialize;
 use serde_json::json;
@@ -57,12 +58,15 @@ pub fn router(max_upload: u64) -> Router<AppState> {
 type PageParams = Result<Query<PageQuery>, QueryRejection>;
 
 pub(super) fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::not_found("No such photo."))
+    raw.parse().map_err(|_| ApiError(Problem::NoSuchPhoto))
 }
 
 pub(super) fn handle(raw: &str) -> Result<Handle, ApiError> {
-    Handle::parse(raw).map_err(|_| ApiError::not_found(&format!("There is no user @{raw}.")))
+    Handle::parse(raw).map_err(|_| {
+        ApiError(Problem::NoSuchUser {
+            handle: raw.to_owned(),
+        })
+    })
 }
 
 async fn popular(
@@ -226,7 +230,7 @@ async fn set_icon(
     SignedIn(user): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let bytes = form::image_form(form::multipart(multipart, "image")?, state.max_upload)
+    let bytes = form::image_form(form::multipart(multipart)?, state.max_upload)
         .await?
         .image;
     state.services.media.check_free_space()?;
@@ -282,7 +286,7 @@ async fn delete_comment(
     let photo = photo_id(&raw)?;
     let comment: CommentId = comment
         .parse()
-        .map_err(|_| ApiError::not_found("No such comment."))?;
+        .map_err(|_| ApiError(Problem::NoSuchComment))?;
     state
         .services
         .social

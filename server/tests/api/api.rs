@@ -659,3 +659,65 @@ async fn the_original_loses_its_gps_data_but_keeps_its_orientation() {
         "sizes are made upright"
     );
 }
+
+/// Every error names its problem by a stable code, with the values its message uses, and the
+/// message is in the language the request asks for (`Accept-Language`), English by default —
+/// the handlers' own errors and the framework's (a 405) alike.
+#[tokio::test]
+async fn errors_carry_a_code_and_speak_the_requests_language() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let short = json!({"handle": "ab", "password": "a long enough password"});
+    let r = c
+        .post(app.url("/api/v1/accounts"))
+        .json(&short)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "handle_length");
+    assert_eq!(
+        (body["min"].as_u64(), body["max"].as_u64()),
+        (Some(3), Some(30))
+    );
+    assert_eq!(body["error"], "A handle is 3 to 30 characters long.");
+
+    let r = c
+        .post(app.url("/api/v1/accounts"))
+        .header("accept-language", "ja-JP,ja;q=0.9,en;q=0.8")
+        .json(&short)
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "handle_length");
+    assert_eq!(body["error"], "ハンドルは3〜30文字です。");
+
+    let r = c
+        .patch(app.url("/api/v1/photos/recent"))
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.headers().contains_key("allow"));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed");
+    assert!(
+        body["error"].as_str().unwrap().contains("メソッド"),
+        "{body}"
+    );
+
+    let r = c
+        .get(app.url("/api/v1/users/nobody_here"))
+        .header("accept-language", "fr, ja;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "no_such_user");
+    assert_eq!(body["handle"], "nobody_here");
+    assert_eq!(body["error"], "@nobody_here というユーザーはいません。");
+}

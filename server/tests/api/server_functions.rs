@@ -40,7 +40,9 @@ async fn every_server_function_answers_through_http() {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("handle"));
+    // The problem itself, by code and values: the browser words it in the UI's language.
+    assert_eq!(body["code"], "handle_length", "{body}");
+    assert_eq!(body["min"], 3);
     let (s, user) = call(
         &c,
         &app,
@@ -83,6 +85,7 @@ async fn every_server_function_answers_through_http() {
     )
     .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["code"], "bad_credentials");
     let (s, _) = call(
         &c,
         &app,

@@ -66,12 +66,12 @@ fn AnnounceForm(posted: RwSignal<bool>, generation: RwSignal<u32>) -> impl IntoV
         // The checks the server makes, before the image is sent.
         let described = match AltText::parse(&alt.get_untracked()) {
             Ok(a) => a,
-            Err(e) => return error.set(Some(e.0)),
+            Err(e) => return error.set(Some(crate::error::say(&e))),
         };
         let link = link.get_untracked().trim().to_owned();
         if !link.is_empty() {
             if let Err(e) = Link::parse(&link) {
-                return error.set(Some(e.0));
+                return error.set(Some(crate::error::say(&e)));
             }
         }
         let expires = expires.get_untracked();

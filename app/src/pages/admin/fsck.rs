@@ -29,7 +29,7 @@ pub(super) fn FsckCard() -> AnyView {
                         }
                         Err(e) => {
                             watching.store(false, Ordering::Relaxed);
-                            error.set(Some(e.message));
+                            error.set(Some(e.text()));
                         }
                     }
                 }
@@ -53,7 +53,7 @@ pub(super) fn FsckCard() -> AnyView {
                     run.set(Some(r));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });

@@ -23,6 +23,7 @@ use fsck::FsckCard;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use moderation::ModerationCard;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::views::AdminOverview;
 use storage::StorageCard;
 use users::UsersCard;
@@ -76,12 +77,12 @@ impl Overview {
                 self.error.set(None);
                 true
             }
-            Err(e) if e.status == 403 => {
+            Err(e) if *e.problem() == Problem::AdminsOnly => {
                 self.forbidden.set(true);
                 false
             }
             Err(e) => {
-                self.error.set(Some(e.message));
+                self.error.set(Some(e.text()));
                 true
             }
         }

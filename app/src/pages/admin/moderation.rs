@@ -47,7 +47,7 @@ pub fn ModerationActions(
                     error.set(None);
                     on_done.try_run(what);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });

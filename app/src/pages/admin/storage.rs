@@ -41,7 +41,7 @@ pub(super) fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overvi
                     error.set(None);
                     overview.load().await;
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });

@@ -79,7 +79,7 @@ fn AdminUserRow(user: AdminUserView) -> AnyView {
                     u.set(updated);
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.text())),
             }
             busy.set(false);
         });
