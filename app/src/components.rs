@@ -2,12 +2,11 @@
 
 use crate::error::AppError;
 use crate::i18n::{self, t, tn};
-use crate::{api, browser, session, use_me, Storage};
+use crate::{browser, session, use_me, Storage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use photoshare_domain::types::{Locale, Page, PhotoView, UserSummary, UserView};
-use serde::de::DeserializeOwned;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -197,8 +196,11 @@ pub fn Footer() -> impl IntoView {
         i18n::set_locale(l);
         if me.user.with_untracked(|u| u.is_some()) {
             leptos::task::spawn_local(async move {
-                let body = serde_json::json!({ "locale": l.code() });
-                if let Ok(user) = api::send::<UserView>("PATCH", "/me", Some(&body)).await {
+                let change = photoshare_domain::views::ProfileChange {
+                    locale: Some(l.code().to_owned()),
+                    ..Default::default()
+                };
+                if let Ok(user) = crate::pages::settings::update_profile(change).await {
                     me.user.set(Some(user));
                 }
             });
@@ -332,14 +334,18 @@ pub fn ErrorMessage(#[prop(into)] message: Signal<Option<String>>) -> impl IntoV
     }
 }
 
-/// A keyset-paginated list read from the JSON API, page by page.
+/// What a [`Feed`] calls for a page: a server function given the cursor of the page to read
+/// (`None` for the first).
+pub type PageFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Page<T>, AppError>>>>;
+
+/// A keyset-paginated list read through a server function, page by page.
 pub struct Feed<T: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,
     pub next: RwSignal<Option<String>>,
     pub loading: RwSignal<bool>,
     pub loaded_once: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
-    path: StoredValue<String>,
+    load_page: StoredValue<std::sync::Arc<dyn Fn(Option<String>) -> PageFuture<T> + Send + Sync>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Feed<T> {
@@ -349,16 +355,21 @@ impl<T: Send + Sync + 'static> Clone for Feed<T> {
 }
 impl<T: Send + Sync + 'static> Copy for Feed<T> {}
 
-impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Feed<T> {
-    /// A feed of the API `path` (under /api/v1); loads its first page.
-    pub fn new(path: String) -> Self {
+impl<T: Clone + Send + Sync + 'static> Feed<T> {
+    /// A feed whose pages `load_page` reads (given the cursor; `None` for the first page); loads
+    /// its first page.
+    pub fn new<F>(load_page: impl Fn(Option<String>) -> F + Send + Sync + 'static) -> Self
+    where
+        F: std::future::Future<Output = Result<Page<T>, AppError>> + 'static,
+    {
+        let load_page = move |cursor| Box::pin(load_page(cursor)) as PageFuture<T>;
         let feed = Self {
             items: RwSignal::new(Vec::new()),
             next: RwSignal::new(None),
             loading: RwSignal::new(false),
             loaded_once: RwSignal::new(false),
             error: RwSignal::new(None),
-            path: StoredValue::new(path),
+            load_page: StoredValue::new(std::sync::Arc::new(load_page)),
         };
         feed.load(None, false);
         feed
@@ -369,9 +380,9 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Feed<T> {
             return;
         }
         self.loading.set(true);
-        let path = api::page_path(&self.path.get_value(), cursor.as_deref());
+        let page = self.load_page.with_value(|load| load(cursor));
         leptos::task::spawn_local(async move {
-            match api::get::<Page<T>>(&path).await {
+            match page.await {
                 Ok(page) => {
                     if replace {
                         self.items.set(page.items);
@@ -409,7 +420,7 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Feed<T> {
 /// The end of a feed: loads the next page when it scrolls into view (infinite scroll), with a
 /// button for keyboards and for browsers without IntersectionObserver.
 #[component]
-pub fn MoreButton<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+pub fn MoreButton<T: Clone + Send + Sync + 'static>(
     feed: Feed<T>,
 ) -> impl IntoView {
     let sentinel = NodeRef::<leptos::html::Div>::new();

@@ -66,18 +66,6 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
-/// `s` made safe as one value in a URL's query string.
-pub fn query_value(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,10 +114,4 @@ mod tests {
         assert_eq!(duration(3 * 86_400 + 4 * 3600), "3 d 4 h");
     }
 
-    #[test]
-    fn query_values_are_escaped() {
-        assert_eq!(query_value("alice_01"), "alice_01");
-        assert_eq!(query_value("a b&c=d"), "a%20b%26c%3Dd");
-        assert_eq!(query_value("あ"), "%E3%81%82");
-    }
 }

@@ -3,7 +3,6 @@
 //! (who am I, log in, sign up, log out) and the photo page's first read; the other reads and
 //! actions call the JSON API through [`api`], the same endpoints scripts use.
 
-pub mod api;
 pub mod browser;
 pub mod components;
 pub mod error;
@@ -56,16 +55,8 @@ pub struct Live {
     pub photos: RwSignal<Vec<String>>,
 }
 
-/// Storage health as users need to know it (`GET /api/v1/status`, and the live stream).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Storage {
-    Ok,
-    /// S3 is failing: uploads are kept on the server and queued.
-    Degraded,
-    /// An admin paused the sync and uploads are waiting.
-    Paused,
-}
+/// Storage health as users need to know it (the live stream's `storage` events).
+pub use photoshare_domain::views::StorageState as Storage;
 
 /// How many new photo ids a page keeps.
 #[cfg(feature = "csr")]
@@ -145,23 +136,47 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Server functions the server must register by hand: the `inventory` registry only sees those
-/// the binary links, and every server function is named here so none can be forgotten.
-#[cfg(feature = "ssr")]
-pub fn register_server_functions() {
-    use server_fn::axum::register_explicit;
-    register_explicit::<session::CurrentUser>();
-    register_explicit::<session::LogOut>();
-    register_explicit::<pages::login::LogIn>();
-    register_explicit::<pages::signup::SignUp>();
-    register_explicit::<pages::photo::GetPhoto>();
+/// Every server function, named once: the server registers each by hand (the `inventory`
+/// registry only sees those the binary links), and a test calls each through HTTP.
+macro_rules! server_functions {
+    ($($f:path),* $(,)?) => {
+        #[cfg(feature = "ssr")]
+        pub fn register_server_functions() {
+            $(server_fn::axum::register_explicit::<$f>();)*
+        }
+
+        /// The URL of every server function.
+        #[cfg(feature = "ssr")]
+        pub fn server_function_paths() -> Vec<&'static str> {
+            vec![$(<$f as server_fn::ServerFn>::PATH),*]
+        }
+    };
 }
 
-/// The paths of every server function, for the test that calls each through HTTP.
-pub const SERVER_FUNCTION_PATHS: [&str; 5] = [
-    "/api/sf/me",
-    "/api/sf/log_out",
-    "/api/sf/log_in",
-    "/api/sf/sign_up",
-    "/api/sf/photo",
+server_functions![
+    session::CurrentUser,
+    session::LogOut,
+    pages::login::LogIn,
+    pages::signup::SignUp,
+    pages::feeds::PhotoListPage,
+    pages::photo::GetPhoto,
+    pages::photo::SetFavorite,
+    pages::photo::CommentPage,
+    pages::photo::AddComment,
+    pages::photo::DeleteComment,
+    pages::photo::SendReport,
+    pages::user::GetProfile,
+    pages::user::SetFan,
+    pages::user::UserListPage,
+    pages::settings::UpdateProfile,
+    pages::announcements::AnnouncementPage,
+    pages::announcements::TakeDown,
+    pages::admin::ConsoleOverview,
+    pages::admin::storage::ControlSync,
+    pages::admin::fsck::FsckStatus,
+    pages::admin::fsck::StartFsck,
+    pages::admin::moderation::ModerationPage,
+    pages::admin::moderation::Moderate,
+    pages::admin::users::AdminUserPage,
+    pages::admin::users::AdminUserAction,
 ];

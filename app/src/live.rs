@@ -4,7 +4,7 @@
 //! itself after a network failure.
 
 use crate::Storage;
-use photoshare_domain::views::AnnouncementView;
+use photoshare_domain::views::{AnnouncementView, StorageStatus};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
@@ -39,7 +39,7 @@ pub fn open(
         }
     });
     listen(&source, "storage", move |data| {
-        if let Ok(Some(s)) = serde_json::from_str::<Option<StorageAnswer>>(&data) {
+        if let Ok(Some(s)) = serde_json::from_str::<Option<StorageStatus>>(&data) {
             on_storage(s.storage);
         }
     });
@@ -47,7 +47,3 @@ pub fn open(
     Some(source)
 }
 
-#[derive(serde::Deserialize)]
-struct StorageAnswer {
-    storage: Storage,
-}

@@ -31,6 +31,7 @@ pub mod ssr {
     use http::{HeaderMap, HeaderValue};
     use leptos::prelude::*;
     use photoshare_domain::accounts::{User, SESSION_DAYS};
+    use photoshare_domain::problem::Problem;
     use photoshare_domain::Services;
 
     pub const SESSION_COOKIE: &str = "photoshare_session";
@@ -62,7 +63,7 @@ pub mod ssr {
 
     /// The services, as the server put them in the server function's context.
     pub fn services() -> Result<Services, AppError> {
-        use_context::<Services>().ok_or(AppError(photoshare_domain::problem::Problem::Internal))
+        use_context::<Services>().ok_or(AppError(Problem::Internal))
     }
 
     pub fn request_token() -> Option<String> {
@@ -84,6 +85,29 @@ pub mod ssr {
             Some(t) => Ok(services.accounts.user_for_session(&t).await?),
             None => Ok(None),
         }
+    }
+
+    /// The services and who is asking (anyone may).
+    pub async fn viewer() -> Result<(Services, Option<User>), AppError> {
+        let services = services()?;
+        let user = user(&services).await?;
+        Ok((services, user))
+    }
+
+    /// The services and the signed-in user; `login_required` when nobody is.
+    pub async fn signed_in() -> Result<(Services, User), AppError> {
+        let (services, user) = viewer().await?;
+        let user = user.ok_or(AppError(Problem::LoginRequired))?;
+        Ok((services, user))
+    }
+
+    /// The services and the signed-in admin; `login_required` or `admins_only` otherwise.
+    pub async fn admin() -> Result<(Services, User), AppError> {
+        let (services, user) = signed_in().await?;
+        if !user.is_admin {
+            return Err(AppError(Problem::AdminsOnly));
+        }
+        Ok((services, user))
     }
 
     /// Starts a session for `user` and sets its cookie on the response.

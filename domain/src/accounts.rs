@@ -8,7 +8,7 @@ use crate::types::{
     media_url, Bio, ContentHash, Cursor, DisplayName, Handle, Locale, Page, Password, UserId,
     UserView,
 };
-use crate::views::AdminUserView;
+use crate::views::{AdminUserView, ProfileChange};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
@@ -246,6 +246,19 @@ impl Accounts {
     }
 
     /// Changes what the user shows about themselves; `None` leaves a field as it is.
+    /// Applies `change` to the user's account. Every field is checked before anything is
+    /// written: a refused field changes nothing.
+    pub async fn change_profile(&self, user: &User, change: &ProfileChange) -> Result<UserView> {
+        let display_name = change
+            .display_name
+            .as_deref()
+            .map(DisplayName::parse)
+            .transpose()?;
+        let bio = change.bio.as_deref().map(Bio::parse).transpose()?;
+        let locale = change.locale.as_deref().map(Locale::parse).transpose()?;
+        self.update_profile(user, display_name, bio, locale).await
+    }
+
     pub async fn update_profile(
         &self,
         user: &User,
@@ -272,6 +285,24 @@ impl Accounts {
     }
 
     /// Makes a user an admin. Promoting an admin again is not an error.
+    /// An admin promotes, bans or unbans a user; what the console then shows of them.
+    #[tracing::instrument(skip_all, fields(?action, user = %handle, admin = %by.handle))]
+    pub async fn admin_action(
+        &self,
+        handle: &Handle,
+        action: crate::views::UserAction,
+        by: &User,
+    ) -> Result<AdminUserView> {
+        use crate::views::UserAction;
+        match action {
+            UserAction::Promote => self.promote(handle).await?,
+            UserAction::Ban => self.set_banned(handle, true).await?,
+            UserAction::Unban => self.set_banned(handle, false).await?,
+        }
+        tracing::warn!("user changed by an admin");
+        self.admin_view(handle).await
+    }
+
     pub async fn promote(&self, handle: &Handle) -> Result<()> {
         let done = sqlx::query("UPDATE users SET is_admin = 1 WHERE handle = $1")
             .bind(handle.as_str())

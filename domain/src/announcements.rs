@@ -160,7 +160,8 @@ impl Announcements {
     }
 
     /// Takes an announcement down (it leaves the banner and the history).
-    pub async fn delete(&self, id: &str) -> Result<()> {
+    #[tracing::instrument(skip_all, fields(%id, admin = %by.handle))]
+    pub async fn delete(&self, id: &str, by: &crate::accounts::User) -> Result<()> {
         let done = sqlx::query(
             "UPDATE announcements SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
         )
@@ -171,6 +172,7 @@ impl Announcements {
         if done.rows_affected() == 0 {
             return Err(Problem::NoSuchAnnouncement.into());
         }
+        tracing::info!("announcement taken down");
         self.refresh().await
     }
 

@@ -79,6 +79,15 @@ mod services {
     }
 
     impl Services {
+        /// The console's overview: storage, cache, the moderation queue.
+        pub async fn admin_overview(&self) -> crate::Result<crate::views::AdminOverview> {
+            Ok(crate::views::AdminOverview {
+                storage: self.media.storage_health().await?,
+                cache: self.media.cache_stats().await?,
+                moderation_queue: self.moderation.queue_len().await?,
+            })
+        }
+
         /// Connects to the database, runs the migrations (failing if they fail) and opens the cache.
         pub async fn open(config: ServicesConfig) -> crate::Result<Self> {
             let db = Db::connect(&config.database_url).await?;

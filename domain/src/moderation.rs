@@ -99,6 +99,7 @@ impl Moderation {
             tracing::warn!(%photo, reports, "photo hidden pending review");
         }
         tx.commit().await?;
+        crate::metrics::Metrics::inc(&self.media.metrics().reports);
         Ok(ReportOutcome {
             reports,
             hidden: hidden_at.is_some() || hide,
@@ -182,6 +183,34 @@ impl Moderation {
                 .fetch_one(self.db.pool())
                 .await?,
         )
+    }
+
+    /// An admin hides, unhides or deletes a photo.
+    pub async fn act(
+        &self,
+        photo: PhotoId,
+        action: crate::views::ModerationAction,
+        by: &User,
+    ) -> Result<()> {
+        use crate::views::ModerationAction;
+        match action {
+            ModerationAction::Hide => self.set_hidden(photo, true, by).await,
+            ModerationAction::Unhide => self.set_hidden(photo, false, by).await,
+            ModerationAction::Delete => self.delete(photo, by).await,
+        }
+    }
+
+    /// Hides a photo (`hidden`) or, reviewed and kept, shows it again; by an admin.
+    #[tracing::instrument(skip_all, fields(%photo, admin = %by.handle))]
+    pub async fn set_hidden(&self, photo: PhotoId, hidden: bool, by: &User) -> Result<()> {
+        if hidden {
+            self.hide(photo).await?;
+            tracing::warn!("photo hidden by an admin");
+        } else {
+            self.unhide(photo).await?;
+            tracing::warn!("photo reviewed and kept");
+        }
+        Ok(())
     }
 
     /// Hides a photo from everyone but its owner and admins; it stays in the queue.

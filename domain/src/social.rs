@@ -8,6 +8,7 @@ use crate::error::{Error, Problem, Result};
 use crate::photos::{
     cursor_at, hash_url, hot_score, not_found_photo, page_of, viewer_id, visible_to,
 };
+use crate::views::{FanState, FavoriteState};
 use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
 };
@@ -109,6 +110,32 @@ impl Social {
     /// The id of a user, for the feeds about them.
     pub async fn id_of(&self, handle: &Handle) -> Result<crate::types::UserId> {
         self.user_id(handle).await?.parse().map_err(Error::from)
+    }
+
+    /// Marks (`on`) or unmarks a favorite; both idempotent. What the reader then sees.
+    pub async fn set_favorite(&self, user: &User, photo: PhotoId, on: bool) -> Result<FavoriteState> {
+        let favorites_count = if on {
+            self.favorite(user, photo).await?
+        } else {
+            self.unfavorite(user, photo).await?
+        };
+        Ok(FavoriteState {
+            favorited: on,
+            favorites_count,
+        })
+    }
+
+    /// Makes `fan` a fan of `idol` (`on`) or not; both idempotent. What the reader then sees.
+    pub async fn set_fan(&self, fan: &User, idol: &Handle, on: bool) -> Result<FanState> {
+        let fans_count = if on {
+            self.become_fan(fan, idol).await?
+        } else {
+            self.stop_being_fan(fan, idol).await?
+        };
+        Ok(FanState {
+            is_fan: on,
+            fans_count,
+        })
     }
 
     /// Marks a photo as one of the user's favorites. Doing it twice is the same as doing it once.

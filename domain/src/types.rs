@@ -353,6 +353,33 @@ impl Cursor {
 pub const PAGE_DEFAULT: u32 = 24;
 pub const PAGE_MAX: u32 = 100;
 
+/// Which page of a list a client asks for: the checked cursor (none for the first page; an
+/// empty one counts as none) and limit.
+pub fn page_request(cursor: Option<&str>, limit: Option<u32>) -> Result<(Option<Cursor>, u32), Problem> {
+    let cursor = cursor
+        .filter(|c| !c.is_empty())
+        .map(Cursor::parse)
+        .transpose()?;
+    Ok((cursor, page_limit(limit)?))
+}
+
+/// The photo a URL names: an id that does not parse names no photo (404, not 422).
+pub fn photo_in_path(raw: &str) -> Result<PhotoId, Problem> {
+    raw.parse().map_err(|_| Problem::NoSuchPhoto)
+}
+
+/// The user a URL names: a handle that does not parse names no user.
+pub fn user_in_path(raw: &str) -> Result<Handle, Problem> {
+    Handle::parse(raw).map_err(|_| Problem::NoSuchUser {
+        handle: raw.to_owned(),
+    })
+}
+
+/// The comment a URL names.
+pub fn comment_in_path(raw: &str) -> Result<CommentId, Problem> {
+    raw.parse().map_err(|_| Problem::NoSuchComment)
+}
+
 /// Checks a client's `limit`.
 pub fn page_limit(limit: Option<u32>) -> Result<u32, Invalid> {
     match limit {

@@ -35,6 +35,112 @@ pub struct ReportView {
 }
 
 /// What `POST /api/v1/photos/{id}/reports` answers.
+/// Which list of photos a page shows (the web app's one server function for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoList {
+    Recent,
+    Popular,
+    /// New photos of the users the reader is a fan of.
+    Fans,
+    /// A user's photos (the user named beside it).
+    ByUser,
+    /// A user's favorites.
+    FavoritesOfUser,
+}
+
+/// Which list of users a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserList {
+    /// By number of fans.
+    Top,
+    /// A user's fans.
+    FansOf,
+    /// The users a user is a fan of.
+    FanOf,
+    /// Who favorited a photo.
+    Favoriters,
+}
+
+/// A change to one's own account (`PATCH /api/v1/me`, the settings page, the language switch):
+/// only the fields given change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    /// The UI language, `en` or `ja`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// What an admin does to the sync from the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncAction {
+    Pause,
+    Resume,
+    /// Probe S3 at once and make every queued object due.
+    Retry,
+}
+
+/// What an admin does to a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserAction {
+    Promote,
+    Ban,
+    Unban,
+}
+
+/// What an admin does to a photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    Hide,
+    /// Reviewed, keep it: visible again, its reports resolved.
+    Unhide,
+    /// Delete every photo of the image and blocklist it.
+    Delete,
+}
+
+/// Whether the reader has favorited a photo, and its count, after marking or unmarking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FavoriteState {
+    pub favorited: bool,
+    pub favorites_count: i64,
+}
+
+/// Whether the reader is a fan of a user, and the user's fans, after becoming one or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FanState {
+    pub is_fan: bool,
+    pub fans_count: i64,
+}
+
+/// Storage health as every user may know it (`GET /api/v1/status`, the page's banner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageStatus {
+    pub storage: StorageState,
+    pub backlog_objects: i64,
+    pub oldest_unsynced_seconds: i64,
+}
+
+/// What the storage banner says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageState {
+    #[default]
+    Ok,
+    /// S3 is failing: uploads are kept on the server and queued.
+    Degraded,
+    /// An admin paused the sync and uploads are waiting.
+    Paused,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportOutcome {
     /// Open reports on the photo, this one included.

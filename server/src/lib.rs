@@ -167,7 +167,6 @@ pub async fn start(
             services: services.clone(),
             max_upload: serve.max_upload_bytes,
             dist: serve.dist.clone(),
-            fsck: Default::default(),
         },
         &serve.dist,
     );

@@ -1,14 +1,34 @@
 //! Every announcement admins have posted, newest first, expired ones included.
 
 use crate::components::{ErrorMessage, Feed, MoreButton};
+use crate::error::AppError;
 use crate::i18n::{absolute_time, relative_time, t};
-use crate::{api, browser, use_me};
+use crate::{browser, use_me};
 use leptos::prelude::*;
+use photoshare_domain::types::Page;
 use photoshare_domain::views::AnnouncementView;
+
+/// A page of every announcement, newest first, expired ones included.
+#[server(prefix = "/api/sf", endpoint = "announcements")]
+pub async fn announcement_page(
+    cursor: Option<String>,
+    limit: Option<u32>,
+) -> Result<Page<AnnouncementView>, AppError> {
+    let s = crate::session::ssr::services()?;
+    let (cursor, limit) = photoshare_domain::types::page_request(cursor.as_deref(), limit)?;
+    Ok(s.announcements.list(cursor, limit).await?)
+}
+
+/// Takes an announcement down (admins).
+#[server(prefix = "/api/sf", endpoint = "take_down")]
+pub async fn take_down(id: String) -> Result<(), AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    Ok(s.announcements.delete(&id, &admin).await?)
+}
 
 #[component]
 pub fn AnnouncementsPage() -> impl IntoView {
-    let feed = Feed::<AnnouncementView>::new("/announcements?limit=20".into());
+    let feed = Feed::new(|cursor| announcement_page(cursor, Some(20)));
     // The newest one not yet expired is what the banner shows.
     let current = Memo::new(move |_| {
         feed.items
@@ -53,10 +73,10 @@ fn Entry(
         if !browser::confirm(question) {
             return;
         }
-        let path = format!("/announcements/{id}");
+        let id = id.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::delete(&path).await {
+            match take_down(id).await {
                 Ok(()) => feed.reload(),
                 Err(e) => error.set(Some(e.text())),
             }

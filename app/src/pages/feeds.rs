@@ -1,13 +1,48 @@
-//! The photo feeds: Recent (live), Popular, and the fans feed.
+//! The photo feeds: Recent (live), Popular, and the fans feed; and the one server function that
+//! reads every list of photos (these feeds, a user's photos and favorites).
 
 use crate::components::{new_photos_label, Feed, PhotoGrid, RequireLogin};
+use crate::error::AppError;
 use crate::i18n::t;
 use leptos::prelude::*;
-use photoshare_domain::types::PhotoView;
+use photoshare_domain::types::{Page, PhotoView};
+use photoshare_domain::views::PhotoList;
+
+/// A page of a list of photos, as the reader sees it. `handle` names the user of `by_user` and
+/// `favorites_of_user`.
+#[server(prefix = "/api/sf", endpoint = "photos")]
+pub async fn photo_list_page(
+    list: PhotoList,
+    handle: Option<String>,
+    cursor: Option<String>,
+) -> Result<Page<PhotoView>, AppError> {
+    use photoshare_domain::photos::Feed;
+    use photoshare_domain::problem::Problem;
+    use photoshare_domain::types::{page_request, user_in_path};
+    let (s, viewer) = crate::session::ssr::viewer().await?;
+    let (cursor, limit) = page_request(cursor.as_deref(), None)?;
+    let user = || async {
+        let handle = user_in_path(handle.as_deref().unwrap_or_default())?;
+        s.social.id_of(&handle).await
+    };
+    let feed = match list {
+        PhotoList::Recent => Feed::Recent,
+        PhotoList::Popular => Feed::Popular,
+        PhotoList::Fans => Feed::Fans(viewer.as_ref().ok_or(AppError(Problem::LoginRequired))?.id),
+        PhotoList::ByUser => Feed::By(user().await?),
+        PhotoList::FavoritesOfUser => Feed::FavoritesOf(user().await?),
+    };
+    Ok(s.photos.feed(feed, viewer.as_ref(), cursor, limit).await?)
+}
+
+/// The feed of `list` (of the user `handle`, where it names one).
+pub fn photo_feed(list: PhotoList, handle: Option<String>) -> Feed<PhotoView> {
+    Feed::new(move |cursor| photo_list_page(list, handle.clone(), cursor))
+}
 
 #[component]
 pub fn RecentPage() -> impl IntoView {
-    let feed = Feed::<PhotoView>::new("/photos/recent".into());
+    let feed = photo_feed(PhotoList::Recent, None);
     // Ids of photos posted since the page loaded, shown as a button rather than pushed in under
     // the reader's thumb.
     let fresh = RwSignal::new(Vec::<String>::new());
@@ -51,7 +86,7 @@ pub fn RecentPage() -> impl IntoView {
 
 #[component]
 pub fn PopularPage() -> impl IntoView {
-    let feed = Feed::<PhotoView>::new("/photos/popular".into());
+    let feed = photo_feed(PhotoList::Popular, None);
     view! {
         <section>
             <h1 class="page-title">{move || t("Popular photos")}</h1>
@@ -67,7 +102,7 @@ pub fn FansPage() -> impl IntoView {
             <h1 class="page-title">{move || t("New photos from the people you are a fan of")}</h1>
             <RequireLogin message=|| t("Please log in first.")>
                 {
-                    let feed = Feed::<PhotoView>::new("/feeds/fans".into());
+                    let feed = photo_feed(PhotoList::Fans, None);
                     view! { <PhotoGrid feed=feed empty="Become a fan of people to see their photos here." /> }
                 }
             </RequireLogin>

@@ -5,14 +5,14 @@ use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;
 use crate::i18n::{relative_time, t, Text};
 use crate::pages::admin::{Moderated, ModerationActions};
-use crate::{api, use_me};
+use crate::pages::user::user_list_page;
+use crate::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView, UserSummary};
-use photoshare_domain::views::{ReportOutcome, ReportReason};
-use serde::Deserialize;
+use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView};
+use photoshare_domain::views::{FavoriteState, ReportOutcome, ReportReason, UserList};
 
 #[server(prefix = "/api/sf", endpoint = "photo")]
 pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
@@ -57,10 +57,55 @@ pub fn PhotoPage() -> impl IntoView {
     }
 }
 
-#[derive(Deserialize)]
-struct FavoriteState {
-    favorited: bool,
-    favorites_count: i64,
+/// Mark (`on`) or unmark the photo as a favorite; both idempotent.
+#[server(prefix = "/api/sf", endpoint = "set_favorite")]
+pub async fn set_favorite(photo: String, on: bool) -> Result<FavoriteState, AppError> {
+    use photoshare_domain::types::photo_in_path;
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    Ok(s.social.set_favorite(&user, photo_in_path(&photo)?, on).await?)
+}
+
+/// A page of a photo's comments, oldest first.
+#[server(prefix = "/api/sf", endpoint = "comments")]
+pub async fn comment_page(
+    photo: String,
+    cursor: Option<String>,
+    limit: Option<u32>,
+) -> Result<Page<CommentView>, AppError> {
+    use photoshare_domain::types::{page_request, photo_in_path};
+    let (s, viewer) = crate::session::ssr::viewer().await?;
+    let (cursor, limit) = page_request(cursor.as_deref(), limit)?;
+    Ok(s.social
+        .comments(photo_in_path(&photo)?, viewer.as_ref(), cursor, limit)
+        .await?)
+}
+
+#[server(prefix = "/api/sf", endpoint = "add_comment")]
+pub async fn add_comment(photo: String, body: String) -> Result<CommentView, AppError> {
+    use photoshare_domain::types::photo_in_path;
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    Ok(s.social
+        .comment(&user, photo_in_path(&photo)?, CommentBody::parse(&body)?)
+        .await?)
+}
+
+/// Its author or an admin may delete a comment.
+#[server(prefix = "/api/sf", endpoint = "delete_comment")]
+pub async fn delete_comment(photo: String, comment: String) -> Result<(), AppError> {
+    use photoshare_domain::types::{comment_in_path, photo_in_path};
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    let (photo, comment) = (photo_in_path(&photo)?, comment_in_path(&comment)?);
+    Ok(s.social.delete_comment(&user, photo, comment).await?)
+}
+
+#[server(prefix = "/api/sf", endpoint = "report")]
+pub async fn send_report(photo: String, reason: String) -> Result<ReportOutcome, AppError> {
+    use photoshare_domain::types::photo_in_path;
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    let reason = ReportReason::parse(&reason)?;
+    Ok(s.moderation
+        .report(&user, photo_in_path(&photo)?, &reason)
+        .await?)
 }
 
 #[component]
@@ -83,15 +128,11 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
             error.set(Some(t("Please log in first.").into()));
             return;
         }
-        let method = if favorited.get_untracked() {
-            "DELETE"
-        } else {
-            "PUT"
-        };
-        let path = format!("/photos/{id}/favorite");
+        let on = !favorited.get_untracked();
+        let id = id.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::send::<FavoriteState>(method, &path, None::<&()>).await {
+            match set_favorite(id, on).await {
                 Ok(s) => {
                     favorited.set(s.favorited);
                     favorites.set(s.favorites_count);
@@ -195,8 +236,7 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
 fn FavoritedBy(photo_id: String, count: RwSignal<i64>) -> impl IntoView {
     let who = LocalResource::new(move || {
         count.track();
-        let path = format!("/photos/{photo_id}/favorites?limit=12");
-        async move { api::get::<Page<UserSummary>>(&path).await }
+        user_list_page(UserList::Favoriters, Some(photo_id.clone()), None, Some(12))
     });
     view! {
         <Show when=move || { count.get() > 0 }>
@@ -232,11 +272,14 @@ fn FavoritedBy(photo_id: String, count: RwSignal<i64>) -> impl IntoView {
 #[component]
 fn Comments(photo_id: String) -> impl IntoView {
     let me = use_me();
-    let feed = Feed::<CommentView>::new(format!("/photos/{photo_id}/comments?limit=50"));
+    let feed = {
+        let photo_id = photo_id.clone();
+        Feed::new(move |cursor| comment_page(photo_id.clone(), cursor, Some(50)))
+    };
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let path = StoredValue::new(format!("/photos/{photo_id}/comments"));
+    let photo_id = StoredValue::new(photo_id);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -247,8 +290,7 @@ fn Comments(photo_id: String) -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let payload = serde_json::json!({ "body": text });
-            match api::send::<CommentView>("POST", &path.get_value(), Some(&payload)).await {
+            match add_comment(photo_id.get_value(), text).await {
                 Ok(c) => {
                     feed.items.update(|v| v.push(c));
                     body.set(String::new());
@@ -261,7 +303,7 @@ fn Comments(photo_id: String) -> impl IntoView {
     };
     let remove = move |id: String| {
         leptos::task::spawn_local(async move {
-            match api::delete(&format!("{}/{id}", path.get_value())).await {
+            match delete_comment(photo_id.get_value(), id.clone()).await {
                 Ok(()) => feed.items.update(|v| v.retain(|c| c.id != id)),
                 Err(e) => error.set(Some(e.text())),
             }
@@ -344,7 +386,7 @@ fn ReportPhoto(photo_id: String) -> impl IntoView {
     let details = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let path = StoredValue::new(format!("/photos/{photo_id}/reports"));
+    let photo_id = StoredValue::new(photo_id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let label = REPORT_REASONS[reason.get_untracked().min(REPORT_REASONS.len() - 1)].0;
@@ -359,8 +401,7 @@ fn ReportPhoto(photo_id: String) -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "reason": text });
-            match api::send::<ReportOutcome>("POST", &path.get_value(), Some(&body)).await {
+            match send_report(photo_id.get_value(), text).await {
                 Ok(_) => {
                     error.set(None);
                     open.set(false);

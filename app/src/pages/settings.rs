@@ -4,9 +4,20 @@ use crate::components::{Avatar, ErrorMessage, RequireLogin};
 use crate::format::percent;
 use crate::i18n::t;
 use crate::pages::upload::FileHandle;
-use crate::{api, use_me};
+use crate::error::AppError;
+use crate::pages::user::get_profile;
+use crate::use_me;
 use leptos::prelude::*;
-use photoshare_domain::types::{Bio, DisplayName, ProfileView, UserView};
+use photoshare_domain::types::{Bio, DisplayName, UserView};
+use photoshare_domain::views::ProfileChange;
+
+/// Changes the signed-in user's account (only the fields given); the settings page and the
+/// language switch use it.
+#[server(prefix = "/api/sf", endpoint = "update_profile")]
+pub async fn update_profile(change: ProfileChange) -> Result<UserView, AppError> {
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    Ok(s.accounts.change_profile(&user, &change).await?)
+}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -40,7 +51,7 @@ fn ProfileForm() -> impl IntoView {
     {
         let handle = handle.clone();
         leptos::task::spawn_local(async move {
-            match api::get::<ProfileView>(&format!("/users/{handle}")).await {
+            match get_profile(handle).await {
                 Ok(p) => {
                     display_name.set(p.display_name);
                     bio.set(p.bio);
@@ -62,12 +73,13 @@ fn ProfileForm() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let body = serde_json::json!({
-            "display_name": display_name.get_untracked(),
-            "bio": bio.get_untracked(),
-        });
+        let change = ProfileChange {
+            display_name: Some(display_name.get_untracked()),
+            bio: Some(bio.get_untracked()),
+            locale: None,
+        };
         leptos::task::spawn_local(async move {
-            match api::send::<UserView>("PATCH", "/me", Some(&body)).await {
+            match update_profile(change).await {
                 Ok(user) => {
                     me.user.set(Some(user));
                     error.set(None);

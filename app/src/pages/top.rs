@@ -1,13 +1,14 @@
 //! Top users by number of fans.
 
-use crate::components::{Feed, MoreButton, UserRow};
+use crate::components::{MoreButton, UserRow};
 use crate::i18n::t;
+use crate::pages::user::user_feed;
 use leptos::prelude::*;
-use photoshare_domain::types::UserSummary;
+use photoshare_domain::views::UserList;
 
 #[component]
 pub fn TopUsersPage() -> impl IntoView {
-    let feed = Feed::<UserSummary>::new("/users/top".into());
+    let feed = user_feed(UserList::Top, None, None);
     view! {
         <section class="narrow">
             <h1 class="page-title">{move || t("Top users")}</h1>

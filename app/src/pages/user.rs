@@ -1,15 +1,65 @@
 //! A user's page: icon, names, bio, counts, the fan button, and their photos and favorites.
 
 use crate::components::{Avatar, ErrorMessage, Feed, PhotoGrid, UserList};
+use crate::error::AppError;
 use crate::i18n::t;
-use crate::{api, use_me};
+use crate::pages::feeds::photo_feed;
+use crate::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use photoshare_domain::problem::Problem;
-use photoshare_domain::types::{PhotoView, ProfileView, UserSummary};
-use serde::Deserialize;
+use photoshare_domain::types::{Page, ProfileView, UserSummary};
+use photoshare_domain::views::{FanState, PhotoList, UserList as Users};
+
+/// A user's public profile, as the reader sees it.
+#[server(prefix = "/api/sf", endpoint = "profile")]
+pub async fn get_profile(handle: String) -> Result<ProfileView, AppError> {
+    use photoshare_domain::types::user_in_path;
+    let (s, viewer) = crate::session::ssr::viewer().await?;
+    Ok(s.social
+        .profile(&user_in_path(&handle)?, viewer.as_ref())
+        .await?)
+}
+
+/// Become (`on`) or stop being a fan of `handle`; both idempotent.
+#[server(prefix = "/api/sf", endpoint = "set_fan")]
+pub async fn set_fan(handle: String, on: bool) -> Result<FanState, AppError> {
+    use photoshare_domain::types::user_in_path;
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    Ok(s.social.set_fan(&user, &user_in_path(&handle)?, on).await?)
+}
+
+/// A page of a list of users: the top users, a user's fans or the users they are a fan of (of
+/// the user `subject`), or who favorited a photo (the photo `subject`).
+#[server(prefix = "/api/sf", endpoint = "users")]
+pub async fn user_list_page(
+    list: Users,
+    subject: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+) -> Result<Page<UserSummary>, AppError> {
+    use photoshare_domain::types::{page_request, photo_in_path, user_in_path};
+    let (s, viewer) = crate::session::ssr::viewer().await?;
+    let (cursor, limit) = page_request(cursor.as_deref(), limit)?;
+    let subject = subject.unwrap_or_default();
+    let social = &s.social;
+    Ok(match list {
+        Users::Top => social.top_users(cursor, limit).await?,
+        Users::FansOf => social.fans_of(&user_in_path(&subject)?, cursor, limit).await?,
+        Users::FanOf => social.idols_of(&user_in_path(&subject)?, cursor, limit).await?,
+        Users::Favoriters => {
+            let photo = photo_in_path(&subject)?;
+            social.favoriters(photo, viewer.as_ref(), cursor, limit).await?
+        }
+    })
+}
+
+/// The feed of a list of users (`subject` as for [`user_list_page`]), `limit` a page.
+pub fn user_feed(list: Users, subject: Option<String>, limit: Option<u32>) -> Feed<UserSummary> {
+    Feed::new(move |cursor| user_list_page(list, subject.clone(), cursor, limit))
+}
 
 #[component]
 pub fn UserPage() -> impl IntoView {
@@ -17,7 +67,7 @@ pub fn UserPage() -> impl IntoView {
     let handle = move || params.read().get("handle").unwrap_or_default();
     let profile = LocalResource::new(move || {
         let h = handle();
-        async move { api::get::<ProfileView>(&format!("/users/{h}")).await }
+        get_profile(h)
     });
     view! {
         <Suspense fallback=|| view! { <p class="loading">{move || t("Loading…")}</p> }>
@@ -50,12 +100,6 @@ enum Tab {
     FanOf,
 }
 
-#[derive(Deserialize)]
-struct FanState {
-    is_fan: bool,
-    fans_count: i64,
-}
-
 #[component]
 fn Profile(profile: ProfileView) -> impl IntoView {
     let me = use_me();
@@ -73,20 +117,16 @@ fn Profile(profile: ProfileView) -> impl IntoView {
         }
     };
 
-    let fans_list = Feed::<UserSummary>::new(format!("/users/{handle}/fans"));
-    let fan_of_list = Feed::<UserSummary>::new(format!("/users/{handle}/fan-of"));
+    let fans_list = user_feed(Users::FansOf, Some(handle.clone()), None);
+    let fan_of_list = user_feed(Users::FanOf, Some(handle.clone()), None);
     let toggle_fan = {
         let handle = handle.clone();
         move |_| {
-            let method = if is_fan.get_untracked() {
-                "DELETE"
-            } else {
-                "PUT"
-            };
-            let path = format!("/users/{handle}/fan");
+            let on = !is_fan.get_untracked();
+            let handle = handle.clone();
             busy.set(true);
             leptos::task::spawn_local(async move {
-                match api::send::<FanState>(method, &path, None::<&()>).await {
+                match set_fan(handle, on).await {
                     Ok(s) => {
                         is_fan.set(s.is_fan);
                         fans.set(s.fans_count);
@@ -100,8 +140,8 @@ fn Profile(profile: ProfileView) -> impl IntoView {
         }
     };
 
-    let photos = Feed::<PhotoView>::new(format!("/users/{handle}/photos"));
-    let favorites = Feed::<PhotoView>::new(format!("/users/{handle}/favorites"));
+    let photos = photo_feed(PhotoList::ByUser, Some(handle.clone()));
+    let favorites = photo_feed(PhotoList::FavoritesOfUser, Some(handle.clone()));
     let name = if profile.display_name.is_empty() {
         profile.handle.clone()
     } else {

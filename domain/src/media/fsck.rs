@@ -5,10 +5,10 @@
 use super::cache::Lookup;
 use super::remote::{hash_of_key, RemoteError};
 use super::MediaStore;
-use crate::db::now_micros;
-use crate::error::Result;
+use crate::db::{now_micros, rfc3339};
+use crate::error::{Problem, Result};
 use crate::types::ContentHash;
-pub use crate::views::FsckReport;
+pub use crate::views::{FsckReport, FsckRun};
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
@@ -20,7 +20,78 @@ fn old_enough(modified: SystemTime) -> bool {
     modified.elapsed().is_ok_and(|age| age >= ORPHAN_GRACE)
 }
 
+/// Where the last finished console fsck is kept, so its report outlives a restart and shows on
+/// every node.
+const FSCK_KEY: &str = "fsck_last_run";
+
 impl MediaStore {
+    /// Starts fsck in the background, for the console (it reads every object, which takes a
+    /// while); [`MediaStore::fsck_run`] follows it. `fsck_running` while a run goes on this node.
+    #[tracing::instrument(skip_all, fields(repair, admin = %by.handle))]
+    pub fn start_fsck(&self, repair: bool, by: &crate::accounts::User) -> Result<FsckRun> {
+        let started = {
+            let mut run = self
+                .inner
+                .fsck_run
+                .lock()
+                .map_err(|_| crate::Error::internal("the fsck state is poisoned"))?;
+            if run.running {
+                return Err(Problem::FsckRunning.into());
+            }
+            *run = FsckRun {
+                running: true,
+                repair,
+                started_at: Some(rfc3339(now_micros())),
+                ..Default::default()
+            };
+            run.clone()
+        };
+        tracing::warn!("fsck started from the console");
+        let media = self.clone();
+        tokio::spawn(async move {
+            let result = media.fsck(repair).await;
+            let mut run = media.fsck_state();
+            run.running = false;
+            run.finished_at = Some(rfc3339(now_micros()));
+            match result {
+                Ok(report) => run.report = Some(report),
+                Err(e) => run.error = Some(e.to_string()),
+            }
+            // Kept before it shows as finished, so a reader never gets an older kept run.
+            let kept = match serde_json::to_string(&run) {
+                Ok(json) => media.db().set_setting(FSCK_KEY, &json).await.map(|_| ()),
+                Err(e) => Err(crate::Error::internal(e)),
+            };
+            if let Err(e) = kept {
+                tracing::warn!(error = %e, "could not keep the fsck report");
+            }
+            if let Ok(mut slot) = media.inner.fsck_run.lock() {
+                *slot = run;
+            }
+        });
+        Ok(started)
+    }
+
+    /// The console's fsck: the run going on this node, else the last one finished (on any node).
+    pub async fn fsck_run(&self) -> Result<FsckRun> {
+        let here = self.fsck_state();
+        if here.running {
+            return Ok(here);
+        }
+        let kept = self.db().setting(FSCK_KEY).await?;
+        Ok(kept
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or(here))
+    }
+
+    fn fsck_state(&self) -> FsckRun {
+        self.inner
+            .fsck_run
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
+    }
+
     #[tracing::instrument(skip(self))]
     pub async fn fsck(&self, repair: bool) -> Result<FsckReport> {
         let mut report = FsckReport::default();

@@ -79,37 +79,20 @@ pub struct SyncStatus {
 }
 
 /// Storage health as every user sees it (`GET /api/v1/status`, the page banner).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StorageState {
-    Ok,
-    /// S3 is unreachable or failing: uploads are kept locally and queued.
-    Degraded,
-    /// An admin paused the sync and uploads are waiting.
-    Paused,
-}
+pub use crate::views::{StorageState, StorageStatus};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct StorageStatus {
-    pub storage: StorageState,
-    pub backlog_objects: i64,
-    pub oldest_unsynced_seconds: i64,
-}
-
-impl StorageStatus {
-    /// What users are told, from where the sync stands and what this node last saw of S3.
-    pub fn of(sync: &SyncStatus, remote: &RemoteStatus) -> Self {
-        let storage = match sync.state {
-            SyncState::CircuitOpen => StorageState::Degraded,
-            _ if remote.reachable == Some(false) => StorageState::Degraded,
-            SyncState::Paused if sync.backlog_objects > 0 => StorageState::Paused,
-            _ => StorageState::Ok,
-        };
-        Self {
-            storage,
-            backlog_objects: sync.backlog_objects,
-            oldest_unsynced_seconds: sync.oldest_unsynced_seconds,
-        }
+/// What users are told of storage, from where the sync stands and what this node last saw of S3.
+pub fn storage_status_of(sync: &SyncStatus, remote: &RemoteStatus) -> StorageStatus {
+    let storage = match sync.state {
+        SyncState::CircuitOpen => StorageState::Degraded,
+        _ if remote.reachable == Some(false) => StorageState::Degraded,
+        SyncState::Paused if sync.backlog_objects > 0 => StorageState::Paused,
+        _ => StorageState::Ok,
+    };
+    StorageStatus {
+        storage,
+        backlog_objects: sync.backlog_objects,
+        oldest_unsynced_seconds: sync.oldest_unsynced_seconds,
     }
 }
 
@@ -146,6 +129,8 @@ struct Inner {
     retry: std::sync::atomic::AtomicBool,
     /// Storage health as users see it, for the pages' live streams (see `health.rs`).
     storage: tokio::sync::watch::Sender<Option<StorageStatus>>,
+    /// The fsck the console started on this node: running, or the last one finished here.
+    fsck_run: Mutex<crate::views::FsckRun>,
 }
 
 impl MediaStore {
@@ -172,6 +157,7 @@ impl MediaStore {
                 recent: Mutex::new(health::Recent::default()),
                 retry: std::sync::atomic::AtomicBool::new(false),
                 storage: tokio::sync::watch::channel(None).0,
+                fsck_run: Mutex::new(Default::default()),
             }),
         }
     }
@@ -398,6 +384,23 @@ impl MediaStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// An admin pauses, resumes or retries the sync (the console, `POST /api/v1/admin/sync/…`).
+    #[tracing::instrument(skip_all, fields(?action, admin = %by.handle))]
+    pub async fn control_sync(
+        &self,
+        action: crate::views::SyncAction,
+        by: &crate::accounts::User,
+    ) -> Result<()> {
+        use crate::views::SyncAction;
+        match action {
+            SyncAction::Pause => self.set_paused(true).await?,
+            SyncAction::Resume => self.set_paused(false).await?,
+            SyncAction::Retry => self.retry_now().await?,
+        }
+        tracing::warn!("sync changed by an admin");
+        Ok(())
+    }
+
     /// An admin's "retry now": every queued object is due now, and the sync worker probes S3 at
     /// once even if its circuit is open.
     pub async fn retry_now(&self) -> Result<()> {
@@ -449,7 +452,7 @@ impl MediaStore {
     /// Storage health for users: no S3 round trip, only what this node already knows.
     pub async fn storage_status(&self) -> Result<StorageStatus> {
         let remote = self.remote_status();
-        Ok(StorageStatus::of(
+        Ok(storage_status_of(
             &sync_status(&self.inner.db, &remote).await?,
             &remote,
         ))

@@ -2,7 +2,6 @@
 //! safe), retry now, fsck, and users. Every route answers 401 without a session and 403 for a
 //! user who is not an admin.
 
-use super::api::PageQuery;
 use super::auth::Admin;
 use super::{ApiError, AppState};
 use axum::extract::rejection::QueryRejection;
@@ -11,32 +10,41 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use photoshare_domain::db::{now_micros, rfc3339};
 use photoshare_domain::media::SyncStatus;
 use photoshare_domain::problem::Problem;
-use photoshare_domain::views::{AdminOverview, AdminUserView, FsckRun};
+use photoshare_domain::types::{page_request, user_in_path};
+use photoshare_domain::views::{AdminOverview, AdminUserView, FsckRun, SyncAction, UserAction};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/overview", get(overview))
         .route("/sync", get(status))
-        .route("/sync/pause", post(pause))
-        .route("/sync/resume", post(resume))
-        .route("/sync/retry", post(retry))
+        .route(
+            "/sync/pause",
+            post(|State(s), Admin(a)| control(s, a, SyncAction::Pause)),
+        )
+        .route(
+            "/sync/resume",
+            post(|State(s), Admin(a)| control(s, a, SyncAction::Resume)),
+        )
+        .route(
+            "/sync/retry",
+            post(|State(s), Admin(a)| control(s, a, SyncAction::Retry)),
+        )
         .route("/fsck", get(fsck_status).post(start_fsck))
         .route("/users", get(users))
         .route(
             "/users/{handle}/promote",
-            post(|s, a, Path(h)| user_action(s, a, h, Action::Promote)),
+            post(|s, a, Path(h)| user_action(s, a, h, UserAction::Promote)),
         )
         .route(
             "/users/{handle}/ban",
-            post(|s, a, Path(h)| user_action(s, a, h, Action::Ban)),
+            post(|s, a, Path(h)| user_action(s, a, h, UserAction::Ban)),
         )
         .route(
             "/users/{handle}/unban",
-            post(|s, a, Path(h)| user_action(s, a, h, Action::Unban)),
+            post(|s, a, Path(h)| user_action(s, a, h, UserAction::Unban)),
         )
         .merge(super::moderation::admin_router())
 }
@@ -67,37 +75,12 @@ async fn overview(
     State(state): State<AppState>,
     _: Admin,
 ) -> Result<Json<AdminOverview>, ApiError> {
-    let s = &state.services;
-    Ok(Json(AdminOverview {
-        storage: s.media.storage_health().await?,
-        cache: s.media.cache_stats().await?,
-        moderation_queue: s.moderation.queue_len().await?,
-    }))
+    Ok(Json(state.services.admin_overview().await?))
 }
 
-async fn retry(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-) -> Result<Json<SyncStatus>, ApiError> {
-    tracing::warn!(admin = %admin.handle, "sync retry asked by an admin");
-    state.services.media.retry_now().await?;
-    status(State(state), Admin(admin)).await
-}
-
-/// Where the last finished console fsck is kept, so its report outlives a restart.
-const FSCK_KEY: &str = "fsck_last_run";
-
-/// The run going on this node, else the last one finished (on any node, kept in the database).
+/// The console's fsck: the run going on this node, else the last one finished.
 async fn fsck_status(State(state): State<AppState>, _: Admin) -> Result<Json<FsckRun>, ApiError> {
-    let here = state.fsck.lock().map(|r| r.clone()).unwrap_or_default();
-    if here.running {
-        return Ok(Json(here));
-    }
-    let kept = state.services.db.setting(FSCK_KEY).await?;
-    Ok(Json(
-        kept.and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or(here),
-    ))
+    Ok(Json(state.services.media.fsck_run().await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -123,43 +106,7 @@ async fn start_fsck(
             })
         })?
     };
-    {
-        let mut run = state.fsck.lock().map_err(|_| ApiError(Problem::Internal))?;
-        if run.running {
-            return Err(ApiError(Problem::FsckRunning));
-        }
-        *run = FsckRun {
-            running: true,
-            repair,
-            started_at: Some(rfc3339(now_micros())),
-            ..Default::default()
-        };
-    }
-    tracing::warn!(admin = %admin.handle, repair, "fsck started from the console");
-    let (media, slot) = (state.services.media.clone(), state.fsck.clone());
-    let db = state.services.db.clone();
-    tokio::spawn(async move {
-        let result = media.fsck(repair).await;
-        let mut run = slot.lock().map(|r| r.clone()).unwrap_or_default();
-        run.running = false;
-        run.finished_at = Some(rfc3339(now_micros()));
-        match result {
-            Ok(report) => run.report = Some(report),
-            Err(e) => run.error = Some(e.to_string()),
-        }
-        // Kept before it shows as finished, so a reader never gets an older kept run.
-        let kept = match serde_json::to_string(&run) {
-            Ok(json) => db.set_setting(FSCK_KEY, &json).await.map(|_| ()),
-            Err(e) => Err(photoshare_domain::Error::internal(e)),
-        };
-        if let Err(e) = kept {
-            tracing::warn!(error = %e, "could not keep the fsck report");
-        }
-        if let Ok(mut slot) = slot.lock() {
-            *slot = run;
-        }
-    });
-    let run = state.fsck.lock().map(|r| r.clone()).unwrap_or_default();
+    let run = state.services.media.start_fsck(repair, &admin)?;
     Ok((StatusCode::ACCEPTED, Json(run)).into_response())
 }
 
@@ -177,11 +124,7 @@ async fn users(
     query: Result<Query<UserQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
-    let (cursor, limit) = PageQuery {
-        limit: query.limit,
-        cursor: query.cursor,
-    }
-    .parse()?;
+    let (cursor, limit) = page_request(query.cursor.as_deref(), query.limit)?;
     let page = state
         .services
         .accounts
@@ -190,47 +133,31 @@ async fn users(
     Ok(Json(page).into_response())
 }
 
-enum Action {
-    Promote,
-    Ban,
-    Unban,
-}
-
 async fn user_action(
     State(state): State<AppState>,
     Admin(admin): Admin,
     raw: String,
-    action: Action,
+    action: UserAction,
 ) -> Result<Json<AdminUserView>, ApiError> {
-    let handle = super::social::handle(&raw)?;
-    let accounts = &state.services.accounts;
-    match action {
-        Action::Promote => accounts.promote(&handle).await?,
-        Action::Ban => accounts.set_banned(&handle, true).await?,
-        Action::Unban => accounts.set_banned(&handle, false).await?,
-    }
-    tracing::warn!(admin = %admin.handle, user = %handle, "user changed by an admin");
-    Ok(Json(accounts.admin_view(&handle).await?))
+    let handle = user_in_path(&raw)?;
+    let view = state
+        .services
+        .accounts
+        .admin_action(&handle, action, &admin)
+        .await?;
+    Ok(Json(view))
 }
 
 async fn status(State(state): State<AppState>, _: Admin) -> Result<Json<SyncStatus>, ApiError> {
     Ok(Json(state.services.media.sync_status().await?))
 }
 
-async fn pause(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
+/// Pause, resume or retry; answers with the sync's status after it.
+async fn control(
+    state: AppState,
+    admin: photoshare_domain::accounts::User,
+    action: SyncAction,
 ) -> Result<Json<SyncStatus>, ApiError> {
-    tracing::warn!(admin = %admin.handle, "sync paused by an admin");
-    state.services.media.set_paused(true).await?;
-    status(State(state), Admin(admin)).await
-}
-
-async fn resume(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-) -> Result<Json<SyncStatus>, ApiError> {
-    tracing::warn!(admin = %admin.handle, "sync resumed by an admin");
-    state.services.media.set_paused(false).await?;
-    status(State(state), Admin(admin)).await
+    state.services.media.control_sync(action, &admin).await?;
+    Ok(Json(state.services.media.sync_status().await?))
 }

@@ -64,7 +64,6 @@ async fn take_down(
     Admin(admin): Admin,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.services.announcements.delete(&id).await?;
-    tracing::info!(%id, admin = %admin.handle, "announcement taken down");
+    state.services.announcements.delete(&id, &admin).await?;
     Ok(StatusCode::NO_CONTENT)
 }

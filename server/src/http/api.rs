@@ -14,7 +14,7 @@ use photoshare_app::session::ssr::{clear_cookie, session_cookie, token_from_head
 use photoshare_domain::accounts::User;
 use photoshare_domain::photos::Feed;
 use photoshare_domain::problem::Problem;
-use photoshare_domain::types::{page_limit, Caption, Cursor, Handle, Password, PhotoId};
+use photoshare_domain::types::{page_request, photo_in_path, Caption, Cursor, Handle, Password};
 use serde::Deserialize;
 
 pub fn router(max_upload: u64) -> Router<AppState> {
@@ -151,13 +151,7 @@ pub(super) struct PageQuery {
 impl PageQuery {
     /// The checked cursor and limit.
     pub(super) fn parse(self) -> Result<(Option<Cursor>, u32), ApiError> {
-        let cursor = self
-            .cursor
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(Cursor::parse)
-            .transpose()?;
-        Ok((cursor, page_limit(self.limit)?))
+        Ok(page_request(self.cursor.as_deref(), self.limit)?)
     }
 }
 
@@ -190,13 +184,11 @@ async fn photo(
     Viewer(viewer): Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError(Problem::NoSuchPhoto);
-    let id: PhotoId = id.parse().map_err(|_| not_found())?;
     let photo = state
         .services
         .photos
-        .get(id, viewer.as_ref())
+        .get(photo_in_path(&id)?, viewer.as_ref())
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(ApiError(Problem::NoSuchPhoto))?;
     Ok(Json(photo).into_response())
 }

@@ -37,8 +37,6 @@ pub struct AppState {
     pub max_upload: u64,
     /// The built front end (index.html, wasm, css).
     pub dist: std::path::PathBuf,
-    /// The last fsck started from the console, or the one running.
-    pub fsck: std::sync::Arc<std::sync::Mutex<photoshare_domain::views::FsckRun>>,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {

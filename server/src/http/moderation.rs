@@ -11,8 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use photoshare_domain::metrics::Metrics;
-use photoshare_domain::views::ReportReason;
+use photoshare_domain::views::{ModerationAction, ReportReason};
 use serde::Deserialize;
 
 /// Routes under `/api/v1`.
@@ -26,13 +25,18 @@ pub fn admin_router() -> Router<AppState> {
         .route("/moderation", axum::routing::get(queue))
         .route(
             "/photos/{id}/hide",
-            post(|State(s), Admin(a), Path(p)| set_hidden(true, s, a, p)),
+            post(|State(s), Admin(a), Path(p)| moderate(s, a, p, ModerationAction::Hide)),
         )
         .route(
             "/photos/{id}/unhide",
-            post(|State(s), Admin(a), Path(p)| set_hidden(false, s, a, p)),
+            post(|State(s), Admin(a), Path(p)| moderate(s, a, p, ModerationAction::Unhide)),
         )
-        .route("/photos/{id}", axum::routing::delete(delete_photo))
+        .route(
+            "/photos/{id}",
+            axum::routing::delete(|State(s), Admin(a), Path(p)| {
+                moderate(s, a, p, ModerationAction::Delete)
+            }),
+        )
 }
 
 #[derive(Deserialize)]
@@ -50,7 +54,6 @@ async fn report(
     let Json(body) = body?;
     let reason = ReportReason::parse(&body.reason)?;
     let outcome = state.services.moderation.report(&user, id, &reason).await?;
-    Metrics::inc(&state.services.metrics.reports);
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
 }
 
@@ -68,33 +71,17 @@ async fn queue(
     Ok(Json(page).into_response())
 }
 
-/// Hide (`hidden`) or unhide ("reviewed, keep it") a photo.
-async fn set_hidden(
-    hidden: bool,
+/// Hide, unhide ("reviewed, keep it") or delete a photo.
+async fn moderate(
     state: AppState,
     admin: photoshare_domain::accounts::User,
     id: String,
-) -> Result<StatusCode, ApiError> {
-    let moderation = &state.services.moderation;
-    if hidden {
-        moderation.hide(photo_id(&id)?).await?;
-        tracing::warn!(photo = %id, admin = %admin.handle, "photo hidden by an admin");
-    } else {
-        moderation.unhide(photo_id(&id)?).await?;
-        tracing::warn!(photo = %id, admin = %admin.handle, "photo reviewed and kept");
-    }
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn delete_photo(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
+    action: ModerationAction,
 ) -> Result<StatusCode, ApiError> {
     state
         .services
         .moderation
-        .delete(photo_id(&id)?, &admin)
+        .act(photo_id(&id)?, action, &admin)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,10 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use photoshare_domain::photos::Feed;
-use photoshare_domain::problem::Problem;
-use photoshare_domain::types::{Bio, CommentBody, CommentId, DisplayName, Handle, Locale, PhotoId};
+use photoshare_domain::types::{
+    comment_in_path, photo_in_path, user_in_path, CommentBody, Handle,
+    PhotoId,
+};
+use photoshare_domain::views::ProfileChange;
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn router(max_upload: u64) -> Router<AppState> {
     Router::new()
@@ -58,15 +60,11 @@ pub fn router(max_upload: u64) -> Router<AppState> {
 type PageParams = Result<Query<PageQuery>, QueryRejection>;
 
 pub(super) fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
-    raw.parse().map_err(|_| ApiError(Problem::NoSuchPhoto))
+    Ok(photo_in_path(raw)?)
 }
 
 pub(super) fn handle(raw: &str) -> Result<Handle, ApiError> {
-    Handle::parse(raw).map_err(|_| {
-        ApiError(Problem::NoSuchUser {
-            handle: raw.to_owned(),
-        })
-    })
+    Ok(user_in_path(raw)?)
 }
 
 async fn popular(
@@ -112,14 +110,12 @@ async fn set_favorite(
     user: photoshare_domain::accounts::User,
     raw: String,
 ) -> Result<Response, ApiError> {
-    let social = &state.services.social;
-    let photo = photo_id(&raw)?;
-    let count = if on {
-        social.favorite(&user, photo).await?
-    } else {
-        social.unfavorite(&user, photo).await?
-    };
-    Ok(Json(json!({ "favorited": on, "favorites_count": count })).into_response())
+    let state = state
+        .services
+        .social
+        .set_favorite(&user, photo_id(&raw)?, on)
+        .await?;
+    Ok(Json(state).into_response())
 }
 
 async fn favoriters(
@@ -144,14 +140,12 @@ async fn set_fan(
     user: photoshare_domain::accounts::User,
     raw: String,
 ) -> Result<Response, ApiError> {
-    let social = &state.services.social;
-    let idol = handle(&raw)?;
-    let count = if on {
-        social.become_fan(&user, &idol).await?
-    } else {
-        social.stop_being_fan(&user, &idol).await?
-    };
-    Ok(Json(json!({ "is_fan": on, "fans_count": count })).into_response())
+    let state = state
+        .services
+        .social
+        .set_fan(&user, &handle(&raw)?, on)
+        .await?;
+    Ok(Json(state).into_response())
 }
 
 async fn profile(
@@ -195,32 +189,16 @@ async fn me(SignedIn(user): SignedIn) -> Response {
     Json(user.view()).into_response()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProfileChange {
-    display_name: Option<String>,
-    bio: Option<String>,
-    locale: Option<String>,
-}
-
 async fn update_me(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     body: Result<Json<ProfileChange>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(change) = body?;
-    // Every field is checked before anything is written.
-    let display_name = change
-        .display_name
-        .as_deref()
-        .map(DisplayName::parse)
-        .transpose()?;
-    let bio = change.bio.as_deref().map(Bio::parse).transpose()?;
-    let locale = change.locale.as_deref().map(Locale::parse).transpose()?;
     let view = state
         .services
         .accounts
-        .update_profile(&user, display_name, bio, locale)
+        .change_profile(&user, &change)
         .await?;
     Ok(Json(view).into_response())
 }
@@ -284,9 +262,7 @@ async fn delete_comment(
     Path((raw, comment)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let photo = photo_id(&raw)?;
-    let comment: CommentId = comment
-        .parse()
-        .map_err(|_| ApiError(Problem::NoSuchComment))?;
+    let comment = comment_in_path(&comment)?;
     state
         .services
         .social

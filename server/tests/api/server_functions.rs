@@ -1,103 +1,407 @@
-//! Every server function, called through HTTP the way the browser calls it. A server function the
-//! binary forgot to register answers 400 "Could not find a server function"; this test catches it.
+//! Every server function, called through HTTP the way the browser calls it (a form-encoded POST
+//! to `/api/sf/…`), answers with the shared view types, refuses who may not call it with the
+//! right status and problem code, and none is left out: a server function the binary forgot to
+//! register answers 400 "Could not find a server function", and one missing here fails the last
+//! assertion.
 
 use crate::common;
 
-use common::{png, spawn_app};
+use common::{announce, png, spawn_app};
+use photoshare_domain::types::{CommentView, Page, PhotoView, ProfileView, UserSummary, UserView};
+use photoshare_domain::views::{
+    AdminOverview, AdminUserView, AnnouncementView, FanState, FavoriteState, FsckRun,
+    ModerationItem, ReportOutcome,
+};
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::BTreeSet;
 
-async fn call(
-    c: &reqwest::Client,
-    app: &common::TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    let r = c.post(app.url(path)).form(form).send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+/// Calls server functions, remembering which.
+struct Caller<'a> {
+    app: &'a common::TestApp,
+    called: BTreeSet<String>,
+}
+
+impl Caller<'_> {
+    /// POSTs `form` to the server function `name`: the status and the JSON answer.
+    async fn raw(
+        &mut self,
+        c: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let path = format!("/api/sf/{name}");
+        let r = c.post(self.app.url(&path)).form(form).send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        self.called.insert(path);
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// A call that must succeed, read into the type the browser reads it into.
+    async fn ok<T: DeserializeOwned>(
+        &mut self,
+        c: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        let (status, body) = self.raw(c, name, form).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{name}: {e}: {body}"))
+    }
+
+    /// A call that must fail with `status` and the problem `code`.
+    async fn refused(
+        &mut self,
+        c: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+        status: StatusCode,
+        code: &str,
+    ) -> Value {
+        let (got, body) = self.raw(c, name, form).await;
+        assert_eq!(got, status, "{name}: {body}");
+        assert_eq!(body["code"], code, "{name}: {body}");
+        body
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_answers_through_http() {
     let app = spawn_app().await;
-    let c = app.client();
-    let mut called = Vec::new();
+    let mut sf = Caller {
+        app: &app,
+        called: BTreeSet::new(),
+    };
+    let anon = app.client();
+    let kim = app.client();
 
-    let (s, me) = call(&c, &app, "/api/sf/me", &[]).await;
-    assert_eq!((s, me), (StatusCode::OK, Value::Null));
-    called.push("/api/sf/me");
-
-    let (s, body) = call(
-        &c,
-        &app,
-        "/api/sf/sign_up",
-        &[("handle", "x"), ("password", "long enough pw")],
-    )
-    .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Session.
+    let me: Option<UserView> = sf.ok(&kim, "me", &[]).await;
+    assert_eq!(me, None);
+    let body = sf
+        .refused(
+            &kim,
+            "sign_up",
+            &[("handle", "x"), ("password", "long enough pw")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "handle_length",
+        )
+        .await;
     // The problem itself, by code and values: the browser words it in the UI's language.
-    assert_eq!(body["code"], "handle_length", "{body}");
     assert_eq!(body["min"], 3);
-    let (s, user) = call(
-        &c,
-        &app,
-        "/api/sf/sign_up",
-        &[("handle", "kim"), ("password", "long enough pw")],
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{user}");
-    assert_eq!(user["handle"], "kim");
-    called.push("/api/sf/sign_up");
-
-    let (_, me) = call(&c, &app, "/api/sf/me", &[]).await;
-    assert_eq!(me["handle"], "kim", "the sign-up cookie is a session");
-
-    let photo = app.post_photo(&c, png(80, 60, 2), "server fn").await;
-
-    let (s, got) = call(
-        &c,
-        &app,
-        "/api/sf/photo",
-        &[("id", photo["id"].as_str().unwrap())],
-    )
-    .await;
-    assert_eq!((s, &got), (StatusCode::OK, &photo));
-    let (s, none) = call(&c, &app, "/api/sf/photo", &[("id", "nope")]).await;
-    assert_eq!((s, none), (StatusCode::OK, Value::Null));
-    called.push("/api/sf/photo");
-
-    let (s, _) = call(&c, &app, "/api/sf/log_out", &[]).await;
-    assert_eq!(s, StatusCode::OK);
-    let (_, me) = call(&c, &app, "/api/sf/me", &[]).await;
-    assert_eq!(me, Value::Null);
-    called.push("/api/sf/log_out");
-
-    let (s, body) = call(
-        &c,
-        &app,
-        "/api/sf/log_in",
+    let user: UserView = sf
+        .ok(
+            &kim,
+            "sign_up",
+            &[("handle", "kim"), ("password", "long enough pw")],
+        )
+        .await;
+    assert_eq!(user.handle, "kim");
+    let me: Option<UserView> = sf.ok(&kim, "me", &[]).await;
+    assert_eq!(me.unwrap().handle, "kim", "the sign-up cookie is a session");
+    let () = sf.ok(&kim, "log_out", &[]).await;
+    let me: Option<UserView> = sf.ok(&kim, "me", &[]).await;
+    assert_eq!(me, None);
+    sf.refused(
+        &kim,
+        "log_in",
         &[("handle", "kim"), ("password", "wrong password")],
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
     )
     .await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "{body}");
-    assert_eq!(body["code"], "bad_credentials");
-    let (s, _) = call(
-        &c,
-        &app,
-        "/api/sf/log_in",
-        &[("handle", "kim"), ("password", "long enough pw")],
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK);
-    called.push("/api/sf/log_in");
+    let _: UserView = sf
+        .ok(
+            &kim,
+            "log_in",
+            &[("handle", "kim"), ("password", "long enough pw")],
+        )
+        .await;
 
-    called.sort();
-    let mut all = photoshare_app::SERVER_FUNCTION_PATHS.to_vec();
-    all.sort();
-    assert_eq!(called, all, "every server function is exercised here");
+    // Photos and their lists.
+    let lee = app.signed_in("lee").await;
+    let posted = app.post_photo(&lee, png(80, 60, 2), "server fn").await;
+    let id = posted["id"].as_str().unwrap().to_owned();
+    let photo: Option<PhotoView> = sf.ok(&kim, "photo", &[("id", &id)]).await;
+    assert_eq!(photo.unwrap().caption, "server fn");
+    let none: Option<PhotoView> = sf.ok(&kim, "photo", &[("id", "nope")]).await;
+    assert_eq!(none, None);
+    for (list, handle) in [
+        ("recent", None),
+        ("popular", None),
+        ("by_user", Some("lee")),
+    ] {
+        let mut form = vec![("list", list)];
+        form.extend(handle.map(|h| ("handle", h)));
+        let page: Page<PhotoView> = sf.ok(&anon, "photos", &form).await;
+        assert_eq!(page.items.len(), 1, "{list}");
+        assert_eq!(page.items[0].id, id, "{list}");
+    }
+    sf.refused(
+        &anon,
+        "photos",
+        &[("list", "fans")],
+        StatusCode::UNAUTHORIZED,
+        "login_required",
+    )
+    .await;
+    sf.refused(
+        &anon,
+        "photos",
+        &[("list", "by_user"), ("handle", "nobody")],
+        StatusCode::NOT_FOUND,
+        "no_such_user",
+    )
+    .await;
+    sf.refused(
+        &anon,
+        "photos",
+        &[("list", "recent"), ("cursor", "garbage")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad_cursor",
+    )
+    .await;
+
+    // Favorites.
+    sf.refused(
+        &anon,
+        "set_favorite",
+        &[("photo", &id), ("on", "true")],
+        StatusCode::UNAUTHORIZED,
+        "login_required",
+    )
+    .await;
+    let fav: FavoriteState = sf
+        .ok(&kim, "set_favorite", &[("photo", &id), ("on", "true")])
+        .await;
+    assert_eq!(
+        fav,
+        FavoriteState {
+            favorited: true,
+            favorites_count: 1
+        }
+    );
+    let favorites: Page<PhotoView> = sf
+        .ok(
+            &anon,
+            "photos",
+            &[("list", "favorites_of_user"), ("handle", "kim")],
+        )
+        .await;
+    assert_eq!(favorites.items[0].id, id);
+    let who: Page<UserSummary> = sf
+        .ok(
+            &anon,
+            "users",
+            &[("list", "favoriters"), ("subject", &id), ("limit", "12")],
+        )
+        .await;
+    assert_eq!(who.items[0].handle, "kim");
+
+    // Fans and profiles.
+    let fan: FanState = sf
+        .ok(&kim, "set_fan", &[("handle", "lee"), ("on", "true")])
+        .await;
+    assert_eq!(
+        fan,
+        FanState {
+            is_fan: true,
+            fans_count: 1
+        }
+    );
+    sf.refused(
+        &kim,
+        "set_fan",
+        &[("handle", "kim"), ("on", "true")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "own_fan",
+    )
+    .await;
+    let feed: Page<PhotoView> = sf.ok(&kim, "photos", &[("list", "fans")]).await;
+    assert_eq!(feed.items[0].id, id);
+    for (list, subject, who) in [
+        ("top", None, "lee"),
+        ("fans_of", Some("lee"), "kim"),
+        ("fan_of", Some("kim"), "lee"),
+    ] {
+        let mut form = vec![("list", list)];
+        form.extend(subject.map(|s| ("subject", s)));
+        let page: Page<UserSummary> = sf.ok(&anon, "users", &form).await;
+        assert_eq!(page.items[0].handle, who, "{list}");
+    }
+    let profile: ProfileView = sf.ok(&kim, "profile", &[("handle", "lee")]).await;
+    assert!(profile.is_fan);
+    assert_eq!(profile.photos_count, 1);
+    sf.refused(
+        &anon,
+        "profile",
+        &[("handle", "no such one!")],
+        StatusCode::NOT_FOUND,
+        "no_such_user",
+    )
+    .await;
+    let updated: UserView = sf
+        .ok(
+            &kim,
+            "update_profile",
+            &[
+                ("change[display_name]", "Kim Lee"),
+                ("change[locale]", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(updated.display_name, "Kim Lee");
+    let bad = sf
+        .refused(
+            &kim,
+            "update_profile",
+            &[
+                ("change[display_name]", "Kim"),
+                ("change[bio]", &"x".repeat(301)),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "text_long",
+        )
+        .await;
+    assert_eq!((bad["field"].as_str(), bad["max"].as_u64()), (Some("bio"), Some(300)));
+    let profile: ProfileView = sf.ok(&anon, "profile", &[("handle", "kim")]).await;
+    assert_eq!(profile.display_name, "Kim Lee", "a refused change changes nothing");
+
+    // Comments and reports.
+    let comment: CommentView = sf
+        .ok(&kim, "add_comment", &[("photo", &id), ("body", "綺麗！")])
+        .await;
+    sf.refused(
+        &kim,
+        "add_comment",
+        &[("photo", &id), ("body", "   ")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "text_empty",
+    )
+    .await;
+    let comments: Page<CommentView> = sf.ok(&anon, "comments", &[("photo", &id)]).await;
+    assert_eq!(comments.items, vec![CommentView { can_delete: false, ..comment.clone() }]);
+    sf.refused(
+        &lee,
+        "delete_comment",
+        &[("photo", &id), ("comment", &comment.id)],
+        StatusCode::FORBIDDEN,
+        "not_comment_author",
+    )
+    .await;
+    let () = sf
+        .ok(&kim, "delete_comment", &[("photo", &id), ("comment", &comment.id)])
+        .await;
+    let outcome: ReportOutcome = sf
+        .ok(&kim, "report", &[("photo", &id), ("reason", "Spam")])
+        .await;
+    assert_eq!(outcome.reports, 1);
+    sf.refused(
+        &kim,
+        "report",
+        &[("photo", &id), ("reason", "Spam")],
+        StatusCode::CONFLICT,
+        "already_reported",
+    )
+    .await;
+
+    // Announcements.
+    let admin = app.admin("boss").await;
+    let (status, posted) = announce(&app, &admin, png(64, 32, 9), &[("alt", "Maintenance")]).await;
+    assert_eq!(status, StatusCode::CREATED, "{posted}");
+    let list: Page<AnnouncementView> = sf.ok(&anon, "announcements", &[]).await;
+    assert_eq!(list.items[0].alt, "Maintenance");
+    let announcement = list.items[0].id.clone();
+    sf.refused(
+        &kim,
+        "take_down",
+        &[("id", &announcement)],
+        StatusCode::FORBIDDEN,
+        "admins_only",
+    )
+    .await;
+    let () = sf.ok(&admin, "take_down", &[("id", &announcement)]).await;
+    let list: Page<AnnouncementView> = sf.ok(&anon, "announcements", &[]).await;
+    assert!(list.items.is_empty());
+
+    // The console: admins only, every card.
+    for name in [
+        "admin_overview",
+        "fsck_run",
+        "moderation_queue",
+        "admin_users",
+    ] {
+        let form: &[(&str, &str)] = if name == "admin_users" {
+            &[("q", "")]
+        } else {
+            &[]
+        };
+        sf.refused(&anon, name, form, StatusCode::UNAUTHORIZED, "login_required")
+            .await;
+        sf.refused(&kim, name, form, StatusCode::FORBIDDEN, "admins_only")
+            .await;
+    }
+    let overview: AdminOverview = sf.ok(&admin, "admin_overview", &[]).await;
+    assert_eq!(overview.moderation_queue, 1);
+    let () = sf.ok(&admin, "control_sync", &[("action", "pause")]).await;
+    let overview: AdminOverview = sf.ok(&admin, "admin_overview", &[]).await;
+    assert_eq!(overview.storage.sync, "paused");
+    let () = sf.ok(&admin, "control_sync", &[("action", "resume")]).await;
+    let () = sf.ok(&admin, "control_sync", &[("action", "retry")]).await;
+    let overview: AdminOverview = sf.ok(&admin, "admin_overview", &[]).await;
+    assert_ne!(overview.storage.sync, "paused");
+    let queue: Page<ModerationItem> = sf.ok(&admin, "moderation_queue", &[]).await;
+    assert_eq!(queue.items[0].photo.id, id);
+    let () = sf
+        .ok(&admin, "moderate", &[("photo", &id), ("action", "hide")])
+        .await;
+    let hidden: Option<PhotoView> = sf.ok(&anon, "photo", &[("id", &id)]).await;
+    assert_eq!(hidden, None, "hidden from everyone but its owner and admins");
+    let () = sf
+        .ok(&admin, "moderate", &[("photo", &id), ("action", "unhide")])
+        .await;
+    let users: Page<AdminUserView> = sf.ok(&admin, "admin_users", &[("q", "le")]).await;
+    assert_eq!(users.items.len(), 1);
+    let banned: AdminUserView = sf
+        .ok(
+            &admin,
+            "admin_user_action",
+            &[("handle", "lee"), ("action", "ban")],
+        )
+        .await;
+    assert!(banned.banned);
+    sf.refused(
+        &admin,
+        "admin_user_action",
+        &[("handle", "boss"), ("action", "ban")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "admin_not_bannable",
+    )
+    .await;
+    let run: FsckRun = sf.ok(&admin, "start_fsck", &[("repair", "false")]).await;
+    assert!(run.running);
+    let finished = loop {
+        let run: FsckRun = sf.ok(&admin, "fsck_run", &[]).await;
+        if !run.running {
+            break run;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(finished.report.unwrap().exit_code(), 0);
+    let () = sf
+        .ok(&admin, "moderate", &[("photo", &id), ("action", "delete")])
+        .await;
+    let gone: Option<PhotoView> = sf.ok(&admin, "photo", &[("id", &id)]).await;
+    assert_eq!(gone, None);
+
+    let all: BTreeSet<String> = photoshare_app::server_function_paths()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(sf.called, all, "every server function is exercised here");
 }

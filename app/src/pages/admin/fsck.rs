@@ -1,11 +1,26 @@
 //! The integrity check card: starts a check (or a check and repair) and shows how it went.
 
 use super::{Fact, Time, FSCK_POLL_MS};
+use crate::browser;
 use crate::components::{poll, ErrorMessage};
+use crate::error::AppError;
 use crate::i18n::{t, Text};
-use crate::{api, browser};
 use leptos::prelude::*;
 use photoshare_domain::views::{FsckReport, FsckRun};
+
+/// The console's fsck: the run going on this node, else the last one finished (admins).
+#[server(prefix = "/api/sf", endpoint = "fsck_run")]
+pub async fn fsck_status() -> Result<FsckRun, AppError> {
+    let (s, _) = crate::session::ssr::admin().await?;
+    Ok(s.media.fsck_run().await?)
+}
+
+/// Starts a check (`repair`: and repair) in the background (admins).
+#[server(prefix = "/api/sf", endpoint = "start_fsck")]
+pub async fn start_fsck(repair: bool) -> Result<FsckRun, AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    Ok(s.media.start_fsck(repair, &admin)?)
+}
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -22,7 +37,7 @@ pub(super) fn FsckCard() -> AnyView {
             let watching = watching.clone();
             async move {
                 if watching.load(Ordering::Relaxed) {
-                    match api::get::<FsckRun>("/admin/fsck").await {
+                    match fsck_status().await {
                         Ok(r) => {
                             watching.store(r.running, Ordering::Relaxed);
                             run.set(Some(r));
@@ -46,8 +61,7 @@ pub(super) fn FsckCard() -> AnyView {
         busy.set(true);
         let watching = watching.clone();
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "repair": repair });
-            match api::send::<FsckRun>("POST", "/admin/fsck", Some(&body)).await {
+            match start_fsck(repair).await {
                 Ok(r) => {
                     watching.store(r.running, Ordering::Relaxed);
                     run.set(Some(r));

@@ -7,16 +7,17 @@
 
 mod announce;
 mod cache;
-mod fsck;
-mod moderation;
-mod storage;
-mod users;
+pub(crate) mod fsck;
+pub(crate) mod moderation;
+pub(crate) mod storage;
+pub(crate) mod users;
 
 pub use moderation::{Moderated, ModerationActions};
 
 use crate::components::{poll, ErrorMessage, RequireLogin};
+use crate::error::AppError;
 use crate::i18n::{absolute_time, relative_time, t, Text};
-use crate::{api, use_me};
+use crate::use_me;
 use announce::AnnounceCard;
 use cache::CacheCard;
 use fsck::FsckCard;
@@ -27,6 +28,13 @@ use photoshare_domain::problem::Problem;
 use photoshare_domain::views::AdminOverview;
 use storage::StorageCard;
 use users::UsersCard;
+
+/// The console's overview: storage, cache, the moderation queue (admins).
+#[server(prefix = "/api/sf", endpoint = "admin_overview")]
+pub async fn console_overview() -> Result<AdminOverview, AppError> {
+    let (s, _) = crate::session::ssr::admin().await?;
+    Ok(s.admin_overview().await?)
+}
 
 /// How often the console reads the storage overview while it is open.
 const OVERVIEW_POLL_MS: u32 = 3000;
@@ -61,7 +69,7 @@ fn Forbidden() -> impl IntoView {
 
 /// The overview every storage and cache figure comes from, read again every few seconds.
 #[derive(Clone, Copy)]
-struct Overview {
+pub(crate) struct Overview {
     data: RwSignal<Option<AdminOverview>>,
     error: RwSignal<Option<String>>,
     /// The server says this user is not (or no longer) an admin.
@@ -71,7 +79,7 @@ struct Overview {
 impl Overview {
     /// Reads the overview; false once there is no point asking again.
     async fn load(self) -> bool {
-        match api::get::<AdminOverview>("/admin/overview").await {
+        match console_overview().await {
             Ok(o) => {
                 self.data.set(Some(o));
                 self.error.set(None);

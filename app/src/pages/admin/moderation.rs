@@ -2,11 +2,32 @@
 //! page.
 
 use super::Time;
+use crate::browser;
 use crate::components::{alt_text, ErrorMessage, Feed, MoreButton};
+use crate::error::AppError;
 use crate::i18n::t;
-use crate::{api, browser};
 use leptos::prelude::*;
-use photoshare_domain::views::ModerationItem;
+use photoshare_domain::types::Page;
+use photoshare_domain::views::{ModerationAction, ModerationItem};
+
+/// A page of the moderation queue: photos reported or hidden, the latest flagged first.
+#[server(prefix = "/api/sf", endpoint = "moderation_queue")]
+pub async fn moderation_page(
+    cursor: Option<String>,
+    limit: Option<u32>,
+) -> Result<Page<ModerationItem>, AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    let (cursor, limit) = photoshare_domain::types::page_request(cursor.as_deref(), limit)?;
+    Ok(s.moderation.queue(&admin, cursor, limit).await?)
+}
+
+/// Hide, unhide or delete a photo (admins).
+#[server(prefix = "/api/sf", endpoint = "moderate")]
+pub async fn moderate(photo: String, action: ModerationAction) -> Result<(), AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    let photo = photoshare_domain::types::photo_in_path(&photo)?;
+    Ok(s.moderation.act(photo, action, &admin).await?)
+}
 
 /// What an admin did to a photo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,19 +51,19 @@ pub fn ModerationActions(
     let id = StoredValue::new(photo_id);
     let act = move |what: Moderated| {
         let id = id.get_value();
-        let (method, path) = match what {
-            Moderated::Hidden => ("POST", format!("/admin/photos/{id}/hide")),
-            Moderated::Shown => ("POST", format!("/admin/photos/{id}/unhide")),
+        let action = match what {
+            Moderated::Hidden => ModerationAction::Hide,
+            Moderated::Shown => ModerationAction::Unhide,
             Moderated::Deleted => {
                 if !browser::confirm(t("Delete this photo for everyone? It is removed from the cache and from S3, and the same image cannot be uploaded again.")) {
                     return;
                 }
-                ("DELETE", format!("/admin/photos/{id}"))
+                ModerationAction::Delete
             }
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::act(method, &path).await {
+            match moderate(id, action).await {
                 Ok(()) => {
                     error.set(None);
                     on_done.try_run(what);
@@ -83,7 +104,7 @@ fn hidden_state(hidden: Option<&str>) -> (&'static str, &'static str) {
 
 #[component]
 pub(super) fn ModerationCard(queued: Signal<Option<i64>>) -> AnyView {
-    let feed = Feed::<ModerationItem>::new("/admin/moderation?limit=20".into());
+    let feed = Feed::new(|cursor| moderation_page(cursor, Some(20)));
     // The overview counts the queue every few seconds; read the list again when that changes.
     Effect::new(move |before: Option<Option<i64>>| {
         let now = queued.get();

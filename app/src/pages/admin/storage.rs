@@ -2,12 +2,19 @@
 //! resume and retry buttons.
 
 use super::{Fact, Overview, Time};
-use crate::api;
 use crate::components::ErrorMessage;
+use crate::error::AppError;
 use crate::format::{bytes_i, duration};
 use crate::i18n::t;
 use leptos::prelude::*;
-use photoshare_domain::views::StorageHealth;
+use photoshare_domain::views::{StorageHealth, SyncAction};
+
+/// Pause, resume or retry the sync (admins).
+#[server(prefix = "/api/sf", endpoint = "control_sync")]
+pub async fn control_sync(action: SyncAction) -> Result<(), AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    Ok(s.media.control_sync(action, &admin).await?)
+}
 
 /// The sync worker's state in words, with the badge colour that goes with it.
 fn sync_state(state: &str) -> (&'static str, String) {
@@ -33,10 +40,10 @@ fn s3_state(state: &str) -> (&'static str, String) {
 pub(super) fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overview) -> AnyView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let run = move |path: &'static str| {
+    let run = move |action: SyncAction| {
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::act("POST", path).await {
+            match control_sync(action).await {
                 Ok(()) => {
                     error.set(None);
                     overview.load().await;
@@ -58,16 +65,16 @@ pub(super) fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overvi
                 <Show
                     when=paused
                     fallback=move || view! {
-                        <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run("/admin/sync/pause") data-testid="pause-sync">
+                        <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run(SyncAction::Pause) data-testid="pause-sync">
                             {move || t("Pause sync")}
                         </button>
                     }
                 >
-                    <button type="button" class="button primary" disabled=move || busy.get() on:click=move |_| run("/admin/sync/resume") data-testid="resume-sync">
+                    <button type="button" class="button primary" disabled=move || busy.get() on:click=move |_| run(SyncAction::Resume) data-testid="resume-sync">
                         {move || t("Resume sync")}
                     </button>
                 </Show>
-                <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run("/admin/sync/retry") data-testid="retry-sync">
+                <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run(SyncAction::Retry) data-testid="retry-sync">
                     {move || t("Retry now")}
                 </button>
             </div>

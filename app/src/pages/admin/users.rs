@@ -1,12 +1,33 @@
 //! The users card: search by handle, then make admin, ban or unban.
 
 use super::{sleep_ms, SEARCH_DEBOUNCE_MS};
+use crate::browser;
 use crate::components::{Avatar, ErrorMessage, Feed, MoreButton};
-use crate::format::query_value;
+use crate::error::AppError;
 use crate::i18n::t;
-use crate::{api, browser};
 use leptos::prelude::*;
-use photoshare_domain::views::AdminUserView;
+use photoshare_domain::types::Page;
+use photoshare_domain::views::{AdminUserView, UserAction};
+
+/// A page of users whose handle contains `q` (admins).
+#[server(prefix = "/api/sf", endpoint = "admin_users")]
+pub async fn admin_user_page(
+    q: String,
+    cursor: Option<String>,
+    limit: Option<u32>,
+) -> Result<Page<AdminUserView>, AppError> {
+    let (s, _) = crate::session::ssr::admin().await?;
+    let (cursor, limit) = photoshare_domain::types::page_request(cursor.as_deref(), limit)?;
+    Ok(s.accounts.list_for_admin(&q, cursor, limit).await?)
+}
+
+/// Promote, ban or unban a user (admins).
+#[server(prefix = "/api/sf", endpoint = "admin_user_action")]
+pub async fn admin_user_action(handle: String, action: UserAction) -> Result<AdminUserView, AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    let handle = photoshare_domain::types::user_in_path(&handle)?;
+    Ok(s.accounts.admin_action(&handle, action, &admin).await?)
+}
 
 #[component]
 pub(super) fn UsersCard() -> AnyView {
@@ -37,10 +58,8 @@ pub(super) fn UsersCard() -> AnyView {
                 </label>
             </form>
             {move || {
-                let q = query.get();
-                let feed = Feed::<AdminUserView>::new(
-                    format!("/admin/users?q={}&limit=20", query_value(q.trim())),
-                );
+                let q = query.get().trim().to_owned();
+                let feed = Feed::new(move |cursor| admin_user_page(q.clone(), cursor, Some(20)));
                 view! {
                     <Show when=move || feed.is_empty()>
                         <p class="hint">{move || t("No users match.")}</p>
@@ -61,20 +80,19 @@ fn AdminUserRow(user: AdminUserView) -> AnyView {
     let u = RwSignal::new(user);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let act = move |verb: &'static str| {
+    let act = move |action: UserAction| {
         let handle = u.with_untracked(|u| u.handle.clone());
-        let question = match verb {
-            "promote" => Some(t("Make @{n} an admin? They will be able to moderate photos, post announcements and manage users.")),
-            "ban" => Some(t("Ban @{n}? They can no longer log in or post.")),
-            _ => None,
+        let question = match action {
+            UserAction::Promote => Some(t("Make @{n} an admin? They will be able to moderate photos, post announcements and manage users.")),
+            UserAction::Ban => Some(t("Ban @{n}? They can no longer log in or post.")),
+            UserAction::Unban => None,
         };
         if question.is_some_and(|q| !browser::confirm(&q.replace("{n}", &handle))) {
             return;
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let path = format!("/admin/users/{handle}/{verb}");
-            match api::send::<AdminUserView>("POST", &path, None::<&()>).await {
+            match admin_user_action(handle, action).await {
                 Ok(updated) => {
                     u.set(updated);
                     error.set(None);
@@ -113,18 +131,18 @@ fn AdminUserRow(user: AdminUserView) -> AnyView {
             </p>
             <div class="row-actions">
                 <Show when=move || !is_admin()>
-                    <button type="button" class="button" disabled=move || busy.get() on:click=move |_| act("promote") data-testid="promote-user">
+                    <button type="button" class="button" disabled=move || busy.get() on:click=move |_| act(UserAction::Promote) data-testid="promote-user">
                         {move || t("Make admin")}
                     </button>
                 </Show>
                 // The server refuses to ban an admin.
                 <Show when=move || !is_admin() && !banned()>
-                    <button type="button" class="button danger" disabled=move || busy.get() on:click=move |_| act("ban") data-testid="ban-user">
+                    <button type="button" class="button danger" disabled=move || busy.get() on:click=move |_| act(UserAction::Ban) data-testid="ban-user">
                         {move || t("Ban")}
                     </button>
                 </Show>
                 <Show when=banned>
-                    <button type="button" class="button" disabled=move || busy.get() on:click=move |_| act("unban") data-testid="unban-user">
+                    <button type="button" class="button" disabled=move || busy.get() on:click=move |_| act(UserAction::Unban) data-testid="unban-user">
                         {move || t("Unban")}
                     </button>
                 </Show>
