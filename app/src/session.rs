@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use photoshare_domain::types::UserView;
 
 /// The signed-in user, if any.
-#[server(prefix = "/api/sf", endpoint = "me")]
+#[server(prefix = "/api/sf", endpoint = "me", input = server_fn::codec::Json)]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     let services = ssr::services()?;
     Ok(ssr::user(&services).await?.map(|u| u.view()))
 }
 
-#[server(prefix = "/api/sf", endpoint = "log_out")]
+#[server(prefix = "/api/sf", endpoint = "log_out", input = server_fn::codec::Json)]
 pub async fn log_out() -> Result<(), AppError> {
     let services = ssr::services()?;
     if let Some(token) = ssr::request_token() {

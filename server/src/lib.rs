@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod embedded_s3;
 mod http;
+pub use http::API_ROUTES;
 mod s3_client;
 
 use anyhow::Context;

@@ -9,7 +9,7 @@ use photoshare_domain::types::Page;
 use photoshare_domain::views::AnnouncementView;
 
 /// A page of every announcement, newest first, expired ones included.
-#[server(prefix = "/api/sf", endpoint = "announcements")]
+#[server(prefix = "/api/sf", endpoint = "announcements", input = server_fn::codec::Json)]
 pub async fn announcement_page(
     cursor: Option<String>,
     limit: Option<u32>,
@@ -20,7 +20,7 @@ pub async fn announcement_page(
 }
 
 /// Takes an announcement down (admins).
-#[server(prefix = "/api/sf", endpoint = "take_down")]
+#[server(prefix = "/api/sf", endpoint = "take_down", input = server_fn::codec::Json)]
 pub async fn take_down(id: String) -> Result<(), AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
     Ok(s.announcements.delete(&id, &admin).await?)

@@ -13,7 +13,7 @@ use photoshare_domain::views::ProfileChange;
 
 /// Changes the signed-in user's account (only the fields given); the settings page and the
 /// language switch use it.
-#[server(prefix = "/api/sf", endpoint = "update_profile")]
+#[server(prefix = "/api/sf", endpoint = "update_profile", input = server_fn::codec::Json)]
 pub async fn update_profile(change: ProfileChange) -> Result<UserView, AppError> {
     let (s, user) = crate::session::ssr::signed_in().await?;
     Ok(s.accounts.change_profile(&user, &change).await?)

@@ -13,6 +13,7 @@ mod concurrency;
 mod crash;
 mod fsck;
 mod outage;
+mod routes;
 mod server_functions;
 mod social;
 mod tools;

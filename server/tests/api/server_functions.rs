@@ -1,5 +1,5 @@
-//! Every server function, called through HTTP the way the browser calls it (a form-encoded POST
-//! to `/api/sf/…`), answers with the shared view types, refuses who may not call it with the
+//! Every server function, called through HTTP the way the browser calls it (a POST of its
+//! arguments as JSON to `/api/sf/…`), answers with the shared view types, refuses who may not call it with the
 //! right status and problem code, and none is left out: a server function the binary forgot to
 //! register answers 400 "Could not find a server function", and one missing here fails the last
 //! assertion.
@@ -17,6 +17,36 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
+/// The arguments as the browser sends them: a JSON object, numbers and booleans as such, and
+/// `a[b]` as the field `b` of the object `a`.
+fn json_args(form: &[(&str, &str)]) -> Value {
+    let mut args = serde_json::Map::new();
+    for (name, value) in form {
+        let value = match *value {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            v => v
+                .parse::<u64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::from(v)),
+        };
+        match name.split_once('[') {
+            Some((outer, inner)) => {
+                let inner = inner.trim_end_matches(']').to_owned();
+                args.entry(outer.to_owned())
+                    .or_insert_with(|| Value::Object(Default::default()))
+                    .as_object_mut()
+                    .unwrap()
+                    .insert(inner, value);
+            }
+            None => {
+                args.insert(name.to_string(), value);
+            }
+        }
+    }
+    Value::Object(args)
+}
+
 /// Calls server functions, remembering which.
 struct Caller<'a> {
     app: &'a common::TestApp,
@@ -32,7 +62,12 @@ impl Caller<'_> {
         form: &[(&str, &str)],
     ) -> (StatusCode, Value) {
         let path = format!("/api/sf/{name}");
-        let r = c.post(self.app.url(&path)).form(form).send().await.unwrap();
+        let r = c
+            .post(self.app.url(&path))
+            .json(&json_args(form))
+            .send()
+            .await
+            .unwrap();
         let status = r.status();
         let text = r.text().await.unwrap();
         self.called.insert(path);

@@ -30,7 +30,7 @@ use storage::StorageCard;
 use users::UsersCard;
 
 /// The console's overview: storage, cache, the moderation queue (admins).
-#[server(prefix = "/api/sf", endpoint = "admin_overview")]
+#[server(prefix = "/api/sf", endpoint = "admin_overview", input = server_fn::codec::Json)]
 pub async fn console_overview() -> Result<AdminOverview, AppError> {
     let (s, _) = crate::session::ssr::admin().await?;
     Ok(s.admin_overview().await?)
