@@ -336,7 +336,8 @@ pub fn ErrorMessage(#[prop(into)] message: Signal<Option<String>>) -> impl IntoV
 
 /// What a [`Feed`] calls for a page: a server function given the cursor of the page to read
 /// (`None` for the first).
-pub type PageFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Page<T>, AppError>>>>;
+pub type PageFuture<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Page<T>, AppError>>>>;
 
 /// A keyset-paginated list read through a server function, page by page.
 pub struct Feed<T: Send + Sync + 'static> {
@@ -420,9 +421,7 @@ impl<T: Clone + Send + Sync + 'static> Feed<T> {
 /// The end of a feed: loads the next page when it scrolls into view (infinite scroll), with a
 /// button for keyboards and for browsers without IntersectionObserver.
 #[component]
-pub fn MoreButton<T: Clone + Send + Sync + 'static>(
-    feed: Feed<T>,
-) -> impl IntoView {
+pub fn MoreButton<T: Clone + Send + Sync + 'static>(feed: Feed<T>) -> impl IntoView {
     let sentinel = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "csr")]
     {

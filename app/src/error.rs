@@ -52,14 +52,8 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<photoshare_domain::Error> for AppError {
-    /// What the user is told. A fault's cause is logged here, once, and never shown.
+    /// What the user is told; a fault's cause goes to the log, never to the user.
     fn from(e: photoshare_domain::Error) -> Self {
-        use photoshare_domain::Error as E;
-        match &e {
-            E::Refused(_) => {}
-            E::Busy(_) => tracing::warn!(error = ?e, "database busy past its timeout"),
-            _ => tracing::error!(error = ?e, "internal error"),
-        }
-        Self(e.problem())
+        Self(e.into_problem())
     }
 }

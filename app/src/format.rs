@@ -113,5 +113,4 @@ mod tests {
         assert_eq!(duration(86_400 + 59), "1 d");
         assert_eq!(duration(3 * 86_400 + 4 * 3600), "3 d 4 h");
     }
-
 }

@@ -46,4 +46,3 @@ pub fn open(
     listen(&source, "photo", on_photo);
     Some(source)
 }
-

@@ -18,7 +18,7 @@ pub async fn log_out() -> Result<(), AppError> {
     if let Some(token) = ssr::request_token() {
         services.accounts.end_session(&token).await?;
     }
-    ssr::set_cookie(ssr::clear_cookie());
+    ssr::set_cookie(photoshare_domain::accounts::clear_cookie());
     Ok(())
 }
 
@@ -30,35 +30,18 @@ pub mod ssr {
     use http::header::{COOKIE, SET_COOKIE};
     use http::{HeaderMap, HeaderValue};
     use leptos::prelude::*;
-    use photoshare_domain::accounts::{User, SESSION_DAYS};
+    use photoshare_domain::accounts::{session_cookie, token_from_cookies, User};
     use photoshare_domain::problem::Problem;
     use photoshare_domain::Services;
 
-    pub const SESSION_COOKIE: &str = "photoshare_session";
-
     /// The session token in a request's cookies.
     pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == SESSION_COOKIE)
-            .map(|(_, value)| value.to_owned())
-    }
-
-    /// `Set-Cookie` for a new session: HttpOnly so scripts never see it, SameSite=Lax so other
-    /// sites cannot post with it.
-    pub fn session_cookie(token: &str) -> String {
-        format!(
-            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-            SESSION_DAYS * 86_400
+        token_from_cookies(
+            headers
+                .get_all(COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
         )
-    }
-
-    pub fn clear_cookie() -> String {
-        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
     }
 
     /// The services, as the server put them in the server function's context.

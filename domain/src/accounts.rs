@@ -4,10 +4,7 @@
 use crate::db::{now_micros, Db};
 use crate::error::{Error, Problem, Result};
 use crate::media::{imaging, MediaStore};
-use crate::types::{
-    media_url, Bio, ContentHash, Cursor, DisplayName, Handle, Locale, Page, Password, UserId,
-    UserView,
-};
+use crate::types::{Bio, Cursor, DisplayName, Handle, Locale, Page, Password, UserId, UserView};
 use crate::views::{AdminUserView, ProfileChange};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -20,28 +17,32 @@ use uuid::Uuid;
 /// How long a session lasts without logging in again.
 pub const SESSION_DAYS: i64 = 30;
 
-/// A signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: UserId,
-    pub handle: Handle,
-    pub display_name: String,
-    pub is_admin: bool,
-    pub icon: Option<ContentHash>,
-    pub locale: Option<Locale>,
+pub use crate::types::User;
+
+/// The cookie that carries a session.
+pub const SESSION_COOKIE: &str = "photoshare_session";
+
+/// The session token among a request's `Cookie` header values.
+pub fn token_from_cookies<'a>(headers: impl Iterator<Item = &'a str>) -> Option<String> {
+    headers
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
 }
 
-impl User {
-    pub fn view(&self) -> UserView {
-        UserView {
-            id: self.id.to_string(),
-            handle: self.handle.to_string(),
-            display_name: self.display_name.clone(),
-            is_admin: self.is_admin,
-            icon_url: self.icon.as_ref().map(media_url),
-            locale: self.locale,
-        }
-    }
+/// `Set-Cookie` for a new session: HttpOnly so scripts never see it, SameSite=Lax so other sites
+/// cannot post with it.
+pub fn session_cookie(token: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        SESSION_DAYS * 86_400
+    )
+}
+
+/// `Set-Cookie` that ends the session in the browser.
+pub fn clear_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
 /// A session token as the client holds it (the cookie's value). Only its hash is stored.
@@ -369,8 +370,8 @@ impl Accounts {
             q = q.bind(c.key).bind(c.id.to_string());
         }
         let rows = q.fetch_all(self.db.pool()).await?;
-        crate::photos::page_of(&rows, limit, admin_view_from_row, |row| {
-            crate::photos::cursor_at(row, "created_at", "id")
+        crate::store::page_of(&rows, limit, admin_photo_view, |row| {
+            crate::store::cursor_at(row, "created_at", "id")
         })
     }
 
@@ -381,7 +382,7 @@ impl Accounts {
             .fetch_optional(self.db.pool())
             .await?
             .ok_or_else(|| no_such_user(handle))?;
-        admin_view_from_row(&row)
+        admin_photo_view(&row)
     }
 
     pub async fn count(&self) -> Result<i64> {
@@ -398,19 +399,19 @@ fn no_such_user(handle: &Handle) -> Error {
     .into()
 }
 
-/// Users as the console shows them (read by [`admin_view_from_row`]).
+/// Users as the console shows them (read by [`admin_photo_view`]).
 const SELECT_ADMIN_VIEW: &str =
     "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
         (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
      FROM users u";
 
-fn admin_view_from_row(row: &sqlx::any::AnyRow) -> Result<AdminUserView> {
+fn admin_photo_view(row: &sqlx::any::AnyRow) -> Result<AdminUserView> {
     let icon: Option<String> = row.try_get("icon_hash")?;
     Ok(AdminUserView {
         id: row.try_get("id")?,
         handle: row.try_get("handle")?,
         display_name: row.try_get("display_name")?,
-        icon_url: icon.as_deref().map(crate::photos::hash_url).transpose()?,
+        icon_url: icon.as_deref().map(crate::store::hash_url).transpose()?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         banned: row.try_get::<Option<i64>, _>("banned_at")?.is_some(),
         photos_count: row.try_get("photos_count")?,

@@ -3,11 +3,11 @@
 //! keeps current from the database, so an announcement posted on another node arrives too.
 //! Announcement images are pinned in every node's cache (see `media/budget.rs`).
 
-use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
 use crate::media::{imaging, MediaStore};
-use crate::photos::{cursor_at, hash_url, page_of};
+use crate::store::{cursor_at, hash_url, page_of};
+use crate::types::User;
 use crate::types::{Cursor, Page};
 use crate::views::{AltText, AnnouncementView, Link};
 use sqlx::Row;
@@ -31,7 +31,7 @@ const SELECT: &str = "SELECT a.id, a.image_hash, a.width, a.height, a.alt, a.lin
         a.expires_at, u.handle
     FROM announcements a LEFT JOIN users u ON u.id = a.author_id";
 
-fn view_from_row(row: &sqlx::any::AnyRow, now: i64) -> Result<AnnouncementView> {
+fn announcement_view(row: &sqlx::any::AnyRow, now: i64) -> Result<AnnouncementView> {
     let expires_at: Option<i64> = row.try_get("expires_at")?;
     Ok(AnnouncementView {
         id: row.try_get("id")?,
@@ -122,7 +122,7 @@ impl Announcements {
         .fetch_optional(self.db.pool())
         .await?;
         let now = now_micros();
-        row.as_ref().map(|r| view_from_row(r, now)).transpose()
+        row.as_ref().map(|r| announcement_view(r, now)).transpose()
     }
 
     /// The newest announcement that is not deleted or expired.
@@ -135,7 +135,7 @@ impl Announcements {
         .bind(now)
         .fetch_optional(self.db.pool())
         .await?;
-        row.as_ref().map(|r| view_from_row(r, now)).transpose()
+        row.as_ref().map(|r| announcement_view(r, now)).transpose()
     }
 
     /// Every announcement not deleted, expired ones too, newest first.
@@ -154,14 +154,14 @@ impl Announcements {
         page_of(
             &rows,
             limit,
-            |r| view_from_row(r, now),
+            |r| announcement_view(r, now),
             |r| cursor_at(r, "created_at", "id"),
         )
     }
 
     /// Takes an announcement down (it leaves the banner and the history).
     #[tracing::instrument(skip_all, fields(%id, admin = %by.handle))]
-    pub async fn delete(&self, id: &str, by: &crate::accounts::User) -> Result<()> {
+    pub async fn delete(&self, id: &str, by: &crate::types::User) -> Result<()> {
         let done = sqlx::query(
             "UPDATE announcements SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
         )

@@ -67,6 +67,18 @@ impl Error {
         }
     }
 
+    /// What the person who asked is told, with a fault's cause logged here, once (a refusal is
+    /// not logged: it is an answer, not a failure). Every adapter (server functions, the JSON
+    /// API) turns domain errors into problems through this.
+    pub fn into_problem(self) -> Problem {
+        match &self {
+            Error::Refused(_) => {}
+            Error::Busy(_) => tracing::warn!(error = ?self, "database busy past its timeout"),
+            _ => tracing::error!(error = ?self, "internal error"),
+        }
+        self.problem()
+    }
+
     /// Whether this is `problem` (for callers that treat one refusal specially).
     pub fn is(&self, problem: &Problem) -> bool {
         matches!(self, Error::Refused(p) if p == problem)

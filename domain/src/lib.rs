@@ -28,6 +28,8 @@ pub mod moderation;
 pub mod photos;
 #[cfg(feature = "server")]
 pub mod social;
+#[cfg(feature = "server")]
+pub(crate) mod store;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};

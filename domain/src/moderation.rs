@@ -3,13 +3,13 @@
 //! from S3 (so it works during an outage), and puts the image's sha256 on a blocklist that refuses
 //! the same bytes on upload.
 
-use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Problem, Result};
 use crate::media::MediaStore;
-use crate::photos::{
-    cursor_at, not_found_photo, page_of, view_from_row, viewer_id, visible_to, SELECT_PHOTO,
+use crate::store::{
+    cursor_at, not_found_photo, page_of, photo_view, viewer_id, visible_to, SELECT_PHOTO,
 };
+use crate::types::User;
 use crate::types::{ContentHash, Cursor, Page, PhotoId};
 use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
 use sqlx::Row;
@@ -23,18 +23,6 @@ pub struct Moderation {
     db: Db,
     media: MediaStore,
     hide_after: i64,
-}
-
-/// Whether uploads of these bytes are refused.
-pub async fn is_blocked(
-    conn: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    hash: &ContentHash,
-) -> Result<bool> {
-    let hit: Option<String> = sqlx::query_scalar("SELECT hash FROM blocklist WHERE hash = $1")
-        .bind(hash.to_hex())
-        .fetch_optional(conn)
-        .await?;
-    Ok(hit.is_some())
 }
 
 impl Moderation {
@@ -137,7 +125,7 @@ impl Moderation {
             limit,
             |row| {
                 Ok((
-                    view_from_row(row)?,
+                    photo_view(row)?,
                     row.try_get::<Option<String>, _>("hidden_by")?,
                 ))
             },

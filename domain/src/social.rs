@@ -2,16 +2,16 @@
 //! shown on a page (favorites, comments, fans) is kept on its row and changed in the same
 //! transaction as the thing it counts, so reading a feed never counts anything.
 
-use crate::accounts::User;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
-use crate::photos::{
+use crate::store::{
     cursor_at, hash_url, hot_score, not_found_photo, page_of, viewer_id, visible_to,
 };
-use crate::views::{FanState, FavoriteState};
+use crate::types::User;
 use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
 };
+use crate::views::{FanState, FavoriteState};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
@@ -113,7 +113,12 @@ impl Social {
     }
 
     /// Marks (`on`) or unmarks a favorite; both idempotent. What the reader then sees.
-    pub async fn set_favorite(&self, user: &User, photo: PhotoId, on: bool) -> Result<FavoriteState> {
+    pub async fn set_favorite(
+        &self,
+        user: &User,
+        photo: PhotoId,
+        on: bool,
+    ) -> Result<FavoriteState> {
         let favorites_count = if on {
             self.favorite(user, photo).await?
         } else {

@@ -355,7 +355,10 @@ pub const PAGE_MAX: u32 = 100;
 
 /// Which page of a list a client asks for: the checked cursor (none for the first page; an
 /// empty one counts as none) and limit.
-pub fn page_request(cursor: Option<&str>, limit: Option<u32>) -> Result<(Option<Cursor>, u32), Problem> {
+pub fn page_request(
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<(Option<Cursor>, u32), Problem> {
     let cursor = cursor
         .filter(|c| !c.is_empty())
         .map(Cursor::parse)
@@ -386,6 +389,30 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, Invalid> {
         None => Ok(PAGE_DEFAULT),
         Some(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
         Some(_) => Err(Problem::BadLimit { max: PAGE_MAX }),
+    }
+}
+
+/// A signed-in user, as the server knows them (the browser sees a [`UserView`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub handle: Handle,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub icon: Option<ContentHash>,
+    pub locale: Option<Locale>,
+}
+
+impl User {
+    pub fn view(&self) -> UserView {
+        UserView {
+            id: self.id.to_string(),
+            handle: self.handle.to_string(),
+            display_name: self.display_name.clone(),
+            is_admin: self.is_admin,
+            icon_url: self.icon.as_ref().map(media_url),
+            locale: self.locale,
+        }
     }
 }
 

@@ -125,7 +125,7 @@ pub enum Command {
         to: String,
         /// How long running nodes get to follow the switch before the last pass (they look every
         /// 10 s). 0 when no server is running.
-        #[arg(long, default_value_t = crate::cli::SETTLE.as_secs())]
+        #[arg(long, default_value_t = photoshare_domain::media::migrate::SETTLE.as_secs())]
         settle_secs: u64,
         #[command(flatten)]
         s3: S3Args,
@@ -253,23 +253,7 @@ pub struct S3Args {
     pub timeout_secs: u64,
 }
 
-/// Checks what clap cannot, so a bad setting stops the start with a clear message.
-pub fn validate_bucket(name: &str) -> Result<(), String> {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-    if !(3..=63).contains(&name.len())
-        || !ok_chars
-        || name.starts_with(['-', '.'])
-        || name.ends_with(['-', '.'])
-    {
-        return Err(format!(
-            "invalid S3 bucket name {name:?}: 3–63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit"
-        ));
-    }
-    Ok(())
-}
-
+/// This machine's host name, the node's name unless configured.
 pub fn default_node_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
@@ -281,14 +265,6 @@ pub fn default_node_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bucket_names_are_checked() {
-        assert!(validate_bucket("photoshare").is_ok());
-        for bad in ["ab", "Photos", "-x-", "a_b_c", &"a".repeat(64)] {
-            assert!(validate_bucket(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn cli_parses_and_defaults_run_on_a_laptop() {

@@ -74,7 +74,8 @@ pub async fn start(
     serve: &ServeArgs,
     options: StartOptions,
 ) -> anyhow::Result<Running> {
-    config::validate_bucket(&serve.s3.bucket).map_err(anyhow::Error::msg)?;
+    photoshare_domain::media::remote::validate_bucket(&serve.s3.bucket)
+        .map_err(anyhow::Error::msg)?;
     let index = serve.dist.join("index.html");
     anyhow::ensure!(
         index.is_file(),
@@ -200,7 +201,7 @@ pub async fn open_services(
     cache_limits: CacheLimits,
     hide_after_reports: u32,
 ) -> anyhow::Result<(Services, Option<embedded_s3::EmbeddedS3>)> {
-    config::validate_bucket(&s3.bucket).map_err(anyhow::Error::msg)?;
+    photoshare_domain::media::remote::validate_bucket(&s3.bucket).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&common.data_dir)
         .with_context(|| format!("creating the data dir {}", common.data_dir.display()))?;
     let timeout = Duration::from_secs(s3.timeout_secs.max(1));

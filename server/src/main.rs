@@ -175,20 +175,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             s3,
         } => {
             let (services, _s3) = cli_services(&cli.common, &s3).await?;
-            let report = photoshare_server::cli::migrate_bucket(
-                &services,
-                &to,
-                Some(std::time::Duration::from_secs(settle_secs)),
-            )
-            .await?;
+            let settle = std::time::Duration::from_secs(settle_secs);
+            let report = services.media.migrate_bucket(&to, Some(settle)).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
-            if report.switched {
+            if report.switched && report.from == report.to {
+                eprintln!(
+                    "PhotoShare already uses the bucket {}; nothing to do.",
+                    report.to
+                );
+                Ok(())
+            } else if report.switched {
                 eprintln!(
                     "migrate-bucket: every node now uses {}; the old bucket {} was left as it is.",
                     report.to, report.from
                 );
                 Ok(())
             } else {
+                eprintln!(
+                    "migrate-bucket: {} objects could not be copied; not switching. Run `photoshare fsck` and try again.",
+                    report.failed.len()
+                );
                 std::process::exit(1)
             }
         }

@@ -62,7 +62,9 @@ pub fn PhotoPage() -> impl IntoView {
 pub async fn set_favorite(photo: String, on: bool) -> Result<FavoriteState, AppError> {
     use photoshare_domain::types::photo_in_path;
     let (s, user) = crate::session::ssr::signed_in().await?;
-    Ok(s.social.set_favorite(&user, photo_in_path(&photo)?, on).await?)
+    Ok(s.social
+        .set_favorite(&user, photo_in_path(&photo)?, on)
+        .await?)
 }
 
 /// A page of a photo's comments, oldest first.

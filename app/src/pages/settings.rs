@@ -1,10 +1,10 @@
 //! Editing one's profile: display name, bio, icon.
 
 use crate::components::{Avatar, ErrorMessage, RequireLogin};
+use crate::error::AppError;
 use crate::format::percent;
 use crate::i18n::t;
 use crate::pages::upload::FileHandle;
-use crate::error::AppError;
 use crate::pages::user::get_profile;
 use crate::use_me;
 use leptos::prelude::*;

@@ -47,11 +47,21 @@ pub async fn user_list_page(
     let social = &s.social;
     Ok(match list {
         Users::Top => social.top_users(cursor, limit).await?,
-        Users::FansOf => social.fans_of(&user_in_path(&subject)?, cursor, limit).await?,
-        Users::FanOf => social.idols_of(&user_in_path(&subject)?, cursor, limit).await?,
+        Users::FansOf => {
+            social
+                .fans_of(&user_in_path(&subject)?, cursor, limit)
+                .await?
+        }
+        Users::FanOf => {
+            social
+                .idols_of(&user_in_path(&subject)?, cursor, limit)
+                .await?
+        }
         Users::Favoriters => {
             let photo = photo_in_path(&subject)?;
-            social.favoriters(photo, viewer.as_ref(), cursor, limit).await?
+            social
+                .favoriters(photo, viewer.as_ref(), cursor, limit)
+                .await?
         }
     })
 }

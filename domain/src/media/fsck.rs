@@ -28,7 +28,7 @@ impl MediaStore {
     /// Starts fsck in the background, for the console (it reads every object, which takes a
     /// while); [`MediaStore::fsck_run`] follows it. `fsck_running` while a run goes on this node.
     #[tracing::instrument(skip_all, fields(repair, admin = %by.handle))]
-    pub fn start_fsck(&self, repair: bool, by: &crate::accounts::User) -> Result<FsckRun> {
+    pub fn start_fsck(&self, repair: bool, by: &crate::types::User) -> Result<FsckRun> {
         let started = {
             let mut run = self
                 .inner

@@ -1,9 +1,15 @@
-//! The records behind `photoshare migrate-bucket`: which synced objects a bucket already holds
-//! (copied and verified), so a stopped migration resumes where it was.
+//! `photoshare migrate-bucket` as a job of the media store: copy every synced object to a new
+//! bucket, verifying each, then switch every node over; and the records behind it (which synced
+//! objects a bucket already holds, copied and verified), so a stopped migration resumes.
 
+use super::cache::sha256;
+use super::health::BUCKET_KEY;
+use super::remote::{validate_bucket, Remote};
 use super::MediaStore;
 use crate::db::now_micros;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::types::ContentHash;
+use futures::StreamExt;
 
 const NOT_COPIED: &str = "FROM objects o WHERE o.synced_at IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM bucket_copies b WHERE b.bucket = $1 AND b.hash = o.hash)";
@@ -47,5 +53,167 @@ impl MediaStore {
         .execute(self.db().pool())
         .await?;
         Ok(())
+    }
+}
+
+/// What a bucket migration did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct MigrateReport {
+    pub from: String,
+    pub to: String,
+    /// Objects copied and verified by this run.
+    pub copied: usize,
+    /// Objects a previous run (or the new bucket itself) already had, verified.
+    pub already_there: usize,
+    pub bytes: u64,
+    /// Objects neither the local cache nor the old bucket could give intact.
+    pub failed: Vec<(String, String)>,
+    pub switched: bool,
+}
+
+/// Objects copied at once.
+const COPY_CONCURRENCY: usize = 8;
+/// How long running nodes get to notice the switch before the last pass (they check every 10 s).
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(12);
+
+impl MediaStore {
+    /// Copies every synced object to `to`, verifies each there, switches every node over, then copies
+    /// whatever reached the old bucket while nodes were switching. A stopped run resumes: what was
+    /// copied is recorded in `bucket_copies`. Progress goes to the log; the CLI and any other caller
+    /// get the report.
+    #[tracing::instrument(skip(self, settle))]
+    pub async fn migrate_bucket(
+        &self,
+        to: &str,
+        settle: Option<std::time::Duration>,
+    ) -> Result<MigrateReport> {
+        validate_bucket(to).map_err(Error::Internal)?;
+        let source = self.remote().clone();
+        let from = source.bucket();
+        let mut report = MigrateReport {
+            from: from.clone(),
+            to: to.to_owned(),
+            ..Default::default()
+        };
+        if from == to {
+            tracing::info!("PhotoShare already uses the bucket {to}; nothing to do.");
+            report.switched = true;
+            return Ok(report);
+        }
+        let target = source.for_bucket(to);
+        target
+            .ensure_bucket()
+            .await
+            .map_err(|e| Error::Internal(format!("creating or reaching the bucket {to}: {e}")))?;
+        self.copy_pass(&source, &target, &mut report).await?;
+        if !report.failed.is_empty() {
+            tracing::warn!(
+            "{} objects could not be copied; not switching. Run `photoshare fsck` and try again.",
+            report.failed.len()
+        );
+            return Ok(report);
+        }
+        self.db().set_setting(BUCKET_KEY, to).await?;
+        self.remote().switch_bucket(to);
+        tracing::info!("switched to {to}; waiting for running nodes to follow");
+        tokio::time::sleep(settle.unwrap_or(SETTLE)).await;
+        // Objects that reached the old bucket while nodes were switching.
+        self.copy_pass(&source.for_bucket(&from), &target, &mut report)
+            .await?;
+        report.switched = true;
+        Ok(report)
+    }
+
+    /// Copies every synced object not yet recorded as in `target`.
+    async fn copy_pass(
+        &self,
+        source: &Remote,
+        target: &Remote,
+        report: &mut MigrateReport,
+    ) -> Result<()> {
+        let bucket = target.bucket();
+        let media = self;
+        let total = media.count_not_copied(&bucket).await?;
+        let mut done = 0;
+        let mut after = String::new();
+        loop {
+            let batch = media.not_copied(&bucket, &after, 256).await?;
+            let Some(last) = batch.last() else {
+                break;
+            };
+            after = last.0.clone();
+            let outcomes: Vec<(String, Result<Copied, String>)> = futures::stream::iter(batch)
+                .map(|(hex, content_type)| async move {
+                    let outcome = media.copy_one(source, target, &hex, &content_type).await;
+                    (hex, outcome)
+                })
+                .buffer_unordered(COPY_CONCURRENCY)
+                .collect()
+                .await;
+            for (hex, outcome) in outcomes {
+                done += 1;
+                match outcome {
+                    Ok(copied) => {
+                        media.record_copy(&bucket, &hex).await?;
+                        match copied {
+                            Copied::Sent(n) => {
+                                report.copied += 1;
+                                report.bytes += n;
+                            }
+                            Copied::AlreadyThere => report.already_there += 1,
+                        }
+                    }
+                    Err(why) => {
+                        tracing::warn!("could not copy {hex}: {why}");
+                        report.failed.push((hex, why));
+                    }
+                }
+            }
+            tracing::info!("copied {done}/{total} objects to {bucket}");
+        }
+        Ok(())
+    }
+}
+
+enum Copied {
+    Sent(u64),
+    AlreadyThere,
+}
+
+impl MediaStore {
+    /// One object: a verified copy already in the target counts; otherwise the bytes come from the
+    /// local cache (verified) or the source bucket (verified), go to the target with their sha256
+    /// (which S3 checks), and are read back and verified once more.
+    async fn copy_one(
+        &self,
+        source: &Remote,
+        target: &Remote,
+        hex: &str,
+        content_type: &str,
+    ) -> Result<Copied, String> {
+        let hash: ContentHash = hex.parse().map_err(|_| "not a sha256".to_owned())?;
+        let verified = |b: &bytes::Bytes| sha256(b) == hash;
+        if let Ok(Some(there)) = target.get(&hash).await {
+            if verified(&there) {
+                return Ok(Copied::AlreadyThere);
+            }
+        }
+        let bytes = match self.cache().read_verified(&hash).await {
+            Ok(Some(b)) => b,
+            _ => match source.get(&hash).await.map_err(|e| e.to_string())? {
+                Some(b) if verified(&b) => b,
+                Some(_) => return Err("the old bucket's copy is corrupt".into()),
+                None => return Err("neither the local cache nor the old bucket has it".into()),
+            },
+        };
+        let len = bytes.len() as u64;
+        target
+            .put(&hash, bytes, content_type)
+            .await
+            .map_err(|e| e.to_string())?;
+        match target.get(&hash).await.map_err(|e| e.to_string())? {
+            Some(back) if verified(&back) => Ok(Copied::Sent(len)),
+            _ => Err("the new bucket's copy did not verify".into()),
+        }
     }
 }

@@ -389,7 +389,7 @@ impl MediaStore {
     pub async fn control_sync(
         &self,
         action: crate::views::SyncAction,
-        by: &crate::accounts::User,
+        by: &crate::types::User,
     ) -> Result<()> {
         use crate::views::SyncAction;
         match action {

@@ -206,3 +206,33 @@ impl Remote {
         }
     }
 }
+
+/// A bucket name S3 accepts (checked before any request, so a typo fails at start-up).
+pub fn validate_bucket(name: &str) -> Result<(), String> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    if !(3..=63).contains(&name.len())
+        || !ok_chars
+        || name.starts_with(['-', '.'])
+        || name.ends_with(['-', '.'])
+    {
+        return Err(format!(
+            "invalid S3 bucket name {name:?}: 3–63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod bucket_name_tests {
+    use super::validate_bucket;
+
+    #[test]
+    fn bucket_names_are_checked() {
+        assert!(validate_bucket("photoshare").is_ok());
+        for bad in ["ab", "Photos", "-x-", "a_b_c", &"a".repeat(64)] {
+            assert!(validate_bucket(bad).is_err(), "{bad}");
+        }
+    }
+}

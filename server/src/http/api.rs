@@ -10,8 +10,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use photoshare_app::session::ssr::{clear_cookie, session_cookie, token_from_headers};
 use photoshare_domain::accounts::User;
+use photoshare_domain::accounts::{clear_cookie, session_cookie};
 use photoshare_domain::photos::Feed;
 use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{page_request, photo_in_path, Caption, Cursor, Handle, Password};
@@ -79,7 +79,7 @@ async fn log_out(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = token_from_headers(&headers) {
+    if let Some(token) = super::auth::session_token(&headers) {
         state.services.accounts.end_session(&token).await?;
     }
     Ok((

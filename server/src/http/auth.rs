@@ -3,7 +3,13 @@
 use super::{ApiError, AppState};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use photoshare_app::session::ssr::token_from_headers;
+use photoshare_domain::accounts::token_from_cookies;
+
+/// The session token in a request's cookies.
+pub(super) fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    let cookies = headers.get_all(axum::http::header::COOKIE).iter();
+    token_from_cookies(cookies.filter_map(|v| v.to_str().ok()))
+}
 use photoshare_domain::accounts::User;
 use photoshare_domain::problem::Problem;
 
@@ -14,7 +20,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = token_from_headers(&parts.headers).ok_or(ApiError(Problem::LoginRequired))?;
+        let token = session_token(&parts.headers).ok_or(ApiError(Problem::LoginRequired))?;
         let user = state
             .services
             .accounts
@@ -47,7 +53,7 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match token_from_headers(&parts.headers) {
+        match session_token(&parts.headers) {
             Some(token) => Ok(Viewer(
                 state.services.accounts.user_for_session(&token).await?,
             )),

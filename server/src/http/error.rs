@@ -120,7 +120,7 @@ impl From<Problem> for ApiError {
 
 impl From<photoshare_domain::Error> for ApiError {
     fn from(e: photoshare_domain::Error) -> Self {
-        Self(photoshare_app::error::AppError::from(e).0)
+        Self(e.into_problem())
     }
 }
 

@@ -12,8 +12,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use photoshare_domain::photos::Feed;
 use photoshare_domain::types::{
-    comment_in_path, photo_in_path, user_in_path, CommentBody, Handle,
-    PhotoId,
+    comment_in_path, photo_in_path, user_in_path, CommentBody, Handle, PhotoId,
 };
 use photoshare_domain::views::ProfileChange;
 use serde::Deserialize;

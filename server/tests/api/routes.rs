@@ -34,7 +34,10 @@ fn the_docs_name_every_api_route_and_no_other() {
     let documented = documented();
     let undocumented: Vec<_> = listed.difference(&documented).collect();
     let unknown: Vec<_> = documented.difference(&listed).collect();
-    assert!(undocumented.is_empty(), "not in docs/API.md: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "not in docs/API.md: {undocumented:?}"
+    );
     assert!(unknown.is_empty(), "documented but not served: {unknown:?}");
 }
 

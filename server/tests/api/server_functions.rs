@@ -303,9 +303,15 @@ async fn every_server_function_answers_through_http() {
             "text_long",
         )
         .await;
-    assert_eq!((bad["field"].as_str(), bad["max"].as_u64()), (Some("bio"), Some(300)));
+    assert_eq!(
+        (bad["field"].as_str(), bad["max"].as_u64()),
+        (Some("bio"), Some(300))
+    );
     let profile: ProfileView = sf.ok(&anon, "profile", &[("handle", "kim")]).await;
-    assert_eq!(profile.display_name, "Kim Lee", "a refused change changes nothing");
+    assert_eq!(
+        profile.display_name, "Kim Lee",
+        "a refused change changes nothing"
+    );
 
     // Comments and reports.
     let comment: CommentView = sf
@@ -320,7 +326,13 @@ async fn every_server_function_answers_through_http() {
     )
     .await;
     let comments: Page<CommentView> = sf.ok(&anon, "comments", &[("photo", &id)]).await;
-    assert_eq!(comments.items, vec![CommentView { can_delete: false, ..comment.clone() }]);
+    assert_eq!(
+        comments.items,
+        vec![CommentView {
+            can_delete: false,
+            ..comment.clone()
+        }]
+    );
     sf.refused(
         &lee,
         "delete_comment",
@@ -330,7 +342,11 @@ async fn every_server_function_answers_through_http() {
     )
     .await;
     let () = sf
-        .ok(&kim, "delete_comment", &[("photo", &id), ("comment", &comment.id)])
+        .ok(
+            &kim,
+            "delete_comment",
+            &[("photo", &id), ("comment", &comment.id)],
+        )
         .await;
     let outcome: ReportOutcome = sf
         .ok(&kim, "report", &[("photo", &id), ("reason", "Spam")])
@@ -376,8 +392,14 @@ async fn every_server_function_answers_through_http() {
         } else {
             &[]
         };
-        sf.refused(&anon, name, form, StatusCode::UNAUTHORIZED, "login_required")
-            .await;
+        sf.refused(
+            &anon,
+            name,
+            form,
+            StatusCode::UNAUTHORIZED,
+            "login_required",
+        )
+        .await;
         sf.refused(&kim, name, form, StatusCode::FORBIDDEN, "admins_only")
             .await;
     }
@@ -396,7 +418,10 @@ async fn every_server_function_answers_through_http() {
         .ok(&admin, "moderate", &[("photo", &id), ("action", "hide")])
         .await;
     let hidden: Option<PhotoView> = sf.ok(&anon, "photo", &[("id", &id)]).await;
-    assert_eq!(hidden, None, "hidden from everyone but its owner and admins");
+    assert_eq!(
+        hidden, None,
+        "hidden from everyone but its owner and admins"
+    );
     let () = sf
         .ok(&admin, "moderate", &[("photo", &id), ("action", "unhide")])
         .await;

@@ -39,7 +39,9 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
     std::fs::remove_file(&cached).unwrap();
     std::fs::write(app.s3_file(&hash_of(victim)), b"bit rot").unwrap();
 
-    let first = cli::migrate_bucket(services, NEXT, Some(Duration::ZERO))
+    let first = services
+        .media
+        .migrate_bucket(NEXT, Some(Duration::ZERO))
         .await
         .unwrap();
     assert_eq!(first.copied, 5);
@@ -52,7 +54,9 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
     // The copy is mended (here by hand; `fsck --repair` would refetch it); the rerun copies only
     // what is left, then switches.
     std::fs::write(&cached, &good).unwrap();
-    let second = cli::migrate_bucket(services, NEXT, Some(Duration::ZERO))
+    let second = services
+        .media
+        .migrate_bucket(NEXT, Some(Duration::ZERO))
         .await
         .unwrap();
     assert_eq!((second.copied, second.already_there), (1, 0));
@@ -73,7 +77,9 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
         services.db.setting("s3_bucket").await.unwrap().as_deref(),
         Some(NEXT)
     );
-    let again = cli::migrate_bucket(services, NEXT, Some(Duration::ZERO))
+    let again = services
+        .media
+        .migrate_bucket(NEXT, Some(Duration::ZERO))
         .await
         .unwrap();
     assert_eq!(again.copied, 0);

@@ -23,7 +23,10 @@ pub async fn admin_user_page(
 
 /// Promote, ban or unban a user (admins).
 #[server(prefix = "/api/sf", endpoint = "admin_user_action", input = server_fn::codec::Json)]
-pub async fn admin_user_action(handle: String, action: UserAction) -> Result<AdminUserView, AppError> {
+pub async fn admin_user_action(
+    handle: String,
+    action: UserAction,
+) -> Result<AdminUserView, AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
     let handle = photoshare_domain::types::user_in_path(&handle)?;
     Ok(s.accounts.admin_action(&handle, action, &admin).await?)
