@@ -20,8 +20,29 @@ pub struct Db {
     backend: Backend,
 }
 
+/// The schema up to 0006, written once per engine (they differ only in type names); kept as they
+/// were applied, since sqlx checks every applied migration's checksum.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+/// Every migration from 0007 on: one file that both engines run (see its README for the
+/// portable subset of SQL).
+static PORTABLE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/portable");
+
+/// The engine's own migrations followed by the portable ones, as one migrator.
+fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    let engine = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    let mut all = engine.migrations.to_vec();
+    all.extend(PORTABLE_MIGRATIONS.migrations.iter().cloned());
+    // sqlx's `migrate!` fills these fields itself; they are public for that (and pinned with
+    // sqlx's version in Cargo.lock).
+    sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all),
+        ..sqlx::migrate::Migrator::DEFAULT
+    }
+}
 
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). A SQLite file is created if missing.
@@ -68,10 +89,7 @@ impl Db {
 
     /// Brings the schema up to date. The caller stops if this fails.
     pub async fn migrate(&self) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
-        }
+        migrator(self.backend).run(&self.pool).await?;
         Ok(())
     }
 
@@ -142,4 +160,31 @@ pub fn rfc3339(micros: i64) -> String {
                 .ok()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both engines run the same migrations in the same order: their own up to 0006, named alike,
+    /// then the portable ones, whose versions continue after them.
+    #[test]
+    fn both_engines_run_one_ordered_list_of_migrations() {
+        let names = |b| {
+            migrator(b)
+                .migrations
+                .iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let (sqlite, postgres) = (names(Backend::Sqlite), names(Backend::Postgres));
+        assert_eq!(sqlite, postgres);
+        assert!(sqlite.windows(2).all(|w| w[0].0 < w[1].0), "{sqlite:?}");
+        let last_own = SQLITE_MIGRATIONS.migrations.last().unwrap().version;
+        assert_eq!(last_own, 6);
+        assert!(PORTABLE_MIGRATIONS
+            .migrations
+            .iter()
+            .all(|m| m.version > last_own));
+    }
 }
