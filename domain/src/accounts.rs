@@ -4,6 +4,7 @@
 use crate::db::{now_micros, Db};
 use crate::error::{Error, Problem, Result};
 use crate::media::{imaging, MediaStore};
+use crate::store::{hash_url, Keyset, Sql};
 use crate::types::{Bio, Cursor, DisplayName, Handle, Locale, Page, Password, UserId, UserView};
 use crate::views::{AdminUserView, ProfileChange};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -360,29 +361,24 @@ impl Accounts {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let mut sql = format!("{SELECT_ADMIN_VIEW} WHERE u.handle LIKE $1 ESCAPE '\\'");
-        if cursor.is_some() {
-            sql.push_str(" AND (u.created_at, u.id) < ($3, $4)");
-        }
-        sql.push_str(" ORDER BY u.created_at DESC, u.id DESC LIMIT $2");
-        let mut q = sqlx::query(&sql).bind(pattern).bind(i64::from(limit) + 1);
-        if let Some(c) = cursor {
-            q = q.bind(c.key).bind(c.id.to_string());
-        }
-        let rows = q.fetch_all(self.db.pool()).await?;
-        crate::store::page_of(&rows, limit, admin_photo_view, |row| {
-            crate::store::cursor_at(row, "created_at", "id")
-        })
+        let keyset = Keyset::newest_first("u.created_at", "u.id");
+        let columns = format!(", {} FROM users u", keyset.columns());
+        let mut sql = Sql::new(SELECT_ADMIN_VIEW.replacen(" FROM users u", &columns, 1));
+        let pattern = sql.bind(pattern)?;
+        sql.push(&format!(" WHERE u.handle LIKE {pattern} ESCAPE '\\'"));
+        keyset.page(&mut sql, cursor, limit)?;
+        let rows = sql.fetch_all(&self.db).await?;
+        keyset.finish(rows, limit, AdminUserRow::view)
     }
 
     /// One user as the console shows them.
     pub async fn admin_view(&self, handle: &Handle) -> Result<AdminUserView> {
-        let row = sqlx::query(&format!("{SELECT_ADMIN_VIEW} WHERE u.handle = $1"))
+        let row: AdminUserRow = sqlx::query_as(&format!("{SELECT_ADMIN_VIEW} WHERE u.handle = $1"))
             .bind(handle.as_str())
             .fetch_optional(self.db.pool())
             .await?
             .ok_or_else(|| no_such_user(handle))?;
-        admin_photo_view(&row)
+        row.view()
     }
 
     pub async fn count(&self) -> Result<i64> {
@@ -399,24 +395,38 @@ fn no_such_user(handle: &Handle) -> Error {
     .into()
 }
 
-/// Users as the console shows them (read by [`admin_photo_view`]).
+/// Users as the console shows them (read as [`AdminUserRow`]s).
 const SELECT_ADMIN_VIEW: &str =
     "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
         (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
      FROM users u";
 
-fn admin_photo_view(row: &sqlx::any::AnyRow) -> Result<AdminUserView> {
-    let icon: Option<String> = row.try_get("icon_hash")?;
-    Ok(AdminUserView {
-        id: row.try_get("id")?,
-        handle: row.try_get("handle")?,
-        display_name: row.try_get("display_name")?,
-        icon_url: icon.as_deref().map(crate::store::hash_url).transpose()?,
-        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
-        banned: row.try_get::<Option<i64>, _>("banned_at")?.is_some(),
-        photos_count: row.try_get("photos_count")?,
-        joined_at: crate::db::rfc3339(row.try_get("created_at")?),
-    })
+/// A row of [`SELECT_ADMIN_VIEW`].
+#[derive(sqlx::FromRow)]
+struct AdminUserRow {
+    id: String,
+    handle: String,
+    display_name: String,
+    icon_hash: Option<String>,
+    is_admin: i64,
+    banned_at: Option<i64>,
+    created_at: i64,
+    photos_count: i64,
+}
+
+impl AdminUserRow {
+    fn view(self) -> Result<AdminUserView> {
+        Ok(AdminUserView {
+            id: self.id,
+            handle: self.handle,
+            display_name: self.display_name,
+            icon_url: self.icon_hash.as_deref().map(hash_url).transpose()?,
+            is_admin: self.is_admin != 0,
+            banned: self.banned_at.is_some(),
+            photos_count: self.photos_count,
+            joined_at: crate::db::rfc3339(self.created_at),
+        })
+    }
 }
 
 /// A valid argon2 hash of a random password, computed once, for timing-safe unknown-handle log-ins.

@@ -6,11 +6,10 @@
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
 use crate::media::{imaging, MediaStore};
-use crate::store::{cursor_at, hash_url, page_of};
+use crate::store::{hash_url, Keyset, Sql};
 use crate::types::User;
 use crate::types::{Cursor, Page};
 use crate::views::{AltText, AnnouncementView, Link};
-use sqlx::Row;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -31,20 +30,35 @@ const SELECT: &str = "SELECT a.id, a.image_hash, a.width, a.height, a.alt, a.lin
         a.expires_at, u.handle
     FROM announcements a LEFT JOIN users u ON u.id = a.author_id";
 
-fn announcement_view(row: &sqlx::any::AnyRow, now: i64) -> Result<AnnouncementView> {
-    let expires_at: Option<i64> = row.try_get("expires_at")?;
-    Ok(AnnouncementView {
-        id: row.try_get("id")?,
-        image_url: hash_url(&row.try_get::<String, _>("image_hash")?)?,
-        width: row.try_get::<i64, _>("width")? as u32,
-        height: row.try_get::<i64, _>("height")? as u32,
-        alt: row.try_get("alt")?,
-        link: row.try_get("link")?,
-        author: row.try_get("handle")?,
-        created_at: rfc3339(row.try_get("created_at")?),
-        expires_at: expires_at.map(rfc3339),
-        expired: expires_at.is_some_and(|e| e <= now),
-    })
+/// A row of [`SELECT`].
+#[derive(sqlx::FromRow)]
+struct AnnouncementRow {
+    id: String,
+    image_hash: String,
+    width: i64,
+    height: i64,
+    alt: String,
+    link: Option<String>,
+    created_at: i64,
+    expires_at: Option<i64>,
+    handle: Option<String>,
+}
+
+impl AnnouncementRow {
+    fn view(self, now: i64) -> Result<AnnouncementView> {
+        Ok(AnnouncementView {
+            id: self.id,
+            image_url: hash_url(&self.image_hash)?,
+            width: self.width as u32,
+            height: self.height as u32,
+            alt: self.alt,
+            link: self.link,
+            author: self.handle,
+            created_at: rfc3339(self.created_at),
+            expires_at: self.expires_at.map(rfc3339),
+            expired: self.expires_at.is_some_and(|e| e <= now),
+        })
+    }
 }
 
 /// Parses an expiry given as RFC 3339 (`2026-12-01T18:00:00Z`, any offset) into microseconds.
@@ -115,48 +129,38 @@ impl Announcements {
     }
 
     async fn get(&self, id: &str) -> Result<Option<AnnouncementView>> {
-        let row = sqlx::query(&format!(
+        let row: Option<AnnouncementRow> = sqlx::query_as(&format!(
             "{SELECT} WHERE a.id = $1 AND a.deleted_at IS NULL"
         ))
         .bind(id)
         .fetch_optional(self.db.pool())
         .await?;
-        let now = now_micros();
-        row.as_ref().map(|r| announcement_view(r, now)).transpose()
+        row.map(|r| r.view(now_micros())).transpose()
     }
 
     /// The newest announcement that is not deleted or expired.
     pub async fn current(&self) -> Result<Option<AnnouncementView>> {
         let now = now_micros();
-        let row = sqlx::query(&format!(
+        let row: Option<AnnouncementRow> = sqlx::query_as(&format!(
             "{SELECT} WHERE a.deleted_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $1)
              ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
         ))
         .bind(now)
         .fetch_optional(self.db.pool())
         .await?;
-        row.as_ref().map(|r| announcement_view(r, now)).transpose()
+        row.map(|r| r.view(now)).transpose()
     }
 
     /// Every announcement not deleted, expired ones too, newest first.
     pub async fn list(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<AnnouncementView>> {
-        let mut sql = format!("{SELECT} WHERE a.deleted_at IS NULL");
-        if cursor.is_some() {
-            sql.push_str(" AND (a.created_at, a.id) < ($2, $3)");
-        }
-        sql.push_str(" ORDER BY a.created_at DESC, a.id DESC LIMIT $1");
-        let mut q = sqlx::query(&sql).bind(i64::from(limit) + 1);
-        if let Some(c) = cursor {
-            q = q.bind(c.key).bind(c.id.to_string());
-        }
-        let rows = q.fetch_all(self.db.pool()).await?;
+        let keyset = Keyset::newest_first("a.created_at", "a.id");
+        let columns = format!(", {} FROM announcements a", keyset.columns());
+        let mut sql = Sql::new(SELECT.replacen(" FROM announcements a", &columns, 1));
+        sql.push(" WHERE a.deleted_at IS NULL");
+        keyset.page(&mut sql, cursor, limit)?;
+        let rows = sql.fetch_all(&self.db).await?;
         let now = now_micros();
-        page_of(
-            &rows,
-            limit,
-            |r| announcement_view(r, now),
-            |r| cursor_at(r, "created_at", "id"),
-        )
+        keyset.finish(rows, limit, |r: AnnouncementRow| r.view(now))
     }
 
     /// Takes an announcement down (it leaves the banner and the history).

@@ -6,17 +6,22 @@
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Problem, Result};
 use crate::media::MediaStore;
-use crate::store::{
-    cursor_at, not_found_photo, page_of, photo_view, viewer_id, visible_to, SELECT_PHOTO,
-};
+use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow};
 use crate::types::User;
 use crate::types::{ContentHash, Cursor, Page, PhotoId};
 use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
-use sqlx::Row;
 use std::collections::BTreeSet;
 
 /// Reports that hide a photo until an admin looks at it, unless configured otherwise.
 pub const DEFAULT_HIDE_AFTER: u32 = 3;
+
+/// A photo in the moderation queue: the photo and why it is hidden.
+#[derive(sqlx::FromRow)]
+struct QueuedRow {
+    #[sqlx(flatten)]
+    photo: PhotoRow,
+    hidden_by: Option<String>,
+}
 
 #[derive(Clone)]
 pub struct Moderation {
@@ -101,36 +106,15 @@ impl Moderation {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<ModerationItem>> {
-        let mut sql = format!(
-            "{} WHERE p.flagged_at IS NOT NULL",
-            SELECT_PHOTO.replacen(
-                " FROM photos p",
-                ", p.flagged_at, p.hidden_by FROM photos p",
-                1
-            )
-        );
-        if cursor.is_some() {
-            sql.push_str(" AND (p.flagged_at, p.id) < ($3, $4)");
-        }
-        sql.push_str(" ORDER BY p.flagged_at DESC, p.id DESC LIMIT $2");
-        let mut q = sqlx::query(&sql)
-            .bind(viewer_id(Some(admin)))
-            .bind(i64::from(limit) + 1);
-        if let Some(c) = cursor {
-            q = q.bind(c.key).bind(c.id.to_string());
-        }
-        let rows = q.fetch_all(self.db.pool()).await?;
-        let page = page_of(
-            &rows,
-            limit,
-            |row| {
-                Ok((
-                    photo_view(row)?,
-                    row.try_get::<Option<String>, _>("hidden_by")?,
-                ))
-            },
-            |row| cursor_at(row, "flagged_at", "id"),
-        )?;
+        let keyset = Keyset::newest_first("p.flagged_at", "p.id");
+        let extra = format!(", p.hidden_by, {}", keyset.columns());
+        let mut sql = select_photos(Some(admin), &extra)?;
+        sql.push(" WHERE p.flagged_at IS NOT NULL");
+        keyset.page(&mut sql, cursor, limit)?;
+        let rows = sql.fetch_all(&self.db).await?;
+        let page = keyset.finish(rows, limit, |row: QueuedRow| {
+            Ok((row.photo.view()?, row.hidden_by))
+        })?;
         let mut items = Vec::with_capacity(page.items.len());
         for (photo, hidden_by) in page.items {
             let reports = self.open_reports(&photo.id).await?;

@@ -6,10 +6,9 @@ use crate::live::Live;
 use crate::media::cache::Staged;
 use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
-use crate::store::{hot_score, page_of, photo_view, viewer_id, visible_to, SELECT_PHOTO};
+use crate::store::{hot_score, select_photos, visible_to, Keyset, PhotoRow};
 use crate::types::User;
 use crate::types::{Caption, ContentHash, Cursor, Page, PhotoId, PhotoView, UserId};
-use sqlx::Row;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -35,31 +34,37 @@ pub enum Feed {
 }
 
 impl Feed {
-    /// (extra FROM/WHERE, sort key column, id column, the user it is about)
-    fn parts(self) -> (&'static str, &'static str, &'static str, Option<UserId>) {
+    /// What follows the photo query's FROM (`{user}` stands for the user the feed is about), the
+    /// order its pages run in, and that user.
+    fn parts(self) -> (&'static str, Keyset, Option<UserId>) {
+        let recent = Keyset::newest_first("p.created_at", "p.id");
         match self {
-            Feed::Recent => ("WHERE p.hidden_at IS NULL", "p.created_at", "p.id", None),
-            Feed::Popular => ("WHERE p.hidden_at IS NULL", "p.hot", "p.id", None),
+            Feed::Recent => ("WHERE p.hidden_at IS NULL", recent, None),
+            Feed::Popular => (
+                "WHERE p.hidden_at IS NULL",
+                Keyset {
+                    float: true,
+                    ..Keyset::newest_first("p.hot", "p.id")
+                },
+                None,
+            ),
             // The page's ids come from `photos_owner` alone; only those rows are then joined
             // (see `feed`): joining every photo of every idol before the sort cost 5–20 ms.
             Feed::Fans(u) => (
                 "WHERE p.id IN (SELECT f.id FROM photos f
-                    WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = $2)
+                    WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = {user})
                     AND f.hidden_at IS NULL",
-                "p.created_at",
-                "p.id",
+                recent,
                 Some(u),
             ),
             Feed::By(u) => (
-                "WHERE p.owner_id = $2 AND p.hidden_at IS NULL",
-                "p.created_at",
-                "p.id",
+                "WHERE p.owner_id = {user} AND p.hidden_at IS NULL",
+                recent,
                 Some(u),
             ),
             Feed::FavoritesOf(u) => (
-                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = $2 AND p.hidden_at IS NULL",
-                "fv.created_at",
-                "fv.photo_id",
+                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = {user} AND p.hidden_at IS NULL",
+                Keyset::newest_first("fv.created_at", "fv.photo_id"),
                 Some(u),
             ),
         }
@@ -210,82 +215,34 @@ impl Photos {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<PhotoView>> {
-        let (filter, key, id, about) = feed.parts();
-        let popular = matches!(feed, Feed::Popular);
-        let fetch = i64::from(limit) + 1;
-        // The sort key is selected too, so the last row can give the next page's cursor.
-        let mut sql = format!(
-            "{} {filter}",
-            SELECT_PHOTO.replacen(
-                " FROM photos p",
-                &format!(", {key} AS sort_key FROM photos p"),
-                1
-            )
-        );
-        // The fans feed pages inside its id subquery, which the filter opened.
-        let pick = matches!(feed, Feed::Fans(_));
-        let (k, i) = if pick {
-            ("f.created_at", "f.id")
-        } else {
-            (key, id)
+        let (filter, keyset, about) = feed.parts();
+        let mut sql = select_photos(viewer, &format!(", {}", keyset.columns()))?;
+        let user = match about {
+            Some(u) => sql.bind(u.to_string())?,
+            None => String::new(),
         };
-        let n = if about.is_some() { 3 } else { 2 };
-        if cursor.is_some() {
-            sql.push_str(&format!(" AND ({k}, {i}) < (${n}, ${})", n + 1));
+        sql.push(" ").push(&filter.replace("{user}", &user));
+        if matches!(feed, Feed::Fans(_)) {
+            // The fans feed pages inside its id subquery, which the filter opened.
+            Keyset::newest_first("f.created_at", "f.id").page(&mut sql, cursor, limit)?;
+            sql.push(") ORDER BY p.created_at DESC, p.id DESC");
+        } else {
+            keyset.page(&mut sql, cursor, limit)?;
         }
-        let limit_param = if cursor.is_some() { n + 2 } else { n };
-        sql.push_str(&format!(
-            " ORDER BY {k} DESC, {i} DESC LIMIT ${limit_param}"
-        ));
-        if pick {
-            sql.push_str(&format!(") ORDER BY {key} DESC, {id} DESC"));
-        }
-        let mut q = sqlx::query(&sql).bind(viewer_id(viewer));
-        if let Some(u) = about {
-            q = q.bind(u.to_string());
-        }
-        if let Some(c) = cursor {
-            q = if popular {
-                q.bind(f64::from_bits(c.key as u64))
-            } else {
-                q.bind(c.key)
-            };
-            q = q.bind(c.id.to_string());
-        }
-        let rows = q.bind(fetch).fetch_all(self.db.pool()).await?;
-        page_of(&rows, limit, photo_view, |row| {
-            let key = if popular {
-                row.try_get::<f64, _>("sort_key")?.to_bits() as i64
-            } else {
-                row.try_get("sort_key")?
-            };
-            Ok(Cursor {
-                key,
-                id: Uuid::parse_str(&row.try_get::<String, _>("id")?).map_err(Error::internal)?,
-            })
-        })
-    }
-
-    /// Newest photos first, `limit` at a time, continuing after `cursor`.
-    pub async fn recent(
-        &self,
-        viewer: Option<&User>,
-        cursor: Option<Cursor>,
-        limit: u32,
-    ) -> Result<Page<PhotoView>> {
-        self.feed(Feed::Recent, viewer, cursor, limit).await
+        let rows = sql.fetch_all(&self.db).await?;
+        keyset.finish(rows, limit, PhotoRow::view)
     }
 
     /// One photo. A photo hidden pending review is there only for its owner and admins.
     pub async fn get(&self, id: PhotoId, viewer: Option<&User>) -> Result<Option<PhotoView>> {
-        let row = sqlx::query(&format!("{SELECT_PHOTO} WHERE p.id = $2"))
-            .bind(viewer_id(viewer))
-            .bind(id.to_string())
-            .fetch_optional(self.db.pool())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let photo = photo_view(&row)?;
-        let owner: String = row.try_get("owner_id")?;
+        let mut sql = select_photos(viewer, "")?;
+        let id = sql.bind(id.to_string())?;
+        sql.push(&format!(" WHERE p.id = {id}"));
+        let Some(row) = sql.fetch_optional::<PhotoRow>(&self.db).await? else {
+            return Ok(None);
+        };
+        let owner = row.owner_id.clone();
+        let photo = row.view()?;
         Ok(visible_to(photo.hidden, &owner, viewer).then_some(photo))
     }
 }

@@ -5,14 +5,13 @@
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
 use crate::store::{
-    cursor_at, hash_url, hot_score, not_found_photo, page_of, viewer_id, visible_to,
+    hash_url, hot_score, not_found_photo, viewer_id, visible_to, Direction, Keyset, Sql,
 };
 use crate::types::User;
 use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
 };
 use crate::views::{FanState, FavoriteState};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -23,19 +22,36 @@ pub struct Social {
 
 const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
 
-fn summary_from_row(row: &AnyRow) -> Result<UserSummary> {
-    let icon: Option<String> = row.try_get("icon_hash")?;
-    Ok(UserSummary {
-        handle: row.try_get("handle")?,
-        display_name: row.try_get("display_name")?,
-        icon_url: icon.as_deref().map(hash_url).transpose()?,
-        fans_count: row.try_get("fans_count")?,
-    })
+/// A row of [`USER_SUMMARY`].
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    handle: String,
+    display_name: String,
+    icon_hash: Option<String>,
+    fans_count: i64,
 }
 
-/// The cursor of a row whose sort key is selected as `sort_key` and id as `sort_id`.
-fn cursor_of(row: &AnyRow) -> Result<Cursor> {
-    cursor_at(row, "sort_key", "sort_id")
+impl SummaryRow {
+    fn view(self) -> Result<UserSummary> {
+        Ok(UserSummary {
+            handle: self.handle,
+            display_name: self.display_name,
+            icon_url: self.icon_hash.as_deref().map(hash_url).transpose()?,
+            fans_count: self.fans_count,
+        })
+    }
+}
+
+/// A comment with its author.
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: String,
+    body: String,
+    created_at: i64,
+    author_id: String,
+    handle: String,
+    display_name: String,
+    icon_hash: Option<String>,
 }
 
 fn not_found_user(handle: &str) -> Error {
@@ -219,9 +235,8 @@ impl Social {
     ) -> Result<Page<UserSummary>> {
         self.photo_exists(photo, viewer).await?;
         self.user_page(
-            "FROM favorites x JOIN users u ON u.id = x.user_id WHERE x.photo_id = $1",
-            "x.created_at",
-            "x.user_id",
+            "FROM favorites x JOIN users u ON u.id = x.user_id WHERE x.photo_id = {about}",
+            Keyset::newest_first("x.created_at", "x.user_id"),
             photo.to_string(),
             cursor,
             limit,
@@ -306,9 +321,8 @@ impl Social {
     ) -> Result<Page<UserSummary>> {
         let id = self.user_id(idol).await?;
         self.user_page(
-            "FROM fans x JOIN users u ON u.id = x.fan_id WHERE x.idol_id = $1",
-            "x.created_at",
-            "x.fan_id",
+            "FROM fans x JOIN users u ON u.id = x.fan_id WHERE x.idol_id = {about}",
+            Keyset::newest_first("x.created_at", "x.fan_id"),
             id,
             cursor,
             limit,
@@ -325,9 +339,8 @@ impl Social {
     ) -> Result<Page<UserSummary>> {
         let id = self.user_id(fan).await?;
         self.user_page(
-            "FROM fans x JOIN users u ON u.id = x.idol_id WHERE x.fan_id = $1",
-            "x.created_at",
-            "x.idol_id",
+            "FROM fans x JOIN users u ON u.id = x.idol_id WHERE x.fan_id = {about}",
+            Keyset::newest_first("x.created_at", "x.idol_id"),
             id,
             cursor,
             limit,
@@ -338,9 +351,8 @@ impl Social {
     /// Users by number of fans, most first.
     pub async fn top_users(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<UserSummary>> {
         self.user_page(
-            "FROM users u WHERE $1 = ''",
-            "u.fans_count",
-            "u.id",
+            "FROM users u WHERE {about} = ''",
+            Keyset::newest_first("u.fans_count", "u.id"),
             String::new(),
             cursor,
             limit,
@@ -348,32 +360,22 @@ impl Social {
         .await
     }
 
-    /// One page of users: `from` binds `$1` to `about`, and the list is sorted by (`key`, `id`)
-    /// descending.
+    /// One page of users: `from` names `about` where it says `{about}`, and the list runs in
+    /// `keyset` order.
     async fn user_page(
         &self,
         from: &str,
-        key: &str,
-        id: &str,
+        keyset: Keyset,
         about: String,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<UserSummary>> {
-        let mut sql = format!("SELECT {USER_SUMMARY}, {key} AS sort_key, {id} AS sort_id {from}");
-        if cursor.is_some() {
-            sql.push_str(&format!(" AND ({key}, {id}) < ($2, $3)"));
-        }
-        let n = if cursor.is_some() { 4 } else { 2 };
-        sql.push_str(&format!(" ORDER BY {key} DESC, {id} DESC LIMIT ${n}"));
-        let mut q = sqlx::query(&sql).bind(about);
-        if let Some(c) = cursor {
-            q = q.bind(c.key).bind(c.id.to_string());
-        }
-        let rows = q
-            .bind(i64::from(limit) + 1)
-            .fetch_all(self.db.pool())
-            .await?;
-        page_of(&rows, limit, summary_from_row, cursor_of)
+        let mut sql = Sql::new(format!("SELECT {USER_SUMMARY}, {} ", keyset.columns()));
+        let about = sql.bind(about)?;
+        sql.push(&from.replace("{about}", &about));
+        keyset.page(&mut sql, cursor, limit)?;
+        let rows = sql.fetch_all(&self.db).await?;
+        keyset.finish(rows, limit, SummaryRow::view)
     }
 
     /// Adds a comment to a photo.
@@ -424,44 +426,34 @@ impl Social {
         limit: u32,
     ) -> Result<Page<CommentView>> {
         self.photo_exists(photo, viewer).await?;
-        let mut sql = String::from(
-            "SELECT c.id, c.body, c.created_at, c.author_id, u.handle, u.display_name, u.icon_hash
-             FROM comments c JOIN users u ON u.id = c.author_id WHERE c.photo_id = $1",
-        );
-        if cursor.is_some() {
-            sql.push_str(" AND (c.created_at, c.id) > ($2, $3)");
-        }
-        let n = if cursor.is_some() { 4 } else { 2 };
-        sql.push_str(&format!(" ORDER BY c.created_at ASC, c.id ASC LIMIT ${n}"));
-        let mut q = sqlx::query(&sql).bind(photo.to_string());
-        if let Some(c) = cursor {
-            q = q.bind(c.key).bind(c.id.to_string());
-        }
-        let rows = q
-            .bind(i64::from(limit) + 1)
-            .fetch_all(self.db.pool())
-            .await?;
+        let keyset = Keyset {
+            direction: Direction::Ascending,
+            ..Keyset::newest_first("c.created_at", "c.id")
+        };
+        let mut sql = Sql::new(format!(
+            "SELECT c.id, c.body, c.created_at, c.author_id, u.handle, u.display_name, u.icon_hash,
+                {} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.photo_id = ",
+            keyset.columns()
+        ));
+        let photo_param = sql.bind(photo.to_string())?;
+        sql.push(&photo_param);
+        keyset.page(&mut sql, cursor, limit)?;
+        let rows = sql.fetch_all(&self.db).await?;
         let viewer_id = viewer_id(viewer);
         let is_admin = viewer.is_some_and(|v| v.is_admin);
-        page_of(
-            &rows,
-            limit,
-            |row| {
-                let icon: Option<String> = row.try_get("icon_hash")?;
-                let author_id: String = row.try_get("author_id")?;
-                Ok(CommentView {
-                    id: row.try_get("id")?,
-                    photo_id: photo.to_string(),
-                    author: row.try_get("handle")?,
-                    author_display_name: row.try_get("display_name")?,
-                    author_icon_url: icon.as_deref().map(hash_url).transpose()?,
-                    body: row.try_get("body")?,
-                    created_at: rfc3339(row.try_get("created_at")?),
-                    can_delete: is_admin || (!viewer_id.is_empty() && author_id == viewer_id),
-                })
-            },
-            |row| cursor_at(row, "created_at", "id"),
-        )
+        keyset.finish(rows, limit, |row: CommentRow| {
+            let can_delete = is_admin || (!viewer_id.is_empty() && row.author_id == viewer_id);
+            Ok(CommentView {
+                id: row.id,
+                photo_id: photo.to_string(),
+                author: row.handle,
+                author_display_name: row.display_name,
+                author_icon_url: row.icon_hash.as_deref().map(hash_url).transpose()?,
+                body: row.body,
+                created_at: rfc3339(row.created_at),
+                can_delete,
+            })
+        })
     }
 
     /// Deletes a comment: its author may, and so may an admin; nobody else.
