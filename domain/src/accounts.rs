@@ -12,7 +12,6 @@ use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use uuid::Uuid;
 
 /// How long a session lasts without logging in again.
@@ -83,19 +82,38 @@ fn token_hash(token: &str) -> String {
 
 const SELECT_USER: &str = "SELECT id, handle, display_name, is_admin, icon_hash, locale FROM users";
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
-    let id: String = row.try_get("id")?;
-    let handle: String = row.try_get("handle")?;
-    let icon: Option<String> = row.try_get("icon_hash")?;
-    let locale: Option<String> = row.try_get("locale")?;
-    Ok(User {
-        id: id.parse()?,
-        handle: Handle::parse(&handle)?,
-        display_name: row.try_get("display_name")?,
-        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
-        icon: icon.map(|h| h.parse()).transpose()?,
-        locale: locale.as_deref().and_then(|l| Locale::parse(l).ok()),
-    })
+/// A row of [`SELECT_USER`] (and of the log-in's query, which adds the password's hash and the
+/// ban).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    handle: String,
+    display_name: String,
+    is_admin: i64,
+    icon_hash: Option<String>,
+    locale: Option<String>,
+}
+
+impl UserRow {
+    fn user(self) -> Result<User> {
+        Ok(User {
+            id: self.id.parse()?,
+            handle: Handle::parse(&self.handle)?,
+            display_name: self.display_name,
+            is_admin: self.is_admin != 0,
+            icon: self.icon_hash.map(|h| h.parse()).transpose()?,
+            locale: self.locale.as_deref().and_then(|l| Locale::parse(l).ok()),
+        })
+    }
+}
+
+/// What a log-in reads: the user, the password's hash and whether the account is banned.
+#[derive(sqlx::FromRow)]
+struct LogInRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+    banned_at: Option<i64>,
 }
 
 impl Accounts {
@@ -146,24 +164,25 @@ impl Accounts {
     pub async fn log_in(&self, handle: &str, password: &str) -> Result<User> {
         // A syntactically impossible handle cannot exist; still spend the hashing time.
         let row = match Handle::parse(handle) {
-            Ok(h) => sqlx::query(
-                "SELECT id, handle, display_name, is_admin, icon_hash, locale, password_hash, banned_at FROM users WHERE handle = $1",
-            )
-            .bind(h.as_str())
-            .fetch_optional(self.db.pool())
-            .await?,
+            Ok(h) => {
+                sqlx::query_as::<_, LogInRow>(&format!(
+                    "{} , password_hash, banned_at FROM users WHERE handle = $1",
+                    SELECT_USER.trim_end_matches(" FROM users")
+                ))
+                .bind(h.as_str())
+                .fetch_optional(self.db.pool())
+                .await?
+            }
             Err(_) => None,
         };
         let phc = match &row {
-            Some(r) => r.try_get::<String, _>("password_hash")?,
+            Some(r) => r.password_hash.clone(),
             None => dummy_hash(),
         };
         let ok = verify_password(password.to_owned(), phc).await?;
         match row {
-            Some(r) if ok && r.try_get::<Option<i64>, _>("banned_at")?.is_some() => {
-                Err(Problem::Suspended.into())
-            }
-            Some(r) if ok => user_from_row(&r),
+            Some(r) if ok && r.banned_at.is_some() => Err(Problem::Suspended.into()),
+            Some(r) if ok => r.user.user(),
             _ => Err(Problem::BadCredentials.into()),
         }
     }
@@ -188,7 +207,7 @@ impl Accounts {
 
     /// The user a session token belongs to, if the session is live.
     pub async fn user_for_session(&self, token: &str) -> Result<Option<User>> {
-        let row = sqlx::query(
+        let row: Option<UserRow> = sqlx::query_as(
             "SELECT u.id, u.handle, u.display_name, u.is_admin, u.icon_hash, u.locale FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned_at IS NULL",
         )
@@ -196,7 +215,7 @@ impl Accounts {
         .bind(now_micros())
         .fetch_optional(self.db.pool())
         .await?;
-        row.as_ref().map(user_from_row).transpose()
+        row.map(UserRow::user).transpose()
     }
 
     /// Ends a session. Ending one that does not exist is not an error.
@@ -209,11 +228,11 @@ impl Accounts {
     }
 
     pub async fn by_handle(&self, handle: &Handle) -> Result<Option<User>> {
-        let row = sqlx::query(&format!("{SELECT_USER} WHERE handle = $1"))
+        let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER} WHERE handle = $1"))
             .bind(handle.as_str())
             .fetch_optional(self.db.pool())
             .await?;
-        row.as_ref().map(user_from_row).transpose()
+        row.map(UserRow::user).transpose()
     }
 
     /// Makes the user's icon from an uploaded image (cropped to its centre square, small and large
@@ -279,11 +298,11 @@ impl Accounts {
         .bind(user.id.to_string())
         .execute(self.db.pool())
         .await?;
-        let row = sqlx::query(&format!("{SELECT_USER} WHERE id = $1"))
+        let row: UserRow = sqlx::query_as(&format!("{SELECT_USER} WHERE id = $1"))
             .bind(user.id.to_string())
             .fetch_one(self.db.pool())
             .await?;
-        Ok(user_from_row(&row)?.view())
+        Ok(row.user()?.view())
     }
 
     /// Makes a user an admin. Promoting an admin again is not an error.

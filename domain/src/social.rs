@@ -12,7 +12,6 @@ use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
 };
 use crate::views::{FanState, FavoriteState};
-use sqlx::Row;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -40,6 +39,21 @@ impl SummaryRow {
             fans_count: self.fans_count,
         })
     }
+}
+
+/// A user's public profile, with the reader's fan state.
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    handle: String,
+    display_name: String,
+    bio: String,
+    icon_hash: Option<String>,
+    icon_large_hash: Option<String>,
+    fans_count: i64,
+    idols_count: i64,
+    created_at: i64,
+    photos_count: i64,
+    is_fan: i64,
 }
 
 /// A comment with its author.
@@ -90,7 +104,7 @@ impl Social {
 
     /// A user's public profile, as `viewer` sees it.
     pub async fn profile(&self, handle: &Handle, viewer: Option<&User>) -> Result<ProfileView> {
-        let row = sqlx::query(
+        let row: ProfileRow = sqlx::query_as(
             "SELECT u.handle, u.display_name, u.bio, u.icon_hash, u.icon_large_hash, u.fans_count,
                 u.idols_count, u.created_at,
                 (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count,
@@ -102,24 +116,23 @@ impl Social {
         .fetch_optional(self.db.pool())
         .await?
         .ok_or_else(|| not_found_user(handle.as_str()))?;
-        let icon: Option<String> = row.try_get("icon_hash")?;
-        let icon_large: Option<String> = row.try_get("icon_large_hash")?;
         Ok(ProfileView {
-            handle: row.try_get("handle")?,
-            display_name: row.try_get("display_name")?,
-            bio: row.try_get("bio")?,
-            icon_url: icon.as_deref().map(hash_url).transpose()?,
+            icon_url: row.icon_hash.as_deref().map(hash_url).transpose()?,
             // Icons set before there were two sizes have only the small one.
-            icon_large_url: icon_large
+            icon_large_url: row
+                .icon_large_hash
                 .as_deref()
-                .or(icon.as_deref())
+                .or(row.icon_hash.as_deref())
                 .map(hash_url)
                 .transpose()?,
-            fans_count: row.try_get("fans_count")?,
-            fan_of_count: row.try_get("idols_count")?,
-            photos_count: row.try_get("photos_count")?,
-            is_fan: row.try_get::<i64, _>("is_fan")? > 0,
-            joined_at: rfc3339(row.try_get("created_at")?),
+            handle: row.handle,
+            display_name: row.display_name,
+            bio: row.bio,
+            fans_count: row.fans_count,
+            fan_of_count: row.idols_count,
+            photos_count: row.photos_count,
+            is_fan: row.is_fan > 0,
+            joined_at: rfc3339(row.created_at),
         })
     }
 
@@ -205,7 +218,7 @@ impl Social {
         photo: PhotoId,
         delta: i64,
     ) -> Result<i64> {
-        let row = sqlx::query(
+        let (count, created_at): (i64, i64) = sqlx::query_as(
             "UPDATE photos SET favorites_count = favorites_count + $1 WHERE id = $2
              RETURNING favorites_count, created_at",
         )
@@ -214,10 +227,9 @@ impl Social {
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(not_found_photo)?;
-        let count: i64 = row.try_get("favorites_count")?;
         if delta != 0 {
             sqlx::query("UPDATE photos SET hot = $1 WHERE id = $2")
-                .bind(hot_score(count, row.try_get("created_at")?))
+                .bind(hot_score(count, created_at))
                 .bind(photo.to_string())
                 .execute(&mut **tx)
                 .await?;
