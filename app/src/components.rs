@@ -2,7 +2,8 @@
 
 use crate::error::AppError;
 use crate::i18n::{self, t, tn};
-use crate::{browser, session, use_me, Storage};
+use crate::state::{use_me, Storage};
+use crate::{browser, session};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -80,7 +81,7 @@ pub fn Header() -> impl IntoView {
 /// admins' announcements.
 #[component]
 pub fn StorageBanner() -> impl IntoView {
-    let storage = crate::use_live().storage;
+    let storage = crate::state::use_live().storage;
     view! {
         <Show when=move || storage.get() != Storage::Ok>
             <div class="system-banner" role="status" data-testid="storage-banner">
@@ -102,7 +103,7 @@ const COLLAPSED_KEY: &str = "photoshare.announcement.collapsed";
 /// for that announcement only, so the next one arrives unfolded.
 #[component]
 pub fn AnnouncementBanner() -> impl IntoView {
-    let current = crate::use_live().announcement;
+    let current = crate::state::use_live().announcement;
     let folded_id = RwSignal::new(browser::stored(COLLAPSED_KEY));
     let folded = move || {
         current.with(|a| {
@@ -200,7 +201,7 @@ pub fn Footer() -> impl IntoView {
                     locale: Some(l.code().to_owned()),
                     ..Default::default()
                 };
-                if let Ok(user) = crate::pages::settings::update_profile(change).await {
+                if let Ok(user) = session::update_profile(change).await {
                     me.user.set(Some(user));
                 }
             });

@@ -1,7 +1,6 @@
 //! PhotoShare's web front end (Leptos, compiled to wasm by Trunk with `--features csr`) and, with
-//! `--features ssr`, the server side of its server functions. Server functions carry the session
-//! (who am I, log in, sign up, log out) and the photo page's first read; the other reads and
-//! actions call the JSON API through [`api`], the same endpoints scripts use.
+//! `--features ssr`, the server side of its server functions. Every read and action of a page is
+//! a server function declared beside it; they are all named in [`server_functions!`] below.
 
 pub mod browser;
 pub mod components;
@@ -12,6 +11,7 @@ pub mod i18n;
 mod live;
 pub mod pages;
 pub mod session;
+pub mod state;
 #[cfg(feature = "csr")]
 mod upload;
 
@@ -20,55 +20,11 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use photoshare_domain::types::UserView;
-
-/// Who is signed in, shared by every page. `loaded` turns true once the server has answered.
-#[derive(Clone, Copy)]
-pub struct Me {
-    pub user: RwSignal<Option<UserView>>,
-    pub loaded: RwSignal<bool>,
-}
-
-impl Me {
-    /// Signs `user` in on this page, in their saved language if they chose one.
-    pub fn set(&self, user: Option<UserView>) {
-        if let Some(l) = user.as_ref().and_then(|u| u.locale) {
-            i18n::set_locale(l);
-        }
-        self.user.set(user);
-    }
-
-    /// Whether an admin is signed in (tracked). The server checks again on every admin call.
-    pub fn is_admin(&self) -> bool {
-        self.user.with(|u| u.as_ref().is_some_and(|u| u.is_admin))
-    }
-}
-
-/// What the server pushes to the page (see [`live`]), shared by every component.
-#[derive(Clone, Copy)]
-pub struct Live {
-    /// The announcement the banner shows.
-    pub announcement: RwSignal<Option<photoshare_domain::views::AnnouncementView>>,
-    /// Photo storage health, for the storage banner.
-    pub storage: RwSignal<Storage>,
-    /// Ids of the photos posted since the page opened, oldest first (the newest 500).
-    pub photos: RwSignal<Vec<String>>,
-}
-
-/// Storage health as users need to know it (the live stream's `storage` events).
-pub use photoshare_domain::views::StorageState as Storage;
+use state::{Live, Me, Storage};
 
 /// How many new photo ids a page keeps.
 #[cfg(feature = "csr")]
 const LIVE_PHOTOS_KEPT: usize = 500;
-
-pub fn use_live() -> Live {
-    expect_context::<Live>()
-}
-
-pub fn use_me() -> Me {
-    expect_context::<Me>()
-}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -156,6 +112,7 @@ macro_rules! server_functions {
 server_functions![
     session::CurrentUser,
     session::LogOut,
+    session::UpdateProfile,
     pages::login::LogIn,
     pages::signup::SignUp,
     pages::feeds::PhotoListPage,
@@ -168,10 +125,9 @@ server_functions![
     pages::user::GetProfile,
     pages::user::SetFan,
     pages::user::UserListPage,
-    pages::settings::UpdateProfile,
     pages::announcements::AnnouncementPage,
     pages::announcements::TakeDown,
-    pages::admin::ConsoleOverview,
+    pages::admin::parts::ConsoleOverview,
     pages::admin::storage::ControlSync,
     pages::admin::fsck::FsckStatus,
     pages::admin::fsck::StartFsck,

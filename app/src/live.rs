@@ -3,7 +3,7 @@
 //! most six connections to a site, and every open tab keeps its stream. The browser reconnects by
 //! itself after a network failure.
 
-use crate::Storage;
+use crate::state::Storage;
 use photoshare_domain::views::{AnnouncementView, StorageStatus};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use photoshare_domain::types::UserView;
+use photoshare_domain::views::ProfileChange;
 
 /// The signed-in user, if any.
 #[server(prefix = "/api/sf", endpoint = "me", input = server_fn::codec::Json)]
@@ -20,6 +21,14 @@ pub async fn log_out() -> Result<(), AppError> {
     }
     ssr::set_cookie(photoshare_domain::accounts::clear_cookie());
     Ok(())
+}
+
+/// Changes the signed-in user's account (only the fields given); the settings page and the
+/// language switch use it.
+#[server(prefix = "/api/sf", endpoint = "update_profile", input = server_fn::codec::Json)]
+pub async fn update_profile(change: ProfileChange) -> Result<UserView, AppError> {
+    let (s, user) = crate::session::ssr::signed_in().await?;
+    Ok(s.accounts.change_profile(&user, &change).await?)
 }
 
 #[cfg(feature = "ssr")]

@@ -53,7 +53,7 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else {
-            return Err(crate::Error::internal(
+            return Err(crate::error::Error::internal(
                 "the database URL must start with sqlite:// or postgres://",
             ));
         };

@@ -1,9 +1,10 @@
 //! Every announcement admins have posted, newest first, expired ones included.
 
+use crate::browser;
 use crate::components::{ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;
 use crate::i18n::{absolute_time, relative_time, t};
-use crate::{browser, use_me};
+use crate::state::use_me;
 use leptos::prelude::*;
 use photoshare_domain::types::Page;
 use photoshare_domain::views::AnnouncementView;

@@ -46,7 +46,7 @@ pub fn RecentPage() -> impl IntoView {
     // Ids of photos posted since the page loaded, shown as a button rather than pushed in under
     // the reader's thumb.
     let fresh = RwSignal::new(Vec::<String>::new());
-    let live = crate::use_live().photos;
+    let live = crate::state::use_live().photos;
     // Photos announced before this page opened are in the feed it loads.
     let seen = StoredValue::new(live.with_untracked(|p| p.last().cloned()));
     Effect::new(move |_| {

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{relative_time, t, Text};
 use crate::pages::admin::{Moderated, ModerationActions};
 use crate::pages::user::user_list_page;
-use crate::use_me;
+use crate::state::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

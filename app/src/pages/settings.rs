@@ -1,23 +1,15 @@
 //! Editing one's profile: display name, bio, icon.
 
 use crate::components::{Avatar, ErrorMessage, RequireLogin};
-use crate::error::AppError;
 use crate::format::percent;
 use crate::i18n::t;
 use crate::pages::upload::FileHandle;
 use crate::pages::user::get_profile;
-use crate::use_me;
+use crate::session::update_profile;
+use crate::state::use_me;
 use leptos::prelude::*;
 use photoshare_domain::types::{Bio, DisplayName, UserView};
 use photoshare_domain::views::ProfileChange;
-
-/// Changes the signed-in user's account (only the fields given); the settings page and the
-/// language switch use it.
-#[server(prefix = "/api/sf", endpoint = "update_profile", input = server_fn::codec::Json)]
-pub async fn update_profile(change: ProfileChange) -> Result<UserView, AppError> {
-    let (s, user) = crate::session::ssr::signed_in().await?;
-    Ok(s.accounts.change_profile(&user, &change).await?)
-}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

@@ -4,7 +4,7 @@ use crate::components::{Avatar, ErrorMessage, Feed, PhotoGrid, UserList};
 use crate::error::AppError;
 use crate::i18n::t;
 use crate::pages::feeds::photo_feed;
-use crate::use_me;
+use crate::state::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

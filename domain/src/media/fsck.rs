@@ -34,7 +34,7 @@ impl MediaStore {
                 .inner
                 .fsck_run
                 .lock()
-                .map_err(|_| crate::Error::internal("the fsck state is poisoned"))?;
+                .map_err(|_| crate::error::Error::internal("the fsck state is poisoned"))?;
             if run.running {
                 return Err(Problem::FsckRunning.into());
             }
@@ -60,7 +60,7 @@ impl MediaStore {
             // Kept before it shows as finished, so a reader never gets an older kept run.
             let kept = match serde_json::to_string(&run) {
                 Ok(json) => media.db().set_setting(FSCK_KEY, &json).await.map(|_| ()),
-                Err(e) => Err(crate::Error::internal(e)),
+                Err(e) => Err(crate::error::Error::internal(e)),
             };
             if let Err(e) = kept {
                 tracing::warn!(error = %e, "could not keep the fsck report");
@@ -205,7 +205,7 @@ impl MediaStore {
                         self.remote()
                             .delete(&hash)
                             .await
-                            .map_err(|e: RemoteError| crate::Error::internal(e))?;
+                            .map_err(|e: RemoteError| crate::error::Error::internal(e))?;
                         report.repaired += 1;
                     }
                 }

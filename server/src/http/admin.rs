@@ -3,7 +3,8 @@
 //! user who is not an admin.
 
 use super::auth::Admin;
-use super::{ApiError, AppState};
+use super::error::ApiError;
+use super::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -60,7 +61,7 @@ pub async fn console_page(
         Ok(_) => StatusCode::OK,
         Err(e) => super::error::status_of(&e.0),
     };
-    match super::index_html(&state).await {
+    match super::state::index_html(&state).await {
         Ok(html) => (
             status,
             [(axum::http::header::CACHE_CONTROL, "no-store")],

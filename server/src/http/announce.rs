@@ -3,7 +3,9 @@
 
 use super::api::PageQuery;
 use super::auth::Admin;
-use super::{form, ApiError, AppState};
+use super::error::ApiError;
+use super::form;
+use super::state::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Path, Query, State};

@@ -1,6 +1,7 @@
 //! The signed-in user of a JSON API request, from the session cookie.
 
-use super::{ApiError, AppState};
+use super::error::ApiError;
+use super::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use photoshare_domain::accounts::token_from_cookies;

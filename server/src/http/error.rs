@@ -1,7 +1,7 @@
 //! The JSON API's error: a [`Problem`] answered with its status and
 //! `{"error": "<message in the request's language>", "code": "<code>", …its values}`, never a
 //! stack trace. The one mapping from problem to HTTP status is here ([`status_of`]); server
-//! functions' answers get their status from it too (`super::server_fn`).
+//! functions' answers get their status from it too (the server-function route in `http/mod.rs`).
 
 use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -13,6 +13,8 @@ use photoshare_domain::types::Locale;
 
 /// How long a client should wait before retrying a 503 for a busy database.
 pub const RETRY_AFTER_BUSY_SECS: u32 = 2;
+/// … and for media while S3 is unreachable (it comes back when S3 does).
+pub const RETRY_AFTER_UNAVAILABLE_SECS: u32 = 30;
 
 /// The HTTP status of each problem.
 pub fn status_of(p: &Problem) -> StatusCode {
@@ -70,7 +72,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
 pub fn retry_after(p: &Problem) -> Option<HeaderValue> {
     match p {
         Problem::Busy => Some(HeaderValue::from(RETRY_AFTER_BUSY_SECS)),
-        Problem::Unavailable => Some(HeaderValue::from(super::media::RETRY_AFTER_SECS)),
+        Problem::Unavailable => Some(HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS)),
         _ => None,
     }
 }

@@ -1,7 +1,7 @@
 //! Multipart uploads, shared by every route that takes an image: the body limit, the answer when
 //! the body is not multipart, and reading a bounded `image` field with the text fields beside it.
 
-use super::ApiError;
+use super::error::ApiError;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart};
 use photoshare_domain::problem::Problem;

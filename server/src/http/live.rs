@@ -3,7 +3,8 @@
 //! `/api/v1/announcements/live` carry one kind each, for clients that want only that. Every stream
 //! sends a keep-alive comment every 15 s and ends when the node shuts down.
 
-use super::{ApiError, AppState};
+use super::error::ApiError;
+use super::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

@@ -1,7 +1,8 @@
 //! Media bytes. URLs name content (its sha256), so responses are immutable: cached for a year,
 //! ETag = hash, conditional GETs answered without reading the object.
 
-use super::{ApiError, AppState};
+use super::error::ApiError;
+use super::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +14,6 @@ use photoshare_domain::types::ContentHash;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// How long a client should wait before asking again when S3 is unreachable and we lack a copy.
-pub const RETRY_AFTER_SECS: u32 = 30;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/media/{hash}", get(media))

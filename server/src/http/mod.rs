@@ -12,6 +12,7 @@ mod moderation;
 mod ops;
 mod share;
 mod social;
+mod state;
 
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
@@ -22,7 +23,6 @@ use http::header::{HeaderName, HeaderValue};
 use leptos::prelude::provide_context;
 use photoshare_domain::metrics::Metrics;
 use photoshare_domain::problem::Problem;
-use photoshare_domain::Services;
 use std::path::Path;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -30,6 +30,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use state::AppState;
 
 /// Every route of the public JSON API, by method and path as docs/API.md names them. A test checks
 /// that the documentation has exactly these and that the server answers each one.
@@ -85,14 +86,6 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/status"),
 ];
 
-#[derive(Clone)]
-pub struct AppState {
-    pub services: Services,
-    pub max_upload: u64,
-    /// The built front end (index.html, wasm, css).
-    pub dist: std::path::PathBuf,
-}
-
 pub fn router(state: AppState, dist: &Path) -> Router {
     photoshare_app::register_server_functions();
     // Client routes (/p/…, /login, …) get index.html; the wasm app routes from there.
@@ -134,14 +127,6 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-/// The app's index.html, for the routes that answer with it themselves (`/p/{id}`, `/admin`);
-/// 404 when the front end is not built.
-async fn index_html(state: &AppState) -> Result<String, Response> {
-    tokio::fs::read_to_string(state.dist.join("index.html"))
-        .await
-        .map_err(|_| (http::StatusCode::NOT_FOUND, "The front end is not built.").into_response())
 }
 
 /// Runs a server function. Its error body is the [`Problem`] as JSON (the browser shows it in

@@ -3,8 +3,9 @@
 
 use super::api::PageQuery;
 use super::auth::{Admin, SignedIn};
+use super::error::ApiError;
 use super::social::photo_id;
-use super::{ApiError, AppState};
+use super::state::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

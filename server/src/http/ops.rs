@@ -1,6 +1,6 @@
 //! Operations endpoints: `/healthz` for load balancers and people, `/metrics` for Prometheus.
 
-use super::AppState;
+use super::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

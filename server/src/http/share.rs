@@ -2,7 +2,7 @@
 //! and Twitter card tags written in, so a link shared in a chat or a post previews with its image
 //! and caption. Crawlers do not run the wasm app, so the server has to write these.
 
-use super::AppState;
+use super::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -13,7 +13,7 @@ pub async fn photo_page(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let index = match super::index_html(&state).await {
+    let index = match super::state::index_html(&state).await {
         Ok(html) => html,
         Err(not_built) => return not_built,
     };

@@ -2,7 +2,9 @@
 
 use super::api::{feed, PageQuery};
 use super::auth::{SignedIn, Viewer};
-use super::{form, ApiError, AppState};
+use super::error::ApiError;
+use super::form;
+use super::state::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Multipart, Path, Query, State};

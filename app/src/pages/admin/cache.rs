@@ -1,6 +1,6 @@
 //! The cache card: how full this node's cache is, its hit ratio and evictions.
 
-use super::Fact;
+use super::parts::Fact;
 use crate::format::{bytes, bytes_i, ratio, share};
 use crate::i18n::t;
 use leptos::prelude::*;

@@ -1,6 +1,6 @@
 //! The integrity check card: starts a check (or a check and repair) and shows how it went.
 
-use super::{Fact, Time, FSCK_POLL_MS};
+use super::parts::{Fact, Time, FSCK_POLL_MS};
 use crate::browser;
 use crate::components::{poll, ErrorMessage};
 use crate::error::AppError;

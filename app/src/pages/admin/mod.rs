@@ -9,39 +9,24 @@ mod announce;
 mod cache;
 pub(crate) mod fsck;
 pub(crate) mod moderation;
+pub(crate) mod parts;
 pub(crate) mod storage;
 pub(crate) mod users;
 
 pub use moderation::{Moderated, ModerationActions};
 
 use crate::components::{poll, ErrorMessage, RequireLogin};
-use crate::error::AppError;
-use crate::i18n::{absolute_time, relative_time, t, Text};
-use crate::use_me;
+use crate::i18n::t;
+use crate::state::use_me;
 use announce::AnnounceCard;
 use cache::CacheCard;
 use fsck::FsckCard;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use moderation::ModerationCard;
-use photoshare_domain::problem::Problem;
-use photoshare_domain::views::AdminOverview;
+use parts::{Overview, OVERVIEW_POLL_MS};
 use storage::StorageCard;
 use users::UsersCard;
-
-/// The console's overview: storage, cache, the moderation queue (admins).
-#[server(prefix = "/api/sf", endpoint = "admin_overview", input = server_fn::codec::Json)]
-pub async fn console_overview() -> Result<AdminOverview, AppError> {
-    let (s, _) = crate::session::ssr::admin().await?;
-    Ok(s.admin_overview().await?)
-}
-
-/// How often the console reads the storage overview while it is open.
-const OVERVIEW_POLL_MS: u32 = 3000;
-/// How often it asks how a running integrity check is doing.
-const FSCK_POLL_MS: u32 = 2000;
-/// How long the user search waits for typing to pause.
-const SEARCH_DEBOUNCE_MS: u32 = 300;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -64,36 +49,6 @@ fn Forbidden() -> impl IntoView {
             <p>{move || t("The admin console is for the administrators of this PhotoShare. If you need access, ask one of them.")}</p>
             <A href="/">{move || t("Back to recent photos")}</A>
         </section>
-    }
-}
-
-/// The overview every storage and cache figure comes from, read again every few seconds.
-#[derive(Clone, Copy)]
-pub(crate) struct Overview {
-    data: RwSignal<Option<AdminOverview>>,
-    error: RwSignal<Option<String>>,
-    /// The server says this user is not (or no longer) an admin.
-    forbidden: RwSignal<bool>,
-}
-
-impl Overview {
-    /// Reads the overview; false once there is no point asking again.
-    async fn load(self) -> bool {
-        match console_overview().await {
-            Ok(o) => {
-                self.data.set(Some(o));
-                self.error.set(None);
-                true
-            }
-            Err(e) if *e.problem() == Problem::AdminsOnly => {
-                self.forbidden.set(true);
-                false
-            }
-            Err(e) => {
-                self.error.set(Some(e.text()));
-                true
-            }
-        }
     }
 }
 
@@ -133,30 +88,4 @@ fn Console() -> AnyView {
         </Show>
     }
     .into_any()
-}
-
-/// A labelled figure in a card's list of facts.
-#[component]
-fn Fact(label: Text, children: Children) -> impl IntoView {
-    view! {
-        <div class="fact">
-            <dt>{label}</dt>
-            <dd>{children()}</dd>
-        </div>
-    }
-}
-
-/// A moment, relative ("3 minutes ago"), in full on hover.
-#[component]
-fn Time(at: String) -> impl IntoView {
-    let (relative, full) = (at.clone(), at.clone());
-    view! { <time datetime=at title=move || absolute_time(&full)>{move || relative_time(&relative)}</time> }
-}
-
-/// Waits `ms` milliseconds (in the browser; at once elsewhere).
-async fn sleep_ms(ms: u32) {
-    #[cfg(feature = "csr")]
-    gloo_timers::future::TimeoutFuture::new(ms).await;
-    #[cfg(not(feature = "csr"))]
-    let _ = ms;
 }

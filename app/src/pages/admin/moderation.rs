@@ -1,7 +1,7 @@
 //! The moderation queue card, and the hide / unhide / delete buttons it shares with the photo
 //! page.
 
-use super::Time;
+use super::parts::Time;
 use crate::browser;
 use crate::components::{alt_text, ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;

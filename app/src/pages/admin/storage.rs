@@ -1,7 +1,7 @@
 //! The storage card: the S3 sync worker's state and backlog, recent S3 errors, and the pause,
 //! resume and retry buttons.
 
-use super::{Fact, Overview, Time};
+use super::parts::{Fact, Overview, Time};
 use crate::components::ErrorMessage;
 use crate::error::AppError;
 use crate::format::{bytes_i, duration};

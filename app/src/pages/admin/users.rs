@@ -1,6 +1,6 @@
 //! The users card: search by handle, then make admin, ban or unban.
 
-use super::{sleep_ms, SEARCH_DEBOUNCE_MS};
+use super::parts::{sleep_ms, SEARCH_DEBOUNCE_MS};
 use crate::browser;
 use crate::components::{Avatar, ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;

@@ -1,0 +1,26 @@
+//! What every route shares: the services and the server's settings.
+
+use axum::response::{IntoResponse, Response};
+use photoshare_domain::Services;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub max_upload: u64,
+    /// The built front end (index.html, wasm, css).
+    pub dist: std::path::PathBuf,
+}
+
+/// The app's index.html, for the routes that answer with it themselves (`/p/{id}`, `/admin`);
+/// 404 when the front end is not built.
+pub(super) async fn index_html(state: &AppState) -> Result<String, Response> {
+    tokio::fs::read_to_string(state.dist.join("index.html"))
+        .await
+        .map_err(|_| {
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                "The front end is not built.",
+            )
+                .into_response()
+        })
+}
