@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { imageLoaded, newUser, postPhoto, snap } from './helpers';
+import { PASSWORD, imageLoaded, newUser, postPhoto, snap } from './helpers';
 import { makePng } from './images';
 
 test('a user sets a display name, a bio and an icon, and sees them on their page', async ({ browser }, info) => {
@@ -224,4 +224,28 @@ test('on a phone the app fits the screen, and new photos arrive as a button', as
   await snap(page, info, 'phone-photo');
   await context.close();
   await poster.context.close();
+});
+
+test('errors are shown in the reader\'s language: the server names the problem, the browser words it', async ({ browser }, info) => {
+  const { context, handle } = await newUser(browser, 'taken', { locale: 'ja-JP' });
+  await context.close();
+  // A Japanese browser, nobody signed in.
+  const ja = await browser.newContext({ locale: 'ja-JP' });
+  const page = await ja.newPage();
+  await page.goto('/signup');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  // The browser's own check, before anything is sent.
+  await page.getByLabel('ハンドル').fill('x');
+  await expect(page.locator('#handle-hint')).toContainText('ハンドルは3〜30文字です。');
+  // The server's refusal (a taken handle), by code and value, worded here in Japanese.
+  await page.getByLabel('ハンドル').fill(handle);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'アカウントを作成' }).click();
+  await expect(page.getByRole('alert')).toHaveText(`ハンドル「${handle}」はすでに使われています。`);
+  await snap(page, info, 'error-in-japanese');
+  // The same refusal in English after switching the language.
+  await page.getByTestId('language').selectOption('en');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toHaveText(`The handle “${handle}” is already taken.`);
+  await ja.close();
 });
