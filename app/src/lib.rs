@@ -11,6 +11,7 @@ pub mod i18n;
 mod live;
 pub mod pages;
 pub mod session;
+pub mod sf;
 pub mod state;
 #[cfg(feature = "csr")]
 mod upload;

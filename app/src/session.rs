@@ -7,13 +7,13 @@ use photoshare_domain::types::UserView;
 use photoshare_domain::views::ProfileChange;
 
 /// The signed-in user, if any.
-#[server(prefix = "/api/sf", endpoint = "me", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "me", protocol = crate::sf::Sf)]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     let services = ssr::services()?;
     Ok(ssr::user(&services).await?.map(|u| u.view()))
 }
 
-#[server(prefix = "/api/sf", endpoint = "log_out", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "log_out", protocol = crate::sf::Sf)]
 pub async fn log_out() -> Result<(), AppError> {
     let services = ssr::services()?;
     if let Some(token) = ssr::request_token() {
@@ -25,7 +25,7 @@ pub async fn log_out() -> Result<(), AppError> {
 
 /// Changes the signed-in user's account (only the fields given); the settings page and the
 /// language switch use it.
-#[server(prefix = "/api/sf", endpoint = "update_profile", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "update_profile", protocol = crate::sf::Sf)]
 pub async fn update_profile(change: ProfileChange) -> Result<UserView, AppError> {
     let (s, user) = crate::session::ssr::signed_in().await?;
     Ok(s.accounts.change_profile(&user, &change).await?)

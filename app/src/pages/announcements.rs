@@ -10,7 +10,7 @@ use photoshare_domain::types::Page;
 use photoshare_domain::views::AnnouncementView;
 
 /// A page of every announcement, newest first, expired ones included.
-#[server(prefix = "/api/sf", endpoint = "announcements", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "announcements", protocol = crate::sf::Sf)]
 pub async fn announcement_page(
     cursor: Option<String>,
     limit: Option<u32>,
@@ -21,7 +21,7 @@ pub async fn announcement_page(
 }
 
 /// Takes an announcement down (admins).
-#[server(prefix = "/api/sf", endpoint = "take_down", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "take_down", protocol = crate::sf::Sf)]
 pub async fn take_down(id: String) -> Result<(), AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
     Ok(s.announcements.delete(&id, &admin).await?)

@@ -10,7 +10,7 @@ use photoshare_domain::views::PhotoList;
 
 /// A page of a list of photos, as the reader sees it. `handle` names the user of `by_user` and
 /// `favorites_of_user`.
-#[server(prefix = "/api/sf", endpoint = "photos", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "photos", protocol = crate::sf::Sf)]
 pub async fn photo_list_page(
     list: PhotoList,
     handle: Option<String>,

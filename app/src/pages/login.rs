@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use photoshare_domain::types::UserView;
 
-#[server(prefix = "/api/sf", endpoint = "log_in", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "log_in", protocol = crate::sf::Sf)]
 pub async fn log_in(handle: String, password: String) -> Result<UserView, AppError> {
     let services = crate::session::ssr::services()?;
     let user = services.accounts.log_in(&handle, &password).await?;

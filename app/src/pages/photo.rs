@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView};
 use photoshare_domain::views::{FavoriteState, ReportOutcome, ReportReason, UserList};
 
-#[server(prefix = "/api/sf", endpoint = "photo", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "photo", protocol = crate::sf::Sf)]
 pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
     use photoshare_domain::types::PhotoId;
     let services = crate::session::ssr::services()?;
@@ -58,7 +58,7 @@ pub fn PhotoPage() -> impl IntoView {
 }
 
 /// Mark (`on`) or unmark the photo as a favorite; both idempotent.
-#[server(prefix = "/api/sf", endpoint = "set_favorite", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "set_favorite", protocol = crate::sf::Sf)]
 pub async fn set_favorite(photo: String, on: bool) -> Result<FavoriteState, AppError> {
     use photoshare_domain::types::photo_in_path;
     let (s, user) = crate::session::ssr::signed_in().await?;
@@ -68,7 +68,7 @@ pub async fn set_favorite(photo: String, on: bool) -> Result<FavoriteState, AppE
 }
 
 /// A page of a photo's comments, oldest first.
-#[server(prefix = "/api/sf", endpoint = "comments", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "comments", protocol = crate::sf::Sf)]
 pub async fn comment_page(
     photo: String,
     cursor: Option<String>,
@@ -82,7 +82,7 @@ pub async fn comment_page(
         .await?)
 }
 
-#[server(prefix = "/api/sf", endpoint = "add_comment", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "add_comment", protocol = crate::sf::Sf)]
 pub async fn add_comment(photo: String, body: String) -> Result<CommentView, AppError> {
     use photoshare_domain::types::photo_in_path;
     let (s, user) = crate::session::ssr::signed_in().await?;
@@ -92,7 +92,7 @@ pub async fn add_comment(photo: String, body: String) -> Result<CommentView, App
 }
 
 /// Its author or an admin may delete a comment.
-#[server(prefix = "/api/sf", endpoint = "delete_comment", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "delete_comment", protocol = crate::sf::Sf)]
 pub async fn delete_comment(photo: String, comment: String) -> Result<(), AppError> {
     use photoshare_domain::types::{comment_in_path, photo_in_path};
     let (s, user) = crate::session::ssr::signed_in().await?;
@@ -100,7 +100,7 @@ pub async fn delete_comment(photo: String, comment: String) -> Result<(), AppErr
     Ok(s.social.delete_comment(&user, photo, comment).await?)
 }
 
-#[server(prefix = "/api/sf", endpoint = "report", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "report", protocol = crate::sf::Sf)]
 pub async fn send_report(photo: String, reason: String) -> Result<ReportOutcome, AppError> {
     use photoshare_domain::types::photo_in_path;
     let (s, user) = crate::session::ssr::signed_in().await?;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use photoshare_domain::types::{Handle, Password, UserView};
 
-#[server(prefix = "/api/sf", endpoint = "sign_up", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "sign_up", protocol = crate::sf::Sf)]
 pub async fn sign_up(handle: String, password: String) -> Result<UserView, AppError> {
     let services = crate::session::ssr::services()?;
     let handle = Handle::parse(&handle)?;

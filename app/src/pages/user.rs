@@ -14,7 +14,7 @@ use photoshare_domain::types::{Page, ProfileView, UserSummary};
 use photoshare_domain::views::{FanState, PhotoList, UserList as Users};
 
 /// A user's public profile, as the reader sees it.
-#[server(prefix = "/api/sf", endpoint = "profile", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "profile", protocol = crate::sf::Sf)]
 pub async fn get_profile(handle: String) -> Result<ProfileView, AppError> {
     use photoshare_domain::types::user_in_path;
     let (s, viewer) = crate::session::ssr::viewer().await?;
@@ -24,7 +24,7 @@ pub async fn get_profile(handle: String) -> Result<ProfileView, AppError> {
 }
 
 /// Become (`on`) or stop being a fan of `handle`; both idempotent.
-#[server(prefix = "/api/sf", endpoint = "set_fan", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "set_fan", protocol = crate::sf::Sf)]
 pub async fn set_fan(handle: String, on: bool) -> Result<FanState, AppError> {
     use photoshare_domain::types::user_in_path;
     let (s, user) = crate::session::ssr::signed_in().await?;
@@ -33,7 +33,7 @@ pub async fn set_fan(handle: String, on: bool) -> Result<FanState, AppError> {
 
 /// A page of a list of users: the top users, a user's fans or the users they are a fan of (of
 /// the user `subject`), or who favorited a photo (the photo `subject`).
-#[server(prefix = "/api/sf", endpoint = "users", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "users", protocol = crate::sf::Sf)]
 pub async fn user_list_page(
     list: Users,
     subject: Option<String>,

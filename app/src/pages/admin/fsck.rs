@@ -9,14 +9,14 @@ use leptos::prelude::*;
 use photoshare_domain::views::{FsckReport, FsckRun};
 
 /// The console's fsck: the run going on this node, else the last one finished (admins).
-#[server(prefix = "/api/sf", endpoint = "fsck_run", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "fsck_run", protocol = crate::sf::Sf)]
 pub async fn fsck_status() -> Result<FsckRun, AppError> {
     let (s, _) = crate::session::ssr::admin().await?;
     Ok(s.media.fsck_run().await?)
 }
 
 /// Starts a check (`repair`: and repair) in the background (admins).
-#[server(prefix = "/api/sf", endpoint = "start_fsck", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "start_fsck", protocol = crate::sf::Sf)]
 pub async fn start_fsck(repair: bool) -> Result<FsckRun, AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
     Ok(s.media.start_fsck(repair, &admin)?)

@@ -11,7 +11,7 @@ use photoshare_domain::types::Page;
 use photoshare_domain::views::{ModerationAction, ModerationItem};
 
 /// A page of the moderation queue: photos reported or hidden, the latest flagged first.
-#[server(prefix = "/api/sf", endpoint = "moderation_queue", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "moderation_queue", protocol = crate::sf::Sf)]
 pub async fn moderation_page(
     cursor: Option<String>,
     limit: Option<u32>,
@@ -22,7 +22,7 @@ pub async fn moderation_page(
 }
 
 /// Hide, unhide or delete a photo (admins).
-#[server(prefix = "/api/sf", endpoint = "moderate", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "moderate", protocol = crate::sf::Sf)]
 pub async fn moderate(photo: String, action: ModerationAction) -> Result<(), AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
     let photo = photoshare_domain::types::photo_in_path(&photo)?;

@@ -8,7 +8,7 @@ use photoshare_domain::problem::Problem;
 use photoshare_domain::views::AdminOverview;
 
 /// The console's overview: storage, cache, the moderation queue (admins).
-#[server(prefix = "/api/sf", endpoint = "admin_overview", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "admin_overview", protocol = crate::sf::Sf)]
 pub async fn console_overview() -> Result<AdminOverview, AppError> {
     let (s, _) = crate::session::ssr::admin().await?;
     Ok(s.admin_overview().await?)

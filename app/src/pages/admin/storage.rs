@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use photoshare_domain::views::{StorageHealth, SyncAction};
 
 /// Pause, resume or retry the sync (admins).
-#[server(prefix = "/api/sf", endpoint = "control_sync", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "control_sync", protocol = crate::sf::Sf)]
 pub async fn control_sync(action: SyncAction) -> Result<(), AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
     Ok(s.media.control_sync(action, &admin).await?)

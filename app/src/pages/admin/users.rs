@@ -10,7 +10,7 @@ use photoshare_domain::types::Page;
 use photoshare_domain::views::{AdminUserView, UserAction};
 
 /// A page of users whose handle contains `q` (admins).
-#[server(prefix = "/api/sf", endpoint = "admin_users", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "admin_users", protocol = crate::sf::Sf)]
 pub async fn admin_user_page(
     q: String,
     cursor: Option<String>,
@@ -22,7 +22,7 @@ pub async fn admin_user_page(
 }
 
 /// Promote, ban or unban a user (admins).
-#[server(prefix = "/api/sf", endpoint = "admin_user_action", input = server_fn::codec::Json)]
+#[server(prefix = "/api/sf", endpoint = "admin_user_action", protocol = crate::sf::Sf)]
 pub async fn admin_user_action(
     handle: String,
     action: UserAction,
