@@ -9,8 +9,7 @@
 //! avatar and the announcement banner render during an S3 outage.
 //! Below a free-disk watermark, uploads are refused (507) before anything is written.
 
-use super::MediaStore;
-use crate::db::now_micros;
+use super::core::MediaStore;
 use crate::error::{Problem, Result};
 use crate::types::ContentHash;
 use std::path::Path;
@@ -29,29 +28,7 @@ pub(crate) const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_
     UNION SELECT thumb_hash FROM (SELECT p.thumb_hash FROM favorites f JOIN photos p ON p.id = f.photo_id
         ORDER BY f.created_at DESC LIMIT $2) f2";
 
-/// Limits on the local disk.
-#[derive(Debug, Clone, Copy)]
-pub struct CacheLimits {
-    /// Bytes of cached objects above which synced, unpinned ones are evicted.
-    pub max_bytes: u64,
-    /// Free bytes on the cache's disk below which uploads are refused.
-    pub min_free_bytes: u64,
-    /// How many of the newest photos stay in every node's cache (the Recent pages).
-    pub pinned_recent: i64,
-    /// Bytes of recently served objects held in memory (verified when loaded).
-    pub memory_bytes: usize,
-}
-
-impl Default for CacheLimits {
-    fn default() -> Self {
-        Self {
-            max_bytes: 10_000_000_000,
-            min_free_bytes: 512 << 20,
-            pinned_recent: 300,
-            memory_bytes: 256 << 20,
-        }
-    }
-}
+pub use super::core::CacheLimits;
 
 /// What one eviction pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -181,58 +158,5 @@ impl MediaStore {
             }
         }
         Ok(fetched)
-    }
-
-    pub(crate) fn forget_hot(&self, hash: &ContentHash) {
-        self.hot().remove(hash);
-    }
-
-    /// Records that this node's cache holds `hash`.
-    pub(crate) async fn remember_cached(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        hash: &ContentHash,
-        size: u64,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO cache_entries (node, hash, size, last_access) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (node, hash) DO UPDATE SET last_access = excluded.last_access",
-        )
-        .bind(self.node())
-        .bind(hash.to_hex())
-        .bind(size as i64)
-        .bind(now_micros())
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    pub(crate) async fn forget_cached(&self, hash: &ContentHash) -> Result<()> {
-        sqlx::query("DELETE FROM cache_entries WHERE node = $1 AND hash = $2")
-            .bind(self.node())
-            .bind(hash.to_hex())
-            .execute(self.db().pool())
-            .await?;
-        Ok(())
-    }
-
-    /// Writes the read times gathered in memory (a database write per image read would cost more
-    /// than the read).
-    async fn flush_reads(&self) -> Result<()> {
-        let reads = self.take_reads();
-        if reads.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.db().begin_write().await?;
-        for (hash, at) in reads {
-            sqlx::query("UPDATE cache_entries SET last_access = $1 WHERE node = $2 AND hash = $3 AND last_access < $1")
-                .bind(at)
-                .bind(self.node())
-                .bind(hash.to_hex())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 }

@@ -4,7 +4,7 @@
 //! The queue's rows stay as tombstones once S3 is done: every other node drops its own copies
 //! (memory and disk) of what was deleted when its worker next looks (every 10 s).
 
-use super::MediaStore;
+use super::core::MediaStore;
 use crate::db::now_micros;
 use crate::error::Result;
 use crate::metrics::Metrics;

@@ -3,8 +3,8 @@
 //! copy allows.
 
 use super::cache::Lookup;
+use super::core::MediaStore;
 use super::remote::{hash_of_key, RemoteError};
-use super::MediaStore;
 use crate::db::{now_micros, rfc3339};
 use crate::error::{Problem, Result};
 use crate::types::ContentHash;

@@ -3,9 +3,9 @@
 //! objects a bucket already holds, copied and verified), so a stopped migration resumes.
 
 use super::cache::sha256;
+use super::core::MediaStore;
 use super::health::BUCKET_KEY;
 use super::remote::{validate_bucket, Remote};
-use super::MediaStore;
 use crate::db::now_micros;
 use crate::error::{Error, Result};
 use crate::types::ContentHash;

@@ -3,8 +3,8 @@
 //! jitter; a row whose worker died is reclaimed when its lease runs out.
 
 use super::breaker::Breaker;
+use super::core::MediaStore;
 use super::remote::RemoteError;
-use super::MediaStore;
 use crate::db::{now_micros, Backend};
 use crate::error::Result;
 use crate::metrics::Metrics;

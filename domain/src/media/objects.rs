@@ -1,0 +1,155 @@
+//! The object store: keeping uploads in the local cache under their sha256 and recording them
+//! (write path), and reading them back from memory, the verified disk copy or S3 (read path).
+
+use super::cache::{self, Staged};
+use super::core::MediaStore;
+use crate::db::now_micros;
+use crate::error::{Error, Problem, Result};
+use crate::metrics::Metrics;
+use crate::types::ContentHash;
+use bytes::Bytes;
+
+/// An object in the cache, ready to be recorded in the database.
+#[derive(Debug, Clone)]
+pub struct StoredObject {
+    pub hash: ContentHash,
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// Bytes to serve, with their type.
+pub struct Media {
+    pub bytes: Bytes,
+    pub content_type: String,
+    pub hash: ContentHash,
+}
+
+impl MediaStore {
+    /// Moves a staged upload under its content name in the cache.
+    pub async fn keep(&self, staged: Staged, content_type: &str) -> Result<StoredObject> {
+        let obj = StoredObject {
+            hash: staged.hash,
+            size: staged.len,
+            content_type: content_type.to_owned(),
+        };
+        self.inner.cache.commit(staged).await?;
+        Ok(obj)
+    }
+
+    /// Stores bytes made on the server (resized variants, generated images).
+    pub async fn keep_bytes(&self, bytes: &[u8], content_type: &str) -> Result<StoredObject> {
+        let staged = self.inner.cache.stage_bytes(bytes).await?;
+        self.keep(staged, content_type).await
+    }
+
+    /// Records objects and queues them for S3, inside the caller's transaction. An object that is
+    /// already known (identical content) is not recorded or queued twice.
+    pub async fn record(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        objects: &[&StoredObject],
+    ) -> Result<()> {
+        let now = now_micros();
+        for obj in objects {
+            let hash = obj.hash.to_hex();
+            let inserted = sqlx::query(
+                "INSERT INTO objects (hash, size, content_type, node, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(&hash)
+            .bind(obj.size as i64)
+            .bind(&obj.content_type)
+            .bind(&self.inner.node)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                sqlx::query("INSERT INTO sync_queue (hash, next_attempt_at) VALUES ($1, $2)")
+                    .bind(&hash)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            self.remember_cached(conn, &obj.hash, obj.size).await?;
+        }
+        Ok(())
+    }
+
+    /// Reads an object: from memory, the verified local copy, or S3's copy verified and cached.
+    pub async fn read(&self, hash: &ContentHash) -> Result<Media> {
+        if let Some((bytes, content_type)) = self.inner.hot.get(hash) {
+            Metrics::inc(&self.inner.metrics.cache_hits);
+            self.note_read(hash);
+            return Ok(Media {
+                bytes,
+                content_type: content_type.to_string(),
+                hash: *hash,
+            });
+        }
+        let media = self.load(hash).await?;
+        self.inner
+            .hot
+            .insert(*hash, media.bytes.clone(), &media.content_type);
+        Ok(media)
+    }
+
+    /// [`MediaStore::read`] below the in-memory set: the verified disk copy, or S3's.
+    #[tracing::instrument(skip_all, fields(hash = %hash))]
+    async fn load(&self, hash: &ContentHash) -> Result<Media> {
+        let content_type: Option<String> =
+            sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
+                .bind(hash.to_hex())
+                .fetch_optional(self.inner.db.pool())
+                .await?;
+        let content_type = content_type.ok_or_else(|| Error::from(Problem::NoSuchImage))?;
+        let m = &self.inner.metrics;
+        match self.inner.cache.lookup(hash).await? {
+            cache::Lookup::Hit(bytes) => {
+                Metrics::inc(&m.cache_hits);
+                self.note_read(hash);
+                return Ok(Media {
+                    bytes,
+                    content_type,
+                    hash: *hash,
+                });
+            }
+            cache::Lookup::Corrupt => {
+                Metrics::inc(&m.corrupt_objects);
+                self.forget_cached(hash).await?;
+            }
+            cache::Lookup::Missing => self.forget_cached(hash).await?,
+        }
+        Metrics::inc(&m.cache_misses);
+        if self.remote_status().circuit_open {
+            // S3 is known to be down: answer at once instead of waiting on it for every image.
+            return Err(Problem::Unavailable.into());
+        }
+        let bytes = match self.inner.remote.get(hash).await {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                tracing::error!("object is in the database but neither in the cache nor in S3");
+                return Err(Problem::Unavailable.into());
+            }
+            Err(e) => {
+                self.note_remote(Err(&e));
+                tracing::warn!(error = %e, "read-through from S3 failed");
+                return Err(Problem::Unavailable.into());
+            }
+        };
+        self.note_remote(Ok(()));
+        if cache::sha256(&bytes) != *hash {
+            Metrics::inc(&m.corrupt_objects);
+            tracing::error!("S3 returned bytes that do not match their sha256; not served");
+            return Err(Problem::Unavailable.into());
+        }
+        self.inner.cache.store_verified(hash, &bytes).await?;
+        let mut conn = self.inner.db.pool().acquire().await?;
+        self.remember_cached(&mut conn, hash, bytes.len() as u64)
+            .await?;
+        Ok(Media {
+            bytes,
+            content_type,
+            hash: *hash,
+        })
+    }
+}
