@@ -436,6 +436,8 @@ pub const JA: &[(&str, &str)] = &[
     ("The handle “{handle}” is already taken.", "ハンドル「{handle}」はすでに使われています。"),
     ("You have already reported this photo; an admin will look at it.", "この写真はすでに報告済みです。管理者が確認します。"),
     ("fsck is already running; wait for its report.", "fsck はすでに実行中です。結果をお待ちください。"),
+    ("A move to a new bucket is already running; wait for its report.", "新しいバケットへの移動はすでに実行中です。結果をお待ちください。"),
+    ("“{bucket}” is not a valid S3 bucket name: 3 to 63 characters of a–z, 0–9, - and ., starting and ending with a letter or digit.", "「{bucket}」は S3 のバケット名として使えません。a–z、0–9、- と . の 3〜63 文字で、最初と最後は英字か数字にしてください。"),
     ("Wrong handle or password.", "ハンドルまたはパスワードが違います。"),
     ("This account has been suspended by an administrator.", "このアカウントは管理者によって利用停止されています。"),
     ("Only administrators can do that.", "その操作は管理者だけができます。"),

@@ -175,6 +175,8 @@ problems! {
     // Already so.
     HandleTaken { handle: String } => "handle_taken", "The handle “{handle}” is already taken.";
     AlreadyReported => "already_reported", "You have already reported this photo; an admin will look at it.";
+    MigrateRunning => "migrate_running", "A move to a new bucket is already running; wait for its report.";
+    BadBucket { bucket: String } => "bad_bucket", "“{bucket}” is not a valid S3 bucket name: 3 to 63 characters of a–z, 0–9, - and ., starting and ending with a letter or digit.";
     FsckRunning => "fsck_running", "fsck is already running; wait for its report.";
 
 
@@ -300,6 +302,7 @@ struct Wire {
     height: Option<u32>,
     max_side: Option<u32>,
     max_megapixels: Option<u32>,
+    bucket: Option<String>,
 }
 
 /// A value in a problem's sentence.

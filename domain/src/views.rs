@@ -77,6 +77,36 @@ pub struct ProfileChange {
     pub locale: Option<String>,
 }
 
+/// What a bucket migration did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MigrateReport {
+    pub from: String,
+    pub to: String,
+    /// Objects copied and verified by this run.
+    pub copied: usize,
+    /// Objects a previous run (or the new bucket itself) already had, verified.
+    pub already_there: usize,
+    pub bytes: u64,
+    /// Objects neither the local cache nor the old bucket could give intact.
+    pub failed: Vec<(String, String)>,
+    pub switched: bool,
+}
+
+/// A bucket move started from the console: the one running on this node, or the last one
+/// finished here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MigrateRun {
+    pub running: bool,
+    /// The bucket it moves to.
+    pub to: Option<String>,
+    /// RFC 3339, UTC.
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub report: Option<MigrateReport>,
+    /// Why it stopped short.
+    pub error: Option<String>,
+}
+
 /// What an admin does to the sync from the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -73,6 +73,8 @@ pub(super) struct Inner {
     pub(super) storage: tokio::sync::watch::Sender<Option<StorageStatus>>,
     /// The fsck the console started on this node: running, or the last one finished here.
     pub(super) fsck_run: Mutex<crate::views::FsckRun>,
+    /// The bucket move the console started on this node: running, or the last one finished.
+    pub(super) migrate_run: Mutex<crate::views::MigrateRun>,
 }
 
 impl MediaStore {
@@ -100,6 +102,7 @@ impl MediaStore {
                 retry: std::sync::atomic::AtomicBool::new(false),
                 storage: tokio::sync::watch::channel(None).0,
                 fsck_run: Mutex::new(Default::default()),
+                migrate_run: Mutex::new(Default::default()),
             }),
         }
     }

@@ -6,10 +6,65 @@ use super::cache::sha256;
 use super::core::MediaStore;
 use super::health::BUCKET_KEY;
 use super::remote::{validate_bucket, Remote};
-use crate::db::now_micros;
-use crate::error::{Error, Result};
+use crate::db::{now_micros, rfc3339};
+use crate::error::{Error, Problem, Result};
 use crate::types::ContentHash;
+use crate::views::MigrateRun;
 use futures::StreamExt;
+
+impl MediaStore {
+    /// Starts moving to the bucket `to` in the background, for the console (copying every object
+    /// takes a while, and the switch waits for the other nodes); [`MediaStore::migrate_run`]
+    /// follows it. `migrate_running` while a move goes on on this node, `bad_bucket` for a name
+    /// S3 would refuse.
+    #[tracing::instrument(skip_all, fields(to, admin = %by.handle))]
+    pub fn start_migrate_bucket(&self, to: &str, by: &crate::types::User) -> Result<MigrateRun> {
+        let to = to.trim().to_owned();
+        if validate_bucket(&to).is_err() {
+            return Err(Problem::BadBucket { bucket: to }.into());
+        }
+        let started = {
+            let mut run = self
+                .inner
+                .migrate_run
+                .lock()
+                .map_err(|_| Error::internal("the bucket move's state is poisoned"))?;
+            if run.running {
+                return Err(Problem::MigrateRunning.into());
+            }
+            *run = MigrateRun {
+                running: true,
+                to: Some(to.clone()),
+                started_at: Some(rfc3339(now_micros())),
+                ..Default::default()
+            };
+            run.clone()
+        };
+        tracing::warn!("bucket move started from the console");
+        let media = self.clone();
+        tokio::spawn(async move {
+            let result = media.migrate_bucket(&to, None).await;
+            if let Ok(mut run) = media.inner.migrate_run.lock() {
+                run.running = false;
+                run.finished_at = Some(rfc3339(now_micros()));
+                match result {
+                    Ok(report) => run.report = Some(report),
+                    Err(e) => run.error = Some(e.to_string()),
+                }
+            }
+        });
+        Ok(started)
+    }
+
+    /// The console's bucket move on this node: running, or the last one finished here.
+    pub fn migrate_run(&self) -> MigrateRun {
+        self.inner
+            .migrate_run
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
+    }
+}
 
 const NOT_COPIED: &str = "FROM objects o WHERE o.synced_at IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM bucket_copies b WHERE b.bucket = $1 AND b.hash = o.hash)";
@@ -56,20 +111,7 @@ impl MediaStore {
     }
 }
 
-/// What a bucket migration did.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct MigrateReport {
-    pub from: String,
-    pub to: String,
-    /// Objects copied and verified by this run.
-    pub copied: usize,
-    /// Objects a previous run (or the new bucket itself) already had, verified.
-    pub already_there: usize,
-    pub bytes: u64,
-    /// Objects neither the local cache nor the old bucket could give intact.
-    pub failed: Vec<(String, String)>,
-    pub switched: bool,
-}
+pub use crate::views::MigrateReport;
 
 /// Objects copied at once.
 const COPY_CONCURRENCY: usize = 8;

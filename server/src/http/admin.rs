@@ -5,7 +5,7 @@
 use super::auth::Admin;
 use super::error::ApiError;
 use super::state::AppState;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,9 @@ use axum::{Json, Router};
 use photoshare_domain::media::SyncStatus;
 use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{page_request, user_in_path};
-use photoshare_domain::views::{AdminOverview, AdminUserView, FsckRun, SyncAction, UserAction};
+use photoshare_domain::views::{
+    AdminOverview, AdminUserView, FsckRun, MigrateRun, SyncAction, UserAction,
+};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +36,7 @@ pub fn router() -> Router<AppState> {
             post(|State(s), Admin(a)| control(s, a, SyncAction::Retry)),
         )
         .route("/fsck", get(fsck_status).post(start_fsck))
+        .route("/bucket", get(bucket_move).post(start_bucket_move))
         .route("/users", get(users))
         .route(
             "/users/{handle}/promote",
@@ -108,6 +111,31 @@ async fn start_fsck(
         })?
     };
     let run = state.services.media.start_fsck(repair, &admin)?;
+    Ok((StatusCode::ACCEPTED, Json(run)).into_response())
+}
+
+/// The console's bucket move on this node: running, or the last one finished here.
+async fn bucket_move(State(state): State<AppState>, _: Admin) -> Json<MigrateRun> {
+    Json(state.services.media.migrate_run())
+}
+
+#[derive(Deserialize)]
+struct BucketMove {
+    to: String,
+}
+
+/// Starts moving every object to a new bucket in the background: 202, then poll
+/// `GET /api/v1/admin/bucket`. 409 while a move is going, 422 for a name S3 would refuse.
+async fn start_bucket_move(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    body: Result<Json<BucketMove>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(body) = body?;
+    let run = state
+        .services
+        .media
+        .start_migrate_bucket(&body.to, &admin)?;
     Ok((StatusCode::ACCEPTED, Json(run)).into_response())
 }
 

@@ -43,9 +43,10 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | OwnReport
         | AdminNotBannable
         | MissingImage
-        | BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        | BadInput { .. }
+        | BadBucket { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         BadRequest { .. } => StatusCode::BAD_REQUEST,
-        HandleTaken { .. } | AlreadyReported | FsckRunning => StatusCode::CONFLICT,
+        HandleTaken { .. } | AlreadyReported | FsckRunning | MigrateRunning => StatusCode::CONFLICT,
         BadCredentials | LoginRequired => StatusCode::UNAUTHORIZED,
         Suspended | AdminsOnly | NotCommentAuthor => StatusCode::FORBIDDEN,
         NoSuchUser { .. }

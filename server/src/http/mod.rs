@@ -79,6 +79,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/sync/retry"),
     ("POST", "/api/v1/admin/fsck"),
     ("GET", "/api/v1/admin/fsck"),
+    ("POST", "/api/v1/admin/bucket"),
+    ("GET", "/api/v1/admin/bucket"),
     ("GET", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users/{handle}/promote"),
     ("POST", "/api/v1/admin/users/{handle}/ban"),

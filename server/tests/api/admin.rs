@@ -27,6 +27,8 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/sync/retry"),
     ("GET", "/api/v1/admin/fsck"),
     ("POST", "/api/v1/admin/fsck"),
+    ("GET", "/api/v1/admin/bucket"),
+    ("POST", "/api/v1/admin/bucket"),
     ("GET", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users/target/ban"),
     ("POST", "/api/v1/admin/users/target/unban"),
@@ -784,4 +786,96 @@ async fn one_stream_carries_the_announcement_and_new_photos() {
         .await;
     let (kind, data) = next(&mut events).await;
     assert_eq!((kind.as_str(), storage(&data)), ("storage", json!("ok")));
+}
+
+/// Moving to a new bucket through the API: a bad name and a second move are refused, the move
+/// runs in the background, copies and verifies what S3 holds, and switches every later read and
+/// upload to the new bucket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_move_through_the_api_copies_switches_and_reports() {
+    use photoshare_domain::views::MigrateRun;
+    let app = spawn_app().await;
+    let admin = app.admin("boss").await;
+    let user = app.signed_in("kim").await;
+    app.post_photo(&user, png(40, 30, 7), "moved").await;
+    app.running.sync_worker().drain().await.unwrap();
+
+    let (s, body) = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/admin/bucket",
+            Some(json!({"to": "Bad_Name"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "bad_bucket");
+    let (s, body) = app
+        .call(
+            &user,
+            "POST",
+            "/api/v1/admin/bucket",
+            Some(json!({"to": "photoshare-next"})),
+        )
+        .await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("admins_only"))
+    );
+
+    let (s, body) = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/admin/bucket",
+            Some(json!({"to": "photoshare-next"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+    let started: MigrateRun = serde_json::from_value(body).unwrap();
+    assert!(started.running);
+    assert_eq!(started.to.as_deref(), Some("photoshare-next"));
+    let (s, body) = app
+        .call(
+            &admin,
+            "POST",
+            "/api/v1/admin/bucket",
+            Some(json!({"to": "photoshare-other"})),
+        )
+        .await;
+    assert_eq!(
+        (s, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("migrate_running"))
+    );
+
+    let done: MigrateRun = loop {
+        let run: MigrateRun =
+            serde_json::from_value(app.get_json(&admin, "/api/v1/admin/bucket").await).unwrap();
+        if !run.running {
+            break run;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let report = done.report.expect("a report");
+    assert!(report.switched, "{report:?}");
+    assert_eq!(
+        (report.from.as_str(), report.to.as_str()),
+        (common::TEST_BUCKET, "photoshare-next")
+    );
+    // Every object S3 held (identical sizes of a small photo are one object).
+    let synced: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM objects WHERE synced_at IS NOT NULL")
+            .fetch_one(app.running.services.db.pool())
+            .await
+            .unwrap();
+    assert!(synced > 0);
+    assert_eq!(
+        report.copied + report.already_there,
+        synced as usize,
+        "{report:?}"
+    );
+    assert!(report.failed.is_empty());
+    assert!(done.finished_at.is_some());
+    let o = app.get_json(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(o["storage"]["bucket"], "photoshare-next");
 }
