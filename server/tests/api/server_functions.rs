@@ -453,7 +453,6 @@ async fn every_server_function_answers_through_http() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     assert_eq!(finished.report.unwrap().exit_code(), 0);
-
     let () = sf
         .ok(&admin, "moderate", &[("photo", &id), ("action", "delete")])
         .await;
