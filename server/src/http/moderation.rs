@@ -4,7 +4,6 @@
 use super::api::PageQuery;
 use super::auth::{Admin, SignedIn};
 use super::error::ApiError;
-use super::social::photo_id;
 use super::state::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -12,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use photoshare_domain::types::photo_in_path;
 use photoshare_domain::views::{ModerationAction, ReportReason};
 use serde::Deserialize;
 
@@ -51,7 +51,7 @@ async fn report(
     Path(id): Path<String>,
     body: Result<Json<ReportBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let id = photo_id(&id)?;
+    let id = photo_in_path(&id)?;
     let Json(body) = body?;
     let reason = ReportReason::parse(&body.reason)?;
     let outcome = state.services.moderation.report(&user, id, &reason).await?;
@@ -82,7 +82,7 @@ async fn moderate(
     state
         .services
         .moderation
-        .act(photo_id(&id)?, action, &admin)
+        .act(photo_in_path(&id)?, action, &admin)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

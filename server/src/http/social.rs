@@ -13,9 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use photoshare_domain::photos::Feed;
-use photoshare_domain::types::{
-    comment_in_path, photo_in_path, user_in_path, CommentBody, Handle, PhotoId,
-};
+use photoshare_domain::types::{comment_in_path, photo_in_path, user_in_path, CommentBody};
 use photoshare_domain::views::ProfileChange;
 use serde::Deserialize;
 
@@ -60,14 +58,6 @@ pub fn router(max_upload: u64) -> Router<AppState> {
 
 type PageParams = Result<Query<PageQuery>, QueryRejection>;
 
-pub(super) fn photo_id(raw: &str) -> Result<PhotoId, ApiError> {
-    Ok(photo_in_path(raw)?)
-}
-
-pub(super) fn handle(raw: &str) -> Result<Handle, ApiError> {
-    Ok(user_in_path(raw)?)
-}
-
 async fn popular(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
@@ -90,7 +80,7 @@ async fn user_photos(
     Path(raw): Path<String>,
     query: PageParams,
 ) -> Result<Response, ApiError> {
-    let id = state.services.social.id_of(&handle(&raw)?).await?;
+    let id = state.services.social.id_of(&user_in_path(&raw)?).await?;
     feed(&state, Feed::By(id), viewer.as_ref(), query).await
 }
 
@@ -100,7 +90,7 @@ async fn user_favorites(
     Path(raw): Path<String>,
     query: PageParams,
 ) -> Result<Response, ApiError> {
-    let id = state.services.social.id_of(&handle(&raw)?).await?;
+    let id = state.services.social.id_of(&user_in_path(&raw)?).await?;
     feed(&state, Feed::FavoritesOf(id), viewer.as_ref(), query).await
 }
 
@@ -114,7 +104,7 @@ async fn set_favorite(
     let state = state
         .services
         .social
-        .set_favorite(&user, photo_id(&raw)?, on)
+        .set_favorite(&user, photo_in_path(&raw)?, on)
         .await?;
     Ok(Json(state).into_response())
 }
@@ -129,7 +119,7 @@ async fn favoriters(
     let page = state
         .services
         .social
-        .favoriters(photo_id(&raw)?, viewer.as_ref(), cursor, limit)
+        .favoriters(photo_in_path(&raw)?, viewer.as_ref(), cursor, limit)
         .await?;
     Ok(Json(page).into_response())
 }
@@ -144,7 +134,7 @@ async fn set_fan(
     let state = state
         .services
         .social
-        .set_fan(&user, &handle(&raw)?, on)
+        .set_fan(&user, &user_in_path(&raw)?, on)
         .await?;
     Ok(Json(state).into_response())
 }
@@ -157,7 +147,7 @@ async fn profile(
     let profile = state
         .services
         .social
-        .profile(&handle(&raw)?, viewer.as_ref())
+        .profile(&user_in_path(&raw)?, viewer.as_ref())
         .await?;
     Ok(Json(profile).into_response())
 }
@@ -171,7 +161,7 @@ async fn fan_list(
 ) -> Result<Response, ApiError> {
     let (cursor, limit) = query?.0.parse()?;
     let social = &state.services.social;
-    let who = handle(&raw)?;
+    let who = user_in_path(&raw)?;
     let page = if fans {
         social.fans_of(&who, cursor, limit).await?
     } else {
@@ -231,7 +221,7 @@ async fn comments(
     let page = state
         .services
         .social
-        .comments(photo_id(&raw)?, viewer.as_ref(), cursor, limit)
+        .comments(photo_in_path(&raw)?, viewer.as_ref(), cursor, limit)
         .await?;
     Ok(Json(page).into_response())
 }
@@ -247,7 +237,7 @@ async fn add_comment(
     Path(raw): Path<String>,
     body: Result<Json<NewComment>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let photo = photo_id(&raw)?;
+    let photo = photo_in_path(&raw)?;
     let Json(c) = body?;
     let comment = state
         .services
@@ -262,7 +252,7 @@ async fn delete_comment(
     SignedIn(user): SignedIn,
     Path((raw, comment)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let photo = photo_id(&raw)?;
+    let photo = photo_in_path(&raw)?;
     let comment = comment_in_path(&comment)?;
     state
         .services
