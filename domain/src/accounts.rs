@@ -80,10 +80,10 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const SELECT_USER: &str = "SELECT id, handle, display_name, is_admin, icon_hash, locale FROM users";
+/// The columns of a [`UserRow`], from `users`.
+const USER_COLUMNS: &str = "id, handle, display_name, is_admin, icon_hash, locale";
 
-/// A row of [`SELECT_USER`] (and of the log-in's query, which adds the password's hash and the
-/// ban).
+/// A row of [`USER_COLUMNS`] (the log-in's query adds the password's hash and the ban).
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: String,
@@ -166,8 +166,7 @@ impl Accounts {
         let row = match Handle::parse(handle) {
             Ok(h) => {
                 sqlx::query_as::<_, LogInRow>(&format!(
-                    "{} , password_hash, banned_at FROM users WHERE handle = $1",
-                    SELECT_USER.trim_end_matches(" FROM users")
+                    "SELECT {USER_COLUMNS}, password_hash, banned_at FROM users WHERE handle = $1"
                 ))
                 .bind(h.as_str())
                 .fetch_optional(self.db.pool())
@@ -228,10 +227,12 @@ impl Accounts {
     }
 
     pub async fn by_handle(&self, handle: &Handle) -> Result<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER} WHERE handle = $1"))
-            .bind(handle.as_str())
-            .fetch_optional(self.db.pool())
-            .await?;
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE handle = $1"
+        ))
+        .bind(handle.as_str())
+        .fetch_optional(self.db.pool())
+        .await?;
         row.map(UserRow::user).transpose()
     }
 
@@ -298,10 +299,11 @@ impl Accounts {
         .bind(user.id.to_string())
         .execute(self.db.pool())
         .await?;
-        let row: UserRow = sqlx::query_as(&format!("{SELECT_USER} WHERE id = $1"))
-            .bind(user.id.to_string())
-            .fetch_one(self.db.pool())
-            .await?;
+        let row: UserRow =
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                .bind(user.id.to_string())
+                .fetch_one(self.db.pool())
+                .await?;
         Ok(row.user()?.view())
     }
 
@@ -381,8 +383,10 @@ impl Accounts {
                 .replace('_', "\\_")
         );
         let keyset = Keyset::newest_first("u.created_at", "u.id");
-        let columns = format!(", {} FROM users u", keyset.columns());
-        let mut sql = Sql::new(SELECT_ADMIN_VIEW.replacen(" FROM users u", &columns, 1));
+        let mut sql = Sql::new(format!(
+            "SELECT {ADMIN_VIEW_COLUMNS}, {} FROM users u",
+            keyset.columns()
+        ));
         let pattern = sql.bind(pattern)?;
         sql.push(&format!(" WHERE u.handle LIKE {pattern} ESCAPE '\\'"));
         keyset.page(&mut sql, cursor, limit)?;
@@ -392,11 +396,13 @@ impl Accounts {
 
     /// One user as the console shows them.
     pub async fn admin_view(&self, handle: &Handle) -> Result<AdminUserView> {
-        let row: AdminUserRow = sqlx::query_as(&format!("{SELECT_ADMIN_VIEW} WHERE u.handle = $1"))
-            .bind(handle.as_str())
-            .fetch_optional(self.db.pool())
-            .await?
-            .ok_or_else(|| no_such_user(handle))?;
+        let row: AdminUserRow = sqlx::query_as(&format!(
+            "SELECT {ADMIN_VIEW_COLUMNS} FROM users u WHERE u.handle = $1"
+        ))
+        .bind(handle.as_str())
+        .fetch_optional(self.db.pool())
+        .await?
+        .ok_or_else(|| no_such_user(handle))?;
         row.view()
     }
 
@@ -415,12 +421,11 @@ fn no_such_user(handle: &Handle) -> Error {
 }
 
 /// Users as the console shows them (read as [`AdminUserRow`]s).
-const SELECT_ADMIN_VIEW: &str =
-    "SELECT u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
-        (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count
-     FROM users u";
+const ADMIN_VIEW_COLUMNS: &str =
+    "u.id, u.handle, u.display_name, u.icon_hash, u.is_admin, u.banned_at, u.created_at,
+        (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count";
 
-/// A row of [`SELECT_ADMIN_VIEW`].
+/// A row of [`ADMIN_VIEW_COLUMNS`], from `users u`.
 #[derive(sqlx::FromRow)]
 struct AdminUserRow {
     id: String,

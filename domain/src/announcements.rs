@@ -26,11 +26,12 @@ pub struct Announcements {
     current: Arc<watch::Sender<Option<AnnouncementView>>>,
 }
 
-const SELECT: &str = "SELECT a.id, a.image_hash, a.width, a.height, a.alt, a.link, a.created_at,
-        a.expires_at, u.handle
-    FROM announcements a LEFT JOIN users u ON u.id = a.author_id";
+/// The columns of an [`AnnouncementRow`], from [`FROM`].
+const COLUMNS: &str = "a.id, a.image_hash, a.width, a.height, a.alt, a.link, a.created_at,
+        a.expires_at, u.handle";
+const FROM: &str = "FROM announcements a LEFT JOIN users u ON u.id = a.author_id";
 
-/// A row of [`SELECT`].
+/// A row of [`COLUMNS`].
 #[derive(sqlx::FromRow)]
 struct AnnouncementRow {
     id: String,
@@ -130,7 +131,7 @@ impl Announcements {
 
     async fn get(&self, id: &str) -> Result<Option<AnnouncementView>> {
         let row: Option<AnnouncementRow> = sqlx::query_as(&format!(
-            "{SELECT} WHERE a.id = $1 AND a.deleted_at IS NULL"
+            "SELECT {COLUMNS} {FROM} WHERE a.id = $1 AND a.deleted_at IS NULL"
         ))
         .bind(id)
         .fetch_optional(self.db.pool())
@@ -142,7 +143,7 @@ impl Announcements {
     pub async fn current(&self) -> Result<Option<AnnouncementView>> {
         let now = now_micros();
         let row: Option<AnnouncementRow> = sqlx::query_as(&format!(
-            "{SELECT} WHERE a.deleted_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $1)
+            "SELECT {COLUMNS} {FROM} WHERE a.deleted_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $1)
              ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
         ))
         .bind(now)
@@ -154,8 +155,7 @@ impl Announcements {
     /// Every announcement not deleted, expired ones too, newest first.
     pub async fn list(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<AnnouncementView>> {
         let keyset = Keyset::newest_first("a.created_at", "a.id");
-        let columns = format!(", {} FROM announcements a", keyset.columns());
-        let mut sql = Sql::new(SELECT.replacen(" FROM announcements a", &columns, 1));
+        let mut sql = Sql::new(format!("SELECT {COLUMNS}, {} {FROM}", keyset.columns()));
         sql.push(" WHERE a.deleted_at IS NULL");
         keyset.page(&mut sql, cursor, limit)?;
         let rows = sql.fetch_all(&self.db).await?;
