@@ -340,6 +340,9 @@ pub fn ErrorMessage(#[prop(into)] message: Signal<Option<String>>) -> impl IntoV
 pub type PageFuture<T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<Page<T>, AppError>>>>;
 
+/// How a [`Feed`] reads its pages, kept for "more".
+type PageLoader<T> = std::sync::Arc<dyn Fn(Option<String>) -> PageFuture<T> + Send + Sync>;
+
 /// A keyset-paginated list read through a server function, page by page.
 pub struct Feed<T: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,
@@ -347,7 +350,7 @@ pub struct Feed<T: Send + Sync + 'static> {
     pub loading: RwSignal<bool>,
     pub loaded_once: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
-    load_page: StoredValue<std::sync::Arc<dyn Fn(Option<String>) -> PageFuture<T> + Send + Sync>>,
+    load_page: StoredValue<PageLoader<T>>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Feed<T> {

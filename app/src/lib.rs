@@ -130,6 +130,7 @@ server_functions![
     pages::announcements::TakeDown,
     pages::admin::parts::ConsoleOverview,
     pages::admin::storage::ControlSync,
+    pages::admin::bucket::StartBucketMove,
     pages::admin::fsck::FsckStatus,
     pages::admin::fsck::StartFsck,
     pages::admin::moderation::ModerationPage,

@@ -248,10 +248,16 @@ impl Accounts {
         let icon = tokio::task::spawn_blocking(move || imaging::process_icon(&owned))
             .await
             .map_err(Error::internal)??;
-        let small = media.keep_bytes(&icon.small, "image/jpeg").await?;
-        let large = media.keep_bytes(&icon.large, "image/jpeg").await?;
+        let small = media
+            .objects()
+            .keep_bytes(&icon.small, "image/jpeg")
+            .await?;
+        let large = media
+            .objects()
+            .keep_bytes(&icon.large, "image/jpeg")
+            .await?;
         let mut tx = self.db.begin_write().await?;
-        media.record(&mut tx, &[&small, &large]).await?;
+        media.objects().record(&mut tx, &[&small, &large]).await?;
         sqlx::query("UPDATE users SET icon_hash = $1, icon_large_hash = $2 WHERE id = $3")
             .bind(small.hash.to_hex())
             .bind(large.hash.to_hex())
@@ -259,7 +265,7 @@ impl Accounts {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        media.wake_sync();
+        media.queue().wake();
         Ok(User {
             icon: Some(small.hash),
             ..user.clone()

@@ -100,11 +100,12 @@ impl Announcements {
             .map_err(Error::internal)??;
         let object = self
             .media
+            .objects()
             .keep_bytes(&banner.bytes, banner.content_type)
             .await?;
         let id = Uuid::now_v7().to_string();
         let mut tx = self.db.begin_write().await?;
-        self.media.record(&mut tx, &[&object]).await?;
+        self.media.objects().record(&mut tx, &[&object]).await?;
         sqlx::query(
             "INSERT INTO announcements (id, image_hash, width, height, alt, link, author_id, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -121,7 +122,7 @@ impl Announcements {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.media.wake_sync();
+        self.media.queue().wake();
         tracing::info!(%id, by = author.map(|a| a.handle.to_string()), "announcement posted");
         self.refresh().await?;
         self.get(&id)

@@ -116,7 +116,7 @@ pub async fn seed_if_new(services: &Services) -> Result<Option<Seeded>> {
         for (j, caption) in captions.iter().enumerate() {
             let img = landscape(1200, 900, (i * 3 + j) as u32);
             let jpeg = encode(&img, ImageFormat::Jpeg);
-            let staged = services.media.cache().stage_bytes(&jpeg).await?;
+            let staged = services.media.objects().cache().stage_bytes(&jpeg).await?;
             let photo = services
                 .photos
                 .publish(&user, Caption::parse(caption)?, staged)

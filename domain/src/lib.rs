@@ -85,8 +85,9 @@ mod services {
         pub async fn admin_overview(&self) -> crate::Result<crate::views::AdminOverview> {
             Ok(crate::views::AdminOverview {
                 storage: self.media.storage_health().await?,
-                cache: self.media.cache_stats().await?,
+                cache: self.media.budget().stats().await?,
                 moderation_queue: self.moderation.queue_len().await?,
+                bucket_move: self.media.bucket_move().status(),
             })
         }
 
@@ -106,7 +107,7 @@ mod services {
             );
             let live = Live::new();
             // The bucket a finished `migrate-bucket` switched to wins over the configured one.
-            media.follow_bucket().await?;
+            media.bucket_move().follow().await?;
             Ok(Self {
                 moderation: Moderation::new(db.clone(), media.clone(), config.hide_after_reports),
                 announcements: Announcements::new(db.clone(), media.clone()),

@@ -92,7 +92,7 @@ impl Moderation {
             tracing::warn!(%photo, reports, "photo hidden pending review");
         }
         tx.commit().await?;
-        crate::metrics::Metrics::inc(&self.media.metrics().reports);
+        crate::metrics::Metrics::inc(&self.media.objects().metrics().reports);
         Ok(ReportOutcome {
             reports,
             hidden: hidden_at.is_some() || hide,
@@ -281,16 +281,21 @@ impl Moderation {
             if used > 0 {
                 continue;
             }
-            self.media.forget_object(&mut tx, &hash).await?;
+            self.media.deletes().forget_object(&mut tx, &hash).await?;
             gone.push(hash);
         }
         tx.commit().await?;
         for hash in &gone {
-            if let Ok(h) = hash.parse::<ContentHash>() {
-                self.media.drop_local(&h).await;
+            // Other nodes' copies can no longer be served (no row names them); their workers
+            // drop them by the delete queue's tombstones.
+            let Ok(h) = hash.parse::<ContentHash>() else {
+                continue;
+            };
+            if let Err(e) = self.media.objects().drop_local(&h).await {
+                tracing::warn!(%h, error = %e, "could not remove a deleted object's file");
             }
         }
-        self.media.wake_sync();
+        self.media.queue().wake();
         tracing::warn!(
             photos = victims.len(),
             objects = gone.len(),

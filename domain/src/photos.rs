@@ -88,7 +88,7 @@ impl Photos {
         staged: Staged,
     ) -> Result<PhotoView> {
         let result = self.publish_inner(owner, caption, staged).await;
-        let m = self.media.metrics();
+        let m = self.media.objects().metrics();
         match &result {
             Ok(_) => Metrics::inc(&m.uploads),
             Err(_) => Metrics::inc(&m.upload_rejections),
@@ -120,10 +120,12 @@ impl Photos {
         self.refuse_blocked(&original.hash).await?;
         let large = self
             .media
+            .objects()
             .keep_bytes(&processed.large, "image/jpeg")
             .await?;
         let thumb = self
             .media
+            .objects()
             .keep_bytes(&processed.thumb, "image/jpeg")
             .await?;
 
@@ -131,6 +133,7 @@ impl Photos {
         let created_at = now_micros();
         let mut tx = self.db.begin_write().await?;
         self.media
+            .objects()
             .record(&mut tx, &[&original, &large, &thumb])
             .await?;
         sqlx::query(
@@ -151,7 +154,7 @@ impl Photos {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.media.wake_sync();
+        self.media.queue().wake();
         self.live.wake();
         self.get(PhotoId::from_uuid(id), Some(owner))
             .await?
@@ -161,7 +164,7 @@ impl Photos {
     /// Refuses an image an admin deleted (its sha256 is on the blocklist).
     async fn refuse_blocked(&self, hash: &ContentHash) -> Result<()> {
         if crate::store::is_blocked(self.db.pool(), hash).await? {
-            Metrics::inc(&self.media.metrics().blocked_uploads);
+            Metrics::inc(&self.media.objects().metrics().blocked_uploads);
             tracing::warn!(%hash, "upload of a blocklisted image refused");
             return Err(Problem::Blocked.into());
         }
@@ -197,13 +200,24 @@ impl Photos {
         .map_err(Error::internal)?;
         match stripped {
             Some(clean) if clean != bytes => {
-                self.media.keep_bytes(&clean, processed.content_type).await
+                self.media
+                    .objects()
+                    .keep_bytes(&clean, processed.content_type)
+                    .await
             }
-            Some(_) => self.media.keep(staged, processed.content_type).await,
+            Some(_) => {
+                self.media
+                    .objects()
+                    .keep(staged, processed.content_type)
+                    .await
+            }
             None => {
                 // It decoded, but its container is one we cannot rewrite safely: keep it as sent.
                 tracing::warn!("original kept with its metadata: unrecognised container layout");
-                self.media.keep(staged, processed.content_type).await
+                self.media
+                    .objects()
+                    .keep(staged, processed.content_type)
+                    .await
             }
         }
     }

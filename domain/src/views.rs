@@ -252,6 +252,8 @@ pub struct AdminOverview {
     pub cache: CacheStats,
     /// Photos waiting in the moderation queue.
     pub moderation_queue: i64,
+    /// The bucket move started on this node: running, or the last one finished here.
+    pub bucket_move: MigrateRun,
 }
 
 /// What `photoshare fsck` found, as the console reads it.

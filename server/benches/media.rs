@@ -82,11 +82,12 @@ async fn drain_vs_put_loop() {
     let media = app.running.services.media.clone();
     for o in &objects {
         let obj = media
+            .objects()
             .keep_bytes(o, "application/octet-stream")
             .await
             .unwrap();
-        let mut tx = media.db().pool().begin().await.unwrap();
-        media.record(&mut tx, &[&obj]).await.unwrap();
+        let mut tx = media.objects().db().pool().begin().await.unwrap();
+        media.objects().record(&mut tx, &[&obj]).await.unwrap();
         tx.commit().await.unwrap();
     }
     let t = Instant::now();
@@ -259,6 +260,7 @@ async fn serving_vs_nginx() {
             .running
             .services
             .media
+            .objects()
             .cache()
             .path_of(&hash.parse().unwrap());
         size = std::fs::metadata(&path).unwrap().len();

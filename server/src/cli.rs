@@ -97,7 +97,7 @@ pub async fn import(
             report.skipped += 1;
             continue;
         }
-        let staged = services.media.cache().stage_bytes(&bytes).await?;
+        let staged = services.media.objects().cache().stage_bytes(&bytes).await?;
         match services
             .photos
             .publish(&user, caption_from_name(path), staged)

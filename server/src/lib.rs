@@ -104,12 +104,12 @@ pub async fn start(
         serve.hide_after_reports,
     )
     .await?;
-    let remote = services.media.remote().clone();
+    let remote = services.media.objects().remote().clone();
 
     // S3 being down must not stop PhotoShare from starting: uploads wait in the queue.
     match remote.ensure_bucket().await {
         Ok(()) => {
-            services.media.probe_remote().await;
+            services.media.health().probe().await;
         }
         Err(e) => {
             tracing::warn!(error = %e, bucket = remote.bucket(), "S3 is not available yet; uploads will queue")
@@ -123,7 +123,7 @@ pub async fn start(
     };
 
     // Pinned objects (icons, the recent set) come back into an empty cache in the background.
-    let warm = services.media.clone();
+    let warm = services.media.budget().clone();
     tokio::spawn(async move {
         match warm.warm_pinned().await {
             Ok(0) => {}
@@ -137,7 +137,7 @@ pub async fn start(
 
     // Whatever this node was doing when it last stopped is over: partial uploads were never
     // acknowledged, and the queue rows it had claimed can be retried now.
-    match services.media.cache().clear_staging() {
+    match services.media.objects().cache().clear_staging() {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "removed partial uploads left by the last run"),
         Err(e) => tracing::warn!(error = %e, "could not clear partial uploads"),

@@ -64,7 +64,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
                 )
                 .await?;
-                anyhow::Ok(services.media.fsck(repair).await?)
+                anyhow::Ok(services.media.fsck().run(repair).await?)
             }
             .await;
             let report = checked.unwrap_or_else(|e| {
@@ -176,7 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let (services, _s3) = cli_services(&cli.common, &s3).await?;
             let settle = std::time::Duration::from_secs(settle_secs);
-            let report = services.media.migrate_bucket(&to, Some(settle)).await?;
+            let report = services.media.bucket_move().run(&to, Some(settle)).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             if report.switched && report.from == report.to {
                 eprintln!(

@@ -9,10 +9,12 @@
 //! avatar and the announcement banner render during an S3 outage.
 //! Below a free-disk watermark, uploads are refused (507) before anything is written.
 
-use super::core::MediaStore;
+use super::objects::Objects;
 use crate::error::{Problem, Result};
 use crate::types::ContentHash;
+use crate::views::CacheStats;
 use std::path::Path;
+use std::sync::atomic::Ordering;
 
 /// The hashes that must stay cached (SQL, one column `hash`).
 pub(crate) const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_hash IS NOT NULL
@@ -28,7 +30,29 @@ pub(crate) const PINNED: &str = "SELECT icon_hash AS hash FROM users WHERE icon_
     UNION SELECT thumb_hash FROM (SELECT p.thumb_hash FROM favorites f JOIN photos p ON p.id = f.photo_id
         ORDER BY f.created_at DESC LIMIT $2) f2";
 
-pub use super::core::CacheLimits;
+/// Limits on the local disk.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheLimits {
+    /// Bytes of cached objects above which synced, unpinned ones are evicted.
+    pub max_bytes: u64,
+    /// Free bytes on the cache's disk below which uploads are refused.
+    pub min_free_bytes: u64,
+    /// How many of the newest photos stay in every node's cache (the Recent pages).
+    pub pinned_recent: i64,
+    /// Bytes of recently served objects held in memory (verified when loaded).
+    pub memory_bytes: usize,
+}
+
+impl Default for CacheLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10_000_000_000,
+            min_free_bytes: 512 << 20,
+            pinned_recent: 300,
+            memory_bytes: 256 << 20,
+        }
+    }
+}
 
 /// What one eviction pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +74,29 @@ pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
     Ok(s.f_bavail as u64 * s.f_frsize as u64)
 }
 
-impl MediaStore {
+/// This node's cache kept within its limits.
+#[derive(Clone)]
+pub struct CacheBudget {
+    objects: Objects,
+    limits: CacheLimits,
+}
+
+impl CacheBudget {
+    pub fn new(objects: Objects, limits: CacheLimits) -> Self {
+        Self { objects, limits }
+    }
+
+    pub fn limits(&self) -> CacheLimits {
+        self.limits
+    }
+
     /// Refuses new uploads when the disk is nearly full, before anything is written.
     pub fn check_free_space(&self) -> Result<()> {
-        let free = free_bytes(self.cache().root())?;
-        if free < self.limits().min_free_bytes {
+        let free = free_bytes(self.objects.cache().root())?;
+        if free < self.limits.min_free_bytes {
             tracing::error!(
                 free,
-                min = self.limits().min_free_bytes,
+                min = self.limits.min_free_bytes,
                 "disk nearly full: refusing uploads"
             );
             return Err(Problem::StorageFull.into());
@@ -70,20 +109,20 @@ impl MediaStore {
         Ok(sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM cache_entries WHERE node = $1",
         )
-        .bind(self.node())
-        .fetch_one(self.db().pool())
+        .bind(self.objects.node())
+        .fetch_one(self.objects.db().pool())
         .await?)
     }
 
     /// Evicts least-recently-read synced, unpinned objects until the cache is within budget.
     #[tracing::instrument(skip_all)]
-    pub async fn enforce_budget(&self) -> Result<Eviction> {
-        self.enforce_budget_of(self.limits().max_bytes).await
+    pub async fn enforce(&self) -> Result<Eviction> {
+        self.enforce_of(self.limits.max_bytes).await
     }
 
-    /// [`MediaStore::enforce_budget`] with an explicit budget.
-    pub async fn enforce_budget_of(&self, max_bytes: u64) -> Result<Eviction> {
-        self.flush_reads().await?;
+    /// [`CacheBudget::enforce`] with an explicit budget.
+    pub async fn enforce_of(&self, max_bytes: u64) -> Result<Eviction> {
+        self.objects.flush_reads().await?;
         let mut over = self.cached_bytes().await? - max_bytes as i64;
         let mut done = Eviction::default();
         while over > 0 {
@@ -93,9 +132,9 @@ impl MediaStore {
                  ORDER BY c.last_access LIMIT 64"
             );
             let victims: Vec<(String, i64)> = sqlx::query_as(&sql)
-                .bind(self.node())
-                .bind(self.limits().pinned_recent)
-                .fetch_all(self.db().pool())
+                .bind(self.objects.node())
+                .bind(self.limits.pinned_recent)
+                .fetch_all(self.objects.db().pool())
                 .await?;
             if victims.is_empty() {
                 tracing::warn!(
@@ -111,20 +150,15 @@ impl MediaStore {
                 let Ok(h) = hash.parse::<ContentHash>() else {
                     continue;
                 };
-                self.forget_cached(&h).await?;
-                self.forget_hot(&h);
-                match tokio::fs::remove_file(self.cache().path_of(&h)).await {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e.into()),
-                }
+                self.objects.forget_cached(&h).await?;
+                self.objects.drop_local(&h).await?;
                 over -= size;
                 done.evicted += 1;
                 done.bytes += size as u64;
             }
         }
         if done.evicted > 0 {
-            crate::metrics::Metrics::add(&self.metrics().cache_evictions, done.evicted);
+            crate::metrics::Metrics::add(&self.objects.metrics().cache_evictions, done.evicted);
             tracing::info!(
                 evicted = done.evicted,
                 bytes = done.bytes,
@@ -140,23 +174,50 @@ impl MediaStore {
     pub async fn warm_pinned(&self) -> Result<usize> {
         // The files, not `cache_entries`, are the truth here: the cache may have been emptied.
         let pinned: Vec<String> = sqlx::query_scalar(&PINNED.replace("$2", "$1"))
-            .bind(self.limits().pinned_recent)
-            .fetch_all(self.db().pool())
+            .bind(self.limits.pinned_recent)
+            .fetch_all(self.objects.db().pool())
             .await?;
         let mut fetched = 0;
         for hash in pinned {
             let Ok(h) = hash.parse::<ContentHash>() else {
                 continue;
             };
-            if self.cache().contains(&h) {
+            if self.objects.cache().contains(&h) {
                 continue;
             }
-            match self.read(&h).await {
+            match self.objects.read(&h).await {
                 Ok(_) => fetched += 1,
                 Err(e) if e.is(&Problem::Unavailable) => {}
                 Err(e) => return Err(e),
             }
         }
         Ok(fetched)
+    }
+
+    /// This node's cache: size against budget, hit ratio since start, what is pinned.
+    pub async fn stats(&self) -> Result<CacheStats> {
+        let m = self.objects.metrics();
+        let hits = m.cache_hits.load(Ordering::Relaxed);
+        let misses = m.cache_misses.load(Ordering::Relaxed);
+        let (pinned_objects, pinned_bytes): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM cache_entries
+             WHERE node = $1 AND hash IN ({PINNED})"
+        ))
+        .bind(self.objects.node())
+        .bind(self.limits.pinned_recent)
+        .fetch_one(self.objects.db().pool())
+        .await?;
+        Ok(CacheStats {
+            node: self.objects.node().to_owned(),
+            bytes: self.cached_bytes().await?,
+            budget_bytes: self.limits.max_bytes,
+            free_disk_bytes: free_bytes(self.objects.cache().root()).unwrap_or(0),
+            hits,
+            misses,
+            hit_ratio: (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64),
+            evictions: m.cache_evictions.load(Ordering::Relaxed),
+            pinned_objects,
+            pinned_bytes,
+        })
     }
 }

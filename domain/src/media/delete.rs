@@ -4,7 +4,7 @@
 //! The queue's rows stay as tombstones once S3 is done: every other node drops its own copies
 //! (memory and disk) of what was deleted when its worker next looks (every 10 s).
 
-use super::core::MediaStore;
+use super::objects::Objects;
 use crate::db::now_micros;
 use crate::error::Result;
 use crate::metrics::Metrics;
@@ -14,7 +14,17 @@ use std::time::Duration;
 /// Longest wait between attempts to remove an object from S3.
 const MAX_DELETE_BACKOFF: Duration = Duration::from_secs(300);
 
-impl MediaStore {
+/// The queue of objects to remove from S3, and the tombstones every node follows.
+#[derive(Clone)]
+pub struct DeleteQueue {
+    objects: Objects,
+}
+
+impl DeleteQueue {
+    pub fn new(objects: Objects) -> Self {
+        Self { objects }
+    }
+
     /// Within the caller's transaction: the object stops being PhotoShare's. Its S3 copy is
     /// queued for removal, after any upload of it still in flight (its lease).
     pub(crate) async fn forget_object(
@@ -48,17 +58,6 @@ impl MediaStore {
         Ok(())
     }
 
-    /// Drops this node's copies (memory and disk) of a forgotten object. Other nodes' copies can
-    /// no longer be served (no database row names them) and `fsck --repair` removes them.
-    pub(crate) async fn drop_local(&self, hash: &ContentHash) {
-        self.forget_hot(hash);
-        match tokio::fs::remove_file(self.cache().path_of(hash)).await {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => tracing::warn!(%hash, error = %e, "could not remove a deleted object's file"),
-        }
-    }
-
     /// Drops this node's copies of every object deleted (on any node) after `since` (a
     /// `queued_at`), unless the same bytes are stored again. Returns the newest `queued_at` seen,
     /// to pass next time; 0 at start-up, so a node that was down catches up.
@@ -69,12 +68,14 @@ impl MediaStore {
              ORDER BY d.queued_at",
         )
         .bind(since)
-        .fetch_all(self.db().pool())
+        .fetch_all(self.objects.db().pool())
         .await?;
         let mut newest = since;
         for (hex, queued_at) in rows {
             if let Ok(hash) = hex.parse::<ContentHash>() {
-                self.drop_local(&hash).await;
+                if let Err(e) = self.objects.drop_local(&hash).await {
+                    tracing::warn!(%hash, error = %e, "could not remove a deleted object's file");
+                }
             }
             newest = newest.max(queued_at);
         }
@@ -82,16 +83,16 @@ impl MediaStore {
     }
 
     /// Objects still to be removed from S3.
-    pub async fn pending_deletes(&self) -> Result<i64> {
+    pub async fn pending(&self) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM delete_queue WHERE done_at IS NULL")
-                .fetch_one(self.db().pool())
+                .fetch_one(self.objects.db().pool())
                 .await?,
         )
     }
 
     /// Removes the due objects of the delete queue from S3 (up to `batch`). Returns how many went.
-    pub(crate) async fn run_deletes(&self, batch: i64) -> Result<usize> {
+    pub(crate) async fn run(&self, batch: i64) -> Result<usize> {
         let now = now_micros();
         let due: Vec<(String, i64)> = sqlx::query_as(
             "SELECT hash, attempts FROM delete_queue WHERE done_at IS NULL AND next_attempt_at <= $1
@@ -99,7 +100,7 @@ impl MediaStore {
         )
         .bind(now)
         .bind(batch)
-        .fetch_all(self.db().pool())
+        .fetch_all(self.objects.db().pool())
         .await?;
         let mut removed = 0;
         for (hex, attempts) in due {
@@ -111,11 +112,11 @@ impl MediaStore {
             let reused: Option<String> =
                 sqlx::query_scalar("SELECT hash FROM objects WHERE hash = $1")
                     .bind(&hex)
-                    .fetch_optional(self.db().pool())
+                    .fetch_optional(self.objects.db().pool())
                     .await?;
             let outcome = match reused {
                 Some(_) => Ok(()),
-                None => self.remote().delete(&hash).await,
+                None => self.objects.remote().delete(&hash).await,
             };
             match outcome {
                 Ok(()) => {
@@ -124,13 +125,13 @@ impl MediaStore {
                     )
                     .bind(now_micros())
                     .bind(&hex)
-                    .execute(self.db().pool())
+                    .execute(self.objects.db().pool())
                     .await?;
-                    Metrics::inc(&self.metrics().s3_deletes);
+                    Metrics::inc(&self.objects.metrics().s3_deletes);
                     removed += 1;
                 }
                 Err(e) => {
-                    self.note_remote(Err(&e));
+                    self.objects.health().note_remote(Err(&e));
                     let wait =
                         Duration::from_secs(1u64 << attempts.clamp(0, 16)).min(MAX_DELETE_BACKOFF);
                     tracing::warn!(%hash, error = %e, "could not remove an object from S3; will retry");
@@ -141,11 +142,20 @@ impl MediaStore {
                     .bind(now_micros() + wait.as_micros() as i64)
                     .bind(e.to_string())
                     .bind(&hex)
-                    .execute(self.db().pool())
+                    .execute(self.objects.db().pool())
                     .await?;
                 }
             }
         }
         Ok(removed)
+    }
+
+    /// An admin's "retry now": every removal still to do is due now.
+    pub async fn due_now(&self) -> Result<()> {
+        sqlx::query("UPDATE delete_queue SET next_attempt_at = $1 WHERE done_at IS NULL")
+            .bind(now_micros())
+            .execute(self.objects.db().pool())
+            .await?;
+        Ok(())
     }
 }

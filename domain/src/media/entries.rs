@@ -1,14 +1,35 @@
 //! This node's cache index (`cache_entries`): what its cache holds and when each object was last
-//! read, which the budget evicts by. Reads are gathered in memory and written in batches.
+//! read, which the budget evicts by. Reads are gathered in memory and written in batches; and
+//! dropping this node's copies of an object.
 
-use super::core::MediaStore;
+use super::objects::Objects;
 use crate::db::now_micros;
 use crate::error::Result;
 use crate::types::ContentHash;
+use std::collections::HashMap;
 
-impl MediaStore {
-    pub(crate) fn forget_hot(&self, hash: &ContentHash) {
-        self.hot().remove(hash);
+impl Objects {
+    pub(super) fn note_read(&self, hash: &ContentHash) {
+        if let Ok(mut r) = self.inner.reads.lock() {
+            r.insert(*hash, now_micros());
+        }
+    }
+
+    fn take_reads(&self) -> HashMap<ContentHash, i64> {
+        self.inner
+            .reads
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+    }
+
+    /// Drops this node's copies (memory and disk) of an object. A missing file is no error.
+    pub(crate) async fn drop_local(&self, hash: &ContentHash) -> std::io::Result<()> {
+        self.inner.hot.remove(hash);
+        match tokio::fs::remove_file(self.cache().path_of(hash)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Records that this node's cache holds `hash`.

@@ -3,13 +3,15 @@
 //! copy allows.
 
 use super::cache::Lookup;
-use super::core::MediaStore;
+use super::objects::Objects;
+use super::queue::SyncQueue;
 use super::remote::{hash_of_key, RemoteError};
 use crate::db::{now_micros, rfc3339};
 use crate::error::{Problem, Result};
 use crate::types::ContentHash;
 pub use crate::views::{FsckReport, FsckRun};
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// Files and keys younger than this are left alone: an upload renames its files into the cache
@@ -24,15 +26,31 @@ fn old_enough(modified: SystemTime) -> bool {
 /// every node.
 const FSCK_KEY: &str = "fsck_last_run";
 
-impl MediaStore {
+/// fsck as a job: run it directly (the CLI) or start it in the background (the console).
+#[derive(Clone)]
+pub struct FsckJob {
+    objects: Objects,
+    queue: SyncQueue,
+    /// The run the console started on this node: running, or the last one finished here.
+    current: Arc<Mutex<FsckRun>>,
+}
+
+impl FsckJob {
+    pub fn new(objects: Objects, queue: SyncQueue) -> Self {
+        Self {
+            objects,
+            queue,
+            current: Arc::default(),
+        }
+    }
+
     /// Starts fsck in the background, for the console (it reads every object, which takes a
-    /// while); [`MediaStore::fsck_run`] follows it. `fsck_running` while a run goes on this node.
+    /// while); [`FsckJob::status`] follows it. `fsck_running` while a run goes on this node.
     #[tracing::instrument(skip_all, fields(repair, admin = %by.handle))]
-    pub fn start_fsck(&self, repair: bool, by: &crate::types::User) -> Result<FsckRun> {
+    pub fn start(&self, repair: bool, by: &crate::types::User) -> Result<FsckRun> {
         let started = {
             let mut run = self
-                .inner
-                .fsck_run
+                .current
                 .lock()
                 .map_err(|_| crate::error::Error::internal("the fsck state is poisoned"))?;
             if run.running {
@@ -47,10 +65,10 @@ impl MediaStore {
             run.clone()
         };
         tracing::warn!("fsck started from the console");
-        let media = self.clone();
+        let job = self.clone();
         tokio::spawn(async move {
-            let result = media.fsck(repair).await;
-            let mut run = media.fsck_state();
+            let result = job.run(repair).await;
+            let mut run = job.state();
             run.running = false;
             run.finished_at = Some(rfc3339(now_micros()));
             match result {
@@ -59,13 +77,18 @@ impl MediaStore {
             }
             // Kept before it shows as finished, so a reader never gets an older kept run.
             let kept = match serde_json::to_string(&run) {
-                Ok(json) => media.db().set_setting(FSCK_KEY, &json).await.map(|_| ()),
+                Ok(json) => job
+                    .objects
+                    .db()
+                    .set_setting(FSCK_KEY, &json)
+                    .await
+                    .map(|_| ()),
                 Err(e) => Err(crate::error::Error::internal(e)),
             };
             if let Err(e) = kept {
                 tracing::warn!(error = %e, "could not keep the fsck report");
             }
-            if let Ok(mut slot) = media.inner.fsck_run.lock() {
+            if let Ok(mut slot) = job.current.lock() {
                 *slot = run;
             }
         });
@@ -73,36 +96,32 @@ impl MediaStore {
     }
 
     /// The console's fsck: the run going on this node, else the last one finished (on any node).
-    pub async fn fsck_run(&self) -> Result<FsckRun> {
-        let here = self.fsck_state();
+    pub async fn status(&self) -> Result<FsckRun> {
+        let here = self.state();
         if here.running {
             return Ok(here);
         }
-        let kept = self.db().setting(FSCK_KEY).await?;
+        let kept = self.objects.db().setting(FSCK_KEY).await?;
         Ok(kept
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or(here))
     }
 
-    fn fsck_state(&self) -> FsckRun {
-        self.inner
-            .fsck_run
-            .lock()
-            .map(|r| r.clone())
-            .unwrap_or_default()
+    fn state(&self) -> FsckRun {
+        self.current.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn fsck(&self, repair: bool) -> Result<FsckReport> {
+    pub async fn run(&self, repair: bool) -> Result<FsckReport> {
         let mut report = FsckReport::default();
         let rows: Vec<(String, Option<i64>, String)> =
             sqlx::query_as("SELECT hash, synced_at, content_type FROM objects")
-                .fetch_all(self.db().pool())
+                .fetch_all(self.objects.db().pool())
                 .await?;
         let cached: HashSet<String> =
             sqlx::query_scalar("SELECT hash FROM cache_entries WHERE node = $1")
-                .bind(self.node())
-                .fetch_all(self.db().pool())
+                .bind(self.objects.node())
+                .fetch_all(self.objects.db().pool())
                 .await?
                 .into_iter()
                 .collect();
@@ -113,7 +132,7 @@ impl MediaStore {
                 continue;
             };
             report.objects_checked += 1;
-            let local = self.cache().lookup(&hash).await?;
+            let local = self.objects.cache().lookup(&hash).await?;
             let local_ok = matches!(local, Lookup::Hit(_));
             match local {
                 Lookup::Corrupt => report.corrupt_local.push(hex.clone()),
@@ -128,7 +147,7 @@ impl MediaStore {
                 }
                 continue; // S3 is not expected to have it yet
             }
-            let remote = match self.remote().get(&hash).await {
+            let remote = match self.objects.remote().get(&hash).await {
                 Ok(r) => r,
                 Err(e) => {
                     report.s3_error.get_or_insert_with(|| e.to_string());
@@ -152,11 +171,11 @@ impl MediaStore {
             if !local_ok && remote_ok && (cached.contains(hex) || matches!(local, Lookup::Corrupt))
             {
                 let bytes = remote.as_ref().expect("remote_ok");
-                self.cache().store_verified(&hash, bytes).await?;
+                self.objects.cache().store_verified(&hash, bytes).await?;
                 report.repaired += 1;
             } else if !remote_ok && local_ok {
                 // Queue it again: the sync worker puts the good local copy back into S3.
-                self.requeue(&hash).await?;
+                self.queue.requeue(&hash).await?;
                 report.repaired += 1;
             } else if !remote_ok && !local_ok {
                 tracing::error!(%hash, %content_type, "no good copy left anywhere");
@@ -165,7 +184,7 @@ impl MediaStore {
         }
 
         // Cache files nothing names.
-        for path in self.cache().all_files()? {
+        for path in self.objects.cache().all_files()? {
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -188,7 +207,7 @@ impl MediaStore {
         }
 
         // S3 keys nothing names.
-        match self.remote().list().await {
+        match self.objects.remote().list().await {
             Ok(keys) => {
                 let now = now_micros() / 1_000_000;
                 for (key, modified) in keys {
@@ -202,7 +221,8 @@ impl MediaStore {
                     }
                     report.orphaned_in_s3.push(key);
                     if repair {
-                        self.remote()
+                        self.objects
+                            .remote()
                             .delete(&hash)
                             .await
                             .map_err(|e: RemoteError| crate::error::Error::internal(e))?;
@@ -215,25 +235,5 @@ impl MediaStore {
             }
         }
         Ok(report)
-    }
-
-    /// Marks an object unsynced and queues it, so the worker sends the local copy to S3 again.
-    async fn requeue(&self, hash: &ContentHash) -> Result<()> {
-        let mut tx = self.db().begin_write().await?;
-        sqlx::query("UPDATE objects SET synced_at = NULL WHERE hash = $1")
-            .bind(hash.to_hex())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO sync_queue (hash, next_attempt_at) VALUES ($1, $2)
-             ON CONFLICT (hash) DO UPDATE SET next_attempt_at = excluded.next_attempt_at, lease_until = NULL",
-        )
-        .bind(hash.to_hex())
-        .bind(now_micros())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.wake_sync();
-        Ok(())
     }
 }

@@ -3,30 +3,48 @@
 //! objects a bucket already holds, copied and verified), so a stopped migration resumes.
 
 use super::cache::sha256;
-use super::core::MediaStore;
-use super::health::BUCKET_KEY;
+use super::objects::Objects;
 use super::remote::{validate_bucket, Remote};
 use crate::db::{now_micros, rfc3339};
 use crate::error::{Error, Problem, Result};
 use crate::types::ContentHash;
 use crate::views::MigrateRun;
 use futures::StreamExt;
+use std::sync::{Arc, Mutex};
 
-impl MediaStore {
+/// The settings key `migrate-bucket` writes when it switches buckets; every node follows it.
+pub const BUCKET_KEY: &str = "s3_bucket";
+
+/// Moving every object to another bucket, as a job: run it directly (the CLI) or start it in the
+/// background (the console, the API); and every node following the switch.
+#[derive(Clone)]
+pub struct BucketMove {
+    objects: Objects,
+    /// The move started on this node: running, or the last one finished here.
+    current: Arc<Mutex<MigrateRun>>,
+}
+
+impl BucketMove {
+    pub fn new(objects: Objects) -> Self {
+        Self {
+            objects,
+            current: Arc::default(),
+        }
+    }
+
     /// Starts moving to the bucket `to` in the background, for the console (copying every object
-    /// takes a while, and the switch waits for the other nodes); [`MediaStore::migrate_run`]
+    /// takes a while, and the switch waits for the other nodes); [`BucketMove::status`]
     /// follows it. `migrate_running` while a move goes on on this node, `bad_bucket` for a name
     /// S3 would refuse.
     #[tracing::instrument(skip_all, fields(to, admin = %by.handle))]
-    pub fn start_migrate_bucket(&self, to: &str, by: &crate::types::User) -> Result<MigrateRun> {
+    pub fn start(&self, to: &str, by: &crate::types::User) -> Result<MigrateRun> {
         let to = to.trim().to_owned();
         if validate_bucket(&to).is_err() {
             return Err(Problem::BadBucket { bucket: to }.into());
         }
         let started = {
             let mut run = self
-                .inner
-                .migrate_run
+                .current
                 .lock()
                 .map_err(|_| Error::internal("the bucket move's state is poisoned"))?;
             if run.running {
@@ -41,10 +59,10 @@ impl MediaStore {
             run.clone()
         };
         tracing::warn!("bucket move started from the console");
-        let media = self.clone();
+        let job = self.clone();
         tokio::spawn(async move {
-            let result = media.migrate_bucket(&to, None).await;
-            if let Ok(mut run) = media.inner.migrate_run.lock() {
+            let result = job.run(&to, None).await;
+            if let Ok(mut run) = job.current.lock() {
                 run.running = false;
                 run.finished_at = Some(rfc3339(now_micros()));
                 match result {
@@ -57,24 +75,28 @@ impl MediaStore {
     }
 
     /// The console's bucket move on this node: running, or the last one finished here.
-    pub fn migrate_run(&self) -> MigrateRun {
-        self.inner
-            .migrate_run
-            .lock()
-            .map(|r| r.clone())
-            .unwrap_or_default()
+    pub fn status(&self) -> MigrateRun {
+        self.current.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
 
 const NOT_COPIED: &str = "FROM objects o WHERE o.synced_at IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM bucket_copies b WHERE b.bucket = $1 AND b.hash = o.hash)";
 
-impl MediaStore {
+impl BucketMove {
+    /// Follows a bucket switch made by a move (on any node, or the CLI).
+    pub async fn follow(&self) -> Result<()> {
+        if let Some(bucket) = self.objects.db().setting(BUCKET_KEY).await? {
+            self.objects.remote().switch_bucket(&bucket);
+        }
+        Ok(())
+    }
+
     /// How many synced objects `bucket` is not yet known to hold.
     pub async fn count_not_copied(&self, bucket: &str) -> Result<i64> {
         Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) {NOT_COPIED}"))
             .bind(bucket)
-            .fetch_one(self.db().pool())
+            .fetch_one(self.objects.db().pool())
             .await?)
     }
 
@@ -92,7 +114,7 @@ impl MediaStore {
         .bind(bucket)
         .bind(after)
         .bind(limit)
-        .fetch_all(self.db().pool())
+        .fetch_all(self.objects.db().pool())
         .await?)
     }
 
@@ -105,7 +127,7 @@ impl MediaStore {
         .bind(bucket)
         .bind(hash)
         .bind(now_micros())
-        .execute(self.db().pool())
+        .execute(self.objects.db().pool())
         .await?;
         Ok(())
     }
@@ -118,19 +140,19 @@ const COPY_CONCURRENCY: usize = 8;
 /// How long running nodes get to notice the switch before the last pass (they check every 10 s).
 pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(12);
 
-impl MediaStore {
+impl BucketMove {
     /// Copies every synced object to `to`, verifies each there, switches every node over, then copies
     /// whatever reached the old bucket while nodes were switching. A stopped run resumes: what was
     /// copied is recorded in `bucket_copies`. Progress goes to the log; the CLI and any other caller
     /// get the report.
     #[tracing::instrument(skip(self, settle))]
-    pub async fn migrate_bucket(
+    pub async fn run(
         &self,
         to: &str,
         settle: Option<std::time::Duration>,
     ) -> Result<MigrateReport> {
         validate_bucket(to).map_err(Error::Internal)?;
-        let source = self.remote().clone();
+        let source = self.objects.remote().clone();
         let from = source.bucket();
         let mut report = MigrateReport {
             from: from.clone(),
@@ -155,8 +177,8 @@ impl MediaStore {
         );
             return Ok(report);
         }
-        self.db().set_setting(BUCKET_KEY, to).await?;
-        self.remote().switch_bucket(to);
+        self.objects.db().set_setting(BUCKET_KEY, to).await?;
+        self.objects.remote().switch_bucket(to);
         tracing::info!("switched to {to}; waiting for running nodes to follow");
         tokio::time::sleep(settle.unwrap_or(SETTLE)).await;
         // Objects that reached the old bucket while nodes were switching.
@@ -222,7 +244,7 @@ enum Copied {
     AlreadyThere,
 }
 
-impl MediaStore {
+impl BucketMove {
     /// One object: a verified copy already in the target counts; otherwise the bytes come from the
     /// local cache (verified) or the source bucket (verified), go to the target with their sha256
     /// (which S3 checks), and are read back and verified once more.
@@ -240,7 +262,7 @@ impl MediaStore {
                 return Ok(Copied::AlreadyThere);
             }
         }
-        let bytes = match self.cache().read_verified(&hash).await {
+        let bytes = match self.objects.cache().read_verified(&hash).await {
             Ok(Some(b)) => b,
             _ => match source.get(&hash).await.map_err(|e| e.to_string())? {
                 Some(b) if verified(&b) => b,

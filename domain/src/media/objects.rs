@@ -1,13 +1,37 @@
 //! The object store: keeping uploads in the local cache under their sha256 and recording them
 //! (write path), and reading them back from memory, the verified disk copy or S3 (read path).
+//! `entries.rs` adds this node's cache index to it.
 
-use super::cache::{self, Staged};
-use super::core::MediaStore;
-use crate::db::now_micros;
+use super::cache::{self, LocalCache, Staged};
+use super::health::Health;
+use super::hot::HotSet;
+use super::remote::Remote;
+use crate::db::{now_micros, Db};
 use crate::error::{Error, Problem, Result};
 use crate::metrics::Metrics;
 use crate::types::ContentHash;
 use bytes::Bytes;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The cache and S3 as one store of verified objects. Clones share it.
+#[derive(Clone)]
+pub struct Objects {
+    pub(super) inner: Arc<State>,
+}
+
+pub(super) struct State {
+    pub(super) db: Db,
+    pub(super) cache: LocalCache,
+    pub(super) remote: Remote,
+    pub(super) node: String,
+    pub(super) metrics: Arc<Metrics>,
+    pub(super) health: Health,
+    /// Recently served objects, verified when loaded.
+    pub(super) hot: HotSet,
+    /// Cache reads not yet written to `cache_entries.last_access` (hash → time).
+    pub(super) reads: Mutex<HashMap<ContentHash, i64>>,
+}
 
 /// An object in the cache, ready to be recorded in the database.
 #[derive(Debug, Clone)]
@@ -24,7 +48,54 @@ pub struct Media {
     pub hash: ContentHash,
 }
 
-impl MediaStore {
+impl Objects {
+    pub fn new(
+        db: Db,
+        cache: LocalCache,
+        remote: Remote,
+        node: String,
+        metrics: Arc<Metrics>,
+        health: Health,
+        memory_bytes: usize,
+    ) -> Self {
+        Self {
+            inner: Arc::new(State {
+                db,
+                cache,
+                remote,
+                node,
+                metrics,
+                health,
+                hot: HotSet::new(memory_bytes),
+                reads: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn cache(&self) -> &LocalCache {
+        &self.inner.cache
+    }
+
+    pub fn remote(&self) -> &Remote {
+        &self.inner.remote
+    }
+
+    pub fn node(&self) -> &str {
+        &self.inner.node
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub fn health(&self) -> &Health {
+        &self.inner.health
+    }
+
     /// Moves a staged upload under its content name in the cache.
     pub async fn keep(&self, staged: Staged, content_type: &str) -> Result<StoredObject> {
         let obj = StoredObject {
@@ -93,7 +164,7 @@ impl MediaStore {
         Ok(media)
     }
 
-    /// [`MediaStore::read`] below the in-memory set: the verified disk copy, or S3's.
+    /// [`Objects::read`] below the in-memory set: the verified disk copy, or S3's.
     #[tracing::instrument(skip_all, fields(hash = %hash))]
     async fn load(&self, hash: &ContentHash) -> Result<Media> {
         let content_type: Option<String> =
@@ -120,7 +191,7 @@ impl MediaStore {
             cache::Lookup::Missing => self.forget_cached(hash).await?,
         }
         Metrics::inc(&m.cache_misses);
-        if self.remote_status().circuit_open {
+        if self.inner.health.remote_status().circuit_open {
             // S3 is known to be down: answer at once instead of waiting on it for every image.
             return Err(Problem::Unavailable.into());
         }
@@ -131,12 +202,12 @@ impl MediaStore {
                 return Err(Problem::Unavailable.into());
             }
             Err(e) => {
-                self.note_remote(Err(&e));
+                self.inner.health.note_remote(Err(&e));
                 tracing::warn!(error = %e, "read-through from S3 failed");
                 return Err(Problem::Unavailable.into());
             }
         };
-        self.note_remote(Ok(()));
+        self.inner.health.note_remote(Ok(()));
         if cache::sha256(&bytes) != *hash {
             Metrics::inc(&m.corrupt_objects);
             tracing::error!("S3 returned bytes that do not match their sha256; not served");

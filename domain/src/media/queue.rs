@@ -1,10 +1,14 @@
 //! The sync queue as admins and users see it: its state and backlog, the pause switch, "retry
-//! now", and storage health for the banner.
+//! now", and storage health for the banner. The worker that drains it is `sync.rs`.
 
-use super::core::{MediaStore, RemoteStatus};
+use super::health::{Health, RemoteStatus};
 use crate::db::{now_micros, Db};
 use crate::error::Result;
+use crate::types::ContentHash;
 pub use crate::views::{StorageState, StorageStatus};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// What the sync is doing, as admins see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -52,49 +56,65 @@ pub struct Backlog {
     pub bytes: i64,
 }
 
-impl MediaStore {
+/// The queue of objects not yet in S3, as its callers see it: new work wakes the worker, admins
+/// pause, resume and retry it. Clones share it.
+#[derive(Clone)]
+pub struct SyncQueue {
+    inner: Arc<State>,
+}
+
+struct State {
+    db: Db,
+    health: Health,
+    wake: Notify,
+    /// An admin asked to retry now: the worker probes S3 at once even with the circuit open.
+    retry: AtomicBool,
+}
+
+impl SyncQueue {
+    pub fn new(db: Db, health: Health) -> Self {
+        Self {
+            inner: Arc::new(State {
+                db,
+                health,
+                wake: Notify::new(),
+                retry: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// Tells the sync worker there is new work (after a commit).
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.inner.wake.notified().await
+    }
+
+    /// Whether an admin asked to retry now (and forgets the request).
+    pub(crate) fn take_retry(&self) -> bool {
+        self.inner.retry.swap(false, Ordering::SeqCst)
+    }
+
     /// Objects and bytes not yet confirmed by S3.
     pub async fn backlog(&self) -> Result<Backlog> {
-        let s = self.sync_status().await?;
+        let s = self.status().await?;
         Ok(Backlog {
             objects: s.backlog_objects,
             bytes: s.backlog_bytes,
         })
     }
 
-    /// An admin pauses, resumes or retries the sync (the console, `POST /api/v1/admin/sync/…`).
-    #[tracing::instrument(skip_all, fields(?action, admin = %by.handle))]
-    pub async fn control_sync(
-        &self,
-        action: crate::views::SyncAction,
-        by: &crate::types::User,
-    ) -> Result<()> {
-        use crate::views::SyncAction;
-        match action {
-            SyncAction::Pause => self.set_paused(true).await?,
-            SyncAction::Resume => self.set_paused(false).await?,
-            SyncAction::Retry => self.retry_now().await?,
-        }
-        tracing::warn!("sync changed by an admin");
-        Ok(())
-    }
-
     /// An admin's "retry now": every queued object is due now, and the sync worker probes S3 at
     /// once even if its circuit is open.
     pub async fn retry_now(&self) -> Result<()> {
-        let now = now_micros();
         sqlx::query("UPDATE sync_queue SET next_attempt_at = $1 WHERE lease_until IS NULL")
-            .bind(now)
+            .bind(now_micros())
             .execute(self.inner.db.pool())
             .await?;
-        sqlx::query("UPDATE delete_queue SET next_attempt_at = $1 WHERE done_at IS NULL")
-            .bind(now)
-            .execute(self.inner.db.pool())
-            .await?;
-        self.inner
-            .retry
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        self.wake_sync();
+        self.inner.retry.store(true, Ordering::SeqCst);
+        self.wake();
         Ok(())
     }
 
@@ -105,29 +125,43 @@ impl MediaStore {
 
     pub async fn set_paused(&self, paused: bool) -> Result<()> {
         set_paused(&self.inner.db, paused).await?;
-        self.wake_sync();
+        self.wake();
         Ok(())
     }
 
     /// Where the sync stands, as this process sees it.
-    pub async fn sync_status(&self) -> Result<SyncStatus> {
-        sync_status(&self.inner.db, &self.remote_status()).await
+    pub async fn status(&self) -> Result<SyncStatus> {
+        sync_status(&self.inner.db, &self.inner.health.remote_status()).await
     }
 
     /// Storage health for users: no S3 round trip, only what this node already knows.
     pub async fn storage_status(&self) -> Result<StorageStatus> {
-        let remote = self.remote_status();
+        let remote = self.inner.health.remote_status();
         Ok(storage_status_of(
             &sync_status(&self.inner.db, &remote).await?,
             &remote,
         ))
     }
 
-    /// Asks S3 whether it is there, and remembers the answer.
-    pub async fn probe_remote(&self) -> bool {
-        let r = self.inner.remote.probe().await;
-        self.note_remote(r.as_ref().map(|_| ()));
-        r.is_ok()
+    /// Marks an object unsynced and queues it again, so the worker sends the local copy to S3
+    /// once more (fsck's repair of a missing or corrupt S3 copy).
+    pub(crate) async fn requeue(&self, hash: &ContentHash) -> Result<()> {
+        let mut tx = self.inner.db.begin_write().await?;
+        sqlx::query("UPDATE objects SET synced_at = NULL WHERE hash = $1")
+            .bind(hash.to_hex())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sync_queue (hash, next_attempt_at) VALUES ($1, $2)
+             ON CONFLICT (hash) DO UPDATE SET next_attempt_at = excluded.next_attempt_at, lease_until = NULL",
+        )
+        .bind(hash.to_hex())
+        .bind(now_micros())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.wake();
+        Ok(())
     }
 }
 

@@ -3,8 +3,8 @@
 //! jitter; a row whose worker died is reclaimed when its lease runs out.
 
 use super::breaker::Breaker;
-use super::core::MediaStore;
 use super::remote::RemoteError;
+use super::store::MediaStore;
 use crate::db::{now_micros, Backend};
 use crate::error::Result;
 use crate::metrics::Metrics;
@@ -109,15 +109,15 @@ impl SyncWorker {
     /// is due (closing the circuit if S3 answers); otherwise a round of uploads.
     #[tracing::instrument(skip_all)]
     pub async fn tick(&mut self) -> Result<SyncReport> {
-        if self.store.paused().await? {
+        if self.store.queue().paused().await? {
             return Ok(SyncReport::default());
         }
-        let retry_asked = self.store.take_retry();
+        let retry_asked = self.store.queue().take_retry();
         if self.breaker.is_open() {
             if !retry_asked && !self.breaker.probe_due(Instant::now()) {
                 return Ok(SyncReport::default());
             }
-            if !self.store.probe_remote().await {
+            if !self.store.health().probe().await {
                 self.breaker.record_failure(Instant::now());
                 return Ok(SyncReport::default());
             }
@@ -126,7 +126,7 @@ impl SyncWorker {
         let report = self.run_once().await?;
         // Removals from S3 (deleted photos) ride the same switch and circuit as uploads.
         if !self.breaker.is_open() {
-            self.store.run_deletes(self.config.batch).await?;
+            self.store.deletes().run(self.config.batch).await?;
         }
         Ok(report)
     }
@@ -163,9 +163,9 @@ impl SyncWorker {
         // before it commits, those objects are simply sent again: PUTs of content-addressed
         // objects are idempotent.
         self.mark_synced(&synced).await?;
-        self.store.recent().synced(synced.len());
+        self.store.health().recent().synced(synced.len());
         let open = self.breaker.is_open();
-        self.store.set_circuit_open(open);
+        self.store.health().set_circuit_open(open);
         if open && !was_open {
             tracing::error!(
                 probe_every = ?self.config.probe_interval,
@@ -179,12 +179,12 @@ impl SyncWorker {
     /// waiting out each object's backoff.
     async fn close_circuit(&mut self) -> Result<()> {
         self.breaker.record_success();
-        self.store.set_circuit_open(false);
+        self.store.health().set_circuit_open(false);
         let rescheduled = sqlx::query(
             "UPDATE sync_queue SET next_attempt_at = $1 WHERE lease_until IS NULL AND next_attempt_at > $1",
         )
         .bind(now_micros())
-        .execute(self.store.db().pool())
+        .execute(self.store.objects().db().pool())
         .await?;
         tracing::info!(
             backlog = rescheduled.rows_affected(),
@@ -197,14 +197,14 @@ impl SyncWorker {
     /// (for the storage banner and `/healthz`) before an upload runs into it, and feeds the
     /// breaker, so a dead S3 opens the circuit and reads stop waiting on it.
     async fn idle_probe(&mut self) {
-        if self.breaker.is_open() || self.store.paused().await.unwrap_or(true) {
+        if self.breaker.is_open() || self.store.queue().paused().await.unwrap_or(true) {
             return;
         }
-        if self.store.probe_remote().await {
+        if self.store.health().probe().await {
             self.breaker.record_success();
         } else {
             self.breaker.record_failure(Instant::now());
-            self.store.set_circuit_open(self.breaker.is_open());
+            self.store.health().set_circuit_open(self.breaker.is_open());
         }
     }
 
@@ -214,8 +214,8 @@ impl SyncWorker {
         let released = sqlx::query(
             "UPDATE sync_queue SET lease_until = NULL, leased_by = NULL WHERE leased_by = $1 AND lease_until IS NOT NULL",
         )
-        .bind(self.store.node())
-        .execute(self.store.db().pool())
+        .bind(self.store.objects().node())
+        .execute(self.store.objects().db().pool())
         .await?;
         Ok(released.rows_affected())
     }
@@ -253,14 +253,14 @@ impl SyncWorker {
             // The cache budget is kept by the same loop: eviction only ever removes synced copies.
             if budget_checked.elapsed() >= BUDGET_EVERY {
                 budget_checked = Instant::now();
-                if let Err(e) = self.store.enforce_budget().await {
+                if let Err(e) = self.store.budget().enforce().await {
                     tracing::error!(error = %e, "cache eviction failed");
                 }
-                if let Err(e) = self.store.follow_bucket().await {
+                if let Err(e) = self.store.bucket_move().follow().await {
                     tracing::error!(error = %e, "could not read the bucket setting");
                 }
                 self.idle_probe().await;
-                match self.store.drop_deleted_since(deleted_seen).await {
+                match self.store.deletes().drop_deleted_since(deleted_seen).await {
                     Ok(newest) => deleted_seen = newest,
                     Err(e) => tracing::error!(error = %e, "could not read the deleted objects"),
                 }
@@ -274,7 +274,7 @@ impl SyncWorker {
             };
             if idle {
                 tokio::select! {
-                    _ = self.store.woken() => {}
+                    _ = self.store.queue().woken() => {}
                     _ = tokio::time::sleep(self.config.idle_poll) => {}
                     _ = shutdown.changed() => {}
                 }
@@ -288,7 +288,7 @@ impl SyncWorker {
         let lease_until = now + self.config.lease.as_micros() as i64;
         // Postgres lets several nodes claim side by side without waiting on each other; SQLite has
         // a single writer, so the UPDATE is already exclusive.
-        let lock = match self.store.db().backend() {
+        let lock = match self.store.objects().db().backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
@@ -303,17 +303,17 @@ impl SyncWorker {
             .bind(lease_until)
             .bind(now)
             .bind(self.config.batch)
-            .bind(self.store.node())
-            .fetch_all(self.store.db().pool())
+            .bind(self.store.objects().node())
+            .fetch_all(self.store.objects().db().pool())
             .await?;
         // The content types of this claim's rows, in one query rather than one per object.
         let types: std::collections::HashMap<String, String> = sqlx::query_as(
             "SELECT o.hash, o.content_type FROM objects o JOIN sync_queue q ON q.hash = o.hash
              WHERE q.leased_by = $1 AND q.lease_until = $2",
         )
-        .bind(self.store.node())
+        .bind(self.store.objects().node())
         .bind(lease_until)
-        .fetch_all(self.store.db().pool())
+        .fetch_all(self.store.objects().db().pool())
         .await?
         .into_iter()
         .collect();
@@ -339,12 +339,12 @@ impl SyncWorker {
         } = claimed;
         let started = Instant::now();
         let outcome = self.push(&hash, &content_type).await;
-        let m = self.store.metrics();
+        let m = self.store.objects().metrics();
         m.sync_put_seconds.observe(started.elapsed());
         let recorded = match &outcome {
             Ok(()) => {
                 Metrics::inc(&m.sync_successes);
-                self.store.note_remote(Ok(()));
+                self.store.health().note_remote(Ok(()));
                 // Marked synced with the rest of the round, in one transaction.
                 Ok(())
             }
@@ -352,12 +352,12 @@ impl SyncWorker {
                 Metrics::inc(&m.sync_failures);
                 let delay = match e {
                     PushError::Remote(r @ RemoteError::Transient(_)) => {
-                        self.store.note_remote(Err(r));
+                        self.store.health().note_remote(Err(r));
                         tracing::warn!(error = %e, attempts, "sync failed; will retry");
                         backoff(&self.config, attempts)
                     }
                     PushError::Remote(r @ RemoteError::Permanent(_)) => {
-                        self.store.note_remote(Err(r));
+                        self.store.health().note_remote(Err(r));
                         tracing::error!(error = %e, "S3 refused the object; check the bucket and credentials");
                         self.config.max_backoff
                     }
@@ -387,12 +387,14 @@ impl SyncWorker {
     ) -> std::result::Result<(), PushError> {
         let bytes = self
             .store
+            .objects()
             .cache()
             .read_verified(hash)
             .await
             .map_err(|e| PushError::Local(e.to_string()))?
             .ok_or_else(|| PushError::Local("missing or corrupt in the local cache".into()))?;
         self.store
+            .objects()
             .remote()
             .put(hash, bytes, content_type)
             .await
@@ -404,7 +406,7 @@ impl SyncWorker {
             return Ok(());
         }
         let now = now_micros();
-        let mut tx = self.store.db().begin_write().await?;
+        let mut tx = self.store.objects().db().begin_write().await?;
         for hash in hashes {
             let hex = hash.to_hex();
             sqlx::query("UPDATE objects SET synced_at = $1 WHERE hash = $2")
@@ -426,7 +428,7 @@ impl SyncWorker {
             .bind(now_micros() + delay.as_micros() as i64)
             .bind(error)
             .bind(hash.to_hex())
-            .execute(self.store.db().pool())
+            .execute(self.store.objects().db().pool())
             .await?;
         Ok(())
     }

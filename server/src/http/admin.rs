@@ -84,7 +84,7 @@ async fn overview(
 
 /// The console's fsck: the run going on this node, else the last one finished.
 async fn fsck_status(State(state): State<AppState>, _: Admin) -> Result<Json<FsckRun>, ApiError> {
-    Ok(Json(state.services.media.fsck_run().await?))
+    Ok(Json(state.services.media.fsck().status().await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -110,13 +110,13 @@ async fn start_fsck(
             })
         })?
     };
-    let run = state.services.media.start_fsck(repair, &admin)?;
+    let run = state.services.media.fsck().start(repair, &admin)?;
     Ok((StatusCode::ACCEPTED, Json(run)).into_response())
 }
 
 /// The console's bucket move on this node: running, or the last one finished here.
 async fn bucket_move(State(state): State<AppState>, _: Admin) -> Json<MigrateRun> {
-    Json(state.services.media.migrate_run())
+    Json(state.services.media.bucket_move().status())
 }
 
 #[derive(Deserialize)]
@@ -132,10 +132,7 @@ async fn start_bucket_move(
     body: Result<Json<BucketMove>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body?;
-    let run = state
-        .services
-        .media
-        .start_migrate_bucket(&body.to, &admin)?;
+    let run = state.services.media.bucket_move().start(&body.to, &admin)?;
     Ok((StatusCode::ACCEPTED, Json(run)).into_response())
 }
 
@@ -178,7 +175,7 @@ async fn user_action(
 }
 
 async fn status(State(state): State<AppState>, _: Admin) -> Result<Json<SyncStatus>, ApiError> {
-    Ok(Json(state.services.media.sync_status().await?))
+    Ok(Json(state.services.media.queue().status().await?))
 }
 
 /// Pause, resume or retry; answers with the sync's status after it.
@@ -188,5 +185,5 @@ async fn control(
     action: SyncAction,
 ) -> Result<Json<SyncStatus>, ApiError> {
     state.services.media.control_sync(action, &admin).await?;
-    Ok(Json(state.services.media.sync_status().await?))
+    Ok(Json(state.services.media.queue().status().await?))
 }

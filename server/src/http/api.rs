@@ -99,14 +99,20 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let mut multipart = form::multipart(multipart)?;
-    state.services.media.check_free_space()?;
+    state.services.media.budget().check_free_space()?;
     let mut caption = String::new();
     let mut staged = None;
     while let Some(mut field) = multipart.next_field().await? {
         match field.name() {
             Some("caption") => caption = field.text().await?,
             Some("image") => {
-                let mut staging = state.services.media.cache().stage(state.max_upload).await?;
+                let mut staging = state
+                    .services
+                    .media
+                    .objects()
+                    .cache()
+                    .stage(state.max_upload)
+                    .await?;
                 while let Some(chunk) = field.chunk().await? {
                     if let Err(e) = staging.write(&chunk).await {
                         drop(field);
@@ -140,7 +146,7 @@ async fn upload(
 
 /// Storage health for every user (the page banner polls it). No S3 round trip.
 async fn status(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let status = state.services.media.storage_status().await?;
+    let status = state.services.media.queue().storage_status().await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(status)).into_response())
 }
 

@@ -72,7 +72,11 @@ async fn announcement_events(state: &AppState) -> Result<Events, ApiError> {
 async fn storage_events(state: &AppState) -> Result<Events, ApiError> {
     let media = &state.services.media;
     media.refresh_storage().await?;
-    Ok(watch_events(state, media.storage_changes(), "storage"))
+    Ok(watch_events(
+        state,
+        media.health().storage_changes(),
+        "storage",
+    ))
 }
 
 async fn everything(State(state): State<AppState>) -> Result<Response, ApiError> {

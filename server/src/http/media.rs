@@ -42,7 +42,7 @@ async fn media(
         )
             .into_response();
     }
-    match state.services.media.read(&hash).await {
+    match state.services.media.objects().read(&hash).await {
         Ok(m) => {
             let content_type = HeaderValue::from_str(&m.content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));

@@ -35,11 +35,11 @@ struct Health {
 async fn healthz(State(state): State<AppState>) -> Response {
     let s = &state.services;
     let db_ok = s.db.ping().await.is_ok();
-    let s3_ok = tokio::time::timeout(PROBE_TIMEOUT, s.media.probe_remote())
+    let s3_ok = tokio::time::timeout(PROBE_TIMEOUT, s.media.health().probe())
         .await
         .unwrap_or(false);
     let sync = if db_ok {
-        s.media.sync_status().await.ok()
+        s.media.queue().status().await.ok()
     } else {
         None
     };
@@ -66,18 +66,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     let s = &state.services;
-    let sync = s.media.sync_status().await.ok();
+    let sync = s.media.queue().status().await.ok();
     let gauges = Gauges {
         backlog_objects: sync.as_ref().map_or(0, |b| b.backlog_objects),
         backlog_bytes: sync.as_ref().map_or(0, |b| b.backlog_bytes),
         oldest_unsynced_seconds: sync.as_ref().map_or(0, |b| b.oldest_unsynced_seconds),
-        s3_up: s.media.remote_status().reachable.unwrap_or(false),
+        s3_up: s.media.health().remote_status().reachable.unwrap_or(false),
         circuit_open: sync
             .as_ref()
             .is_some_and(|b| b.state == SyncState::CircuitOpen),
         paused: sync.as_ref().is_some_and(|b| b.state == SyncState::Paused),
-        pending_deletes: s.media.pending_deletes().await.unwrap_or(0),
-        cache_bytes: s.media.cached_bytes().await.unwrap_or(0),
+        pending_deletes: s.media.deletes().pending().await.unwrap_or(0),
+        cache_bytes: s.media.budget().cached_bytes().await.unwrap_or(0),
         moderation_queue: s.moderation.queue_len().await.unwrap_or(0),
     };
     (

@@ -202,7 +202,7 @@ async fn set_icon(
     let bytes = form::image_form(form::multipart(multipart)?, state.max_upload)
         .await?
         .image;
-    state.services.media.check_free_space()?;
+    state.services.media.budget().check_free_space()?;
     let view = state
         .services
         .accounts

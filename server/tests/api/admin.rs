@@ -252,14 +252,14 @@ async fn announcement_images_are_pinned_and_served_through_an_s3_outage() {
     let media = &app.running.services.media;
     app.running.sync_worker().drain().await.unwrap();
     // Synced, and the cache is squeezed to nothing: the announcement image stays.
-    media.enforce_budget_of(0).await.unwrap();
+    media.budget().enforce_of(0).await.unwrap();
     let hash: photoshare_domain::types::ContentHash =
         hash_of(&posted["image_url"]).parse().unwrap();
-    assert!(media.cache().contains(&hash));
+    assert!(media.objects().cache().contains(&hash));
     std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     assert_eq!(
-        media.warm_pinned().await.unwrap(),
+        media.budget().warm_pinned().await.unwrap(),
         1,
         "fetched back after a wipe"
     );
@@ -479,7 +479,10 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
 
     // S3 returns: the queued removals happen.
     app.proxy().set(Fault::Pass);
-    app.running.services.media.retry_now().await.unwrap();
+    let (s, _) = app
+        .call(&admin, "POST", "/api/v1/admin/sync/retry", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
     worker.drain().await.unwrap();
     for h in &files {
         assert!(!app.s3_file(h).exists(), "removed from S3");
@@ -493,12 +496,15 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     let gone = app.cached_path(&photo["urls"]["thumb"]);
     std::fs::create_dir_all(gone.parent().unwrap()).unwrap();
     std::fs::write(&gone, b"a copy on another node").unwrap();
-    let seen = media.drop_deleted_since(0).await.unwrap();
+    let seen = media.deletes().drop_deleted_since(0).await.unwrap();
     assert!(seen > 0);
     assert!(!gone.exists());
     assert!(app.cached_path(&keep["urls"]["thumb"]).exists());
     std::fs::write(&gone, b"a copy on another node").unwrap();
-    assert_eq!(media.drop_deleted_since(seen).await.unwrap(), seen);
+    assert_eq!(
+        media.deletes().drop_deleted_since(seen).await.unwrap(),
+        seen
+    );
     assert!(
         gone.exists(),
         "only deletions newer than the last look are read"

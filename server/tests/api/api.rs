@@ -290,7 +290,14 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
         .unwrap();
     assert_eq!(recent["items"].as_array().unwrap().len(), 0);
     assert_eq!(
-        app.running.services.media.backlog().await.unwrap().objects,
+        app.running
+            .services
+            .media
+            .queue()
+            .backlog()
+            .await
+            .unwrap()
+            .objects,
         0
     );
     let tmp = app.dir.path().join("data/cache/tmp");
@@ -391,7 +398,7 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
 
     let media = &app.running.services.media;
     assert_eq!(
-        media.backlog().await.unwrap().objects,
+        media.queue().backlog().await.unwrap().objects,
         3,
         "original, large and thumb, once each"
     );
@@ -400,13 +407,14 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
 
     let report = app.running.sync_worker().drain().await.unwrap();
     assert_eq!((report.synced, report.failed), (3, 0));
-    assert_eq!(media.backlog().await.unwrap().objects, 0);
+    assert_eq!(media.queue().backlog().await.unwrap().objects, 0);
 
     for variant in ["original", "large", "thumb"] {
         let url = photo["urls"][variant].as_str().unwrap();
         let hash: photoshare_domain::types::ContentHash =
             url.trim_start_matches("/media/").parse().unwrap();
         let in_s3 = media
+            .objects()
             .remote()
             .get(&hash)
             .await
@@ -427,6 +435,7 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
         assert_eq!(sha256_hex(&in_s3), hash.to_hex());
     }
     let in_s3 = media
+        .objects()
         .remote()
         .get(
             &photo["urls"]["original"]
@@ -454,7 +463,7 @@ async fn a_photo_missing_from_the_cache_is_read_back_from_s3_and_verified() {
     let url = photo["urls"]["original"].as_str().unwrap();
     let hash: photoshare_domain::types::ContentHash =
         url.trim_start_matches("/media/").parse().unwrap();
-    let path = app.running.services.media.cache().path_of(&hash);
+    let path = app.running.services.media.objects().cache().path_of(&hash);
     std::fs::remove_file(&path).unwrap();
     let r = c.get(app.url(url)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

@@ -33,42 +33,54 @@ async fn eviction_drops_least_recently_read_synced_copies_and_keeps_unsynced_and
     let b = app.post_photo(&c, png(500, 400, 2), "b").await;
 
     // Nothing is synced yet: these copies are the only ones, and nothing may go.
-    assert_eq!(media.enforce_budget_of(0).await.unwrap().evicted, 0);
+    assert_eq!(media.budget().enforce_of(0).await.unwrap().evicted, 0);
     app.running.sync_worker().drain().await.unwrap();
     let newest = app.post_photo(&c, png(500, 400, 3), "newest").await;
     app.running.sync_worker().drain().await.unwrap();
 
     // `a` was read more recently than `b`: with room for one photo's copies, `b` goes first.
     for h in hashes(&a) {
-        media.read(&h).await.unwrap();
+        media.objects().read(&h).await.unwrap();
     }
     let size_of = |p: &Value| {
         hashes(p)
             .iter()
-            .map(|h| std::fs::metadata(media.cache().path_of(h)).unwrap().len())
+            .map(|h| {
+                std::fs::metadata(media.objects().cache().path_of(h))
+                    .unwrap()
+                    .len()
+            })
             .sum::<u64>()
     };
-    let budget = media.cached_bytes().await.unwrap() as u64 - size_of(&b);
-    let e = media.enforce_budget_of(budget).await.unwrap();
+    let budget = media.budget().cached_bytes().await.unwrap() as u64 - size_of(&b);
+    let e = media.budget().enforce_of(budget).await.unwrap();
     assert_eq!(e.evicted, 3);
     assert!(
-        hashes(&b).iter().all(|h| !media.cache().contains(h)),
+        hashes(&b)
+            .iter()
+            .all(|h| !media.objects().cache().contains(h)),
         "b evicted"
     );
     assert!(
-        hashes(&a).iter().all(|h| media.cache().contains(h)),
+        hashes(&a)
+            .iter()
+            .all(|h| media.objects().cache().contains(h)),
         "a kept: read recently"
     );
 
     // With no budget at all, everything synced and unpinned goes; the icon and the newest photo
     // (pinned) stay.
-    media.enforce_budget_of(0).await.unwrap();
-    assert!(hashes(&a).iter().all(|h| !media.cache().contains(h)));
+    media.budget().enforce_of(0).await.unwrap();
+    assert!(hashes(&a)
+        .iter()
+        .all(|h| !media.objects().cache().contains(h)));
     assert!(
-        hashes(&newest).iter().all(|h| media.cache().contains(h)),
+        hashes(&newest)
+            .iter()
+            .all(|h| media.objects().cache().contains(h)),
         "the recent set is pinned"
     );
-    assert!(media.cache().contains(&icon), "icons are pinned");
+    assert!(media.objects().cache().contains(&icon), "icons are pinned");
 
     // An evicted photo is read back from S3, verified, and cached again.
     let r = c
@@ -81,7 +93,7 @@ async fn eviction_drops_least_recently_read_synced_copies_and_keeps_unsynced_and
         sha256_hex(&r.bytes().await.unwrap()),
         hash(&a["urls"]["thumb"]).to_hex()
     );
-    assert!(media.cache().contains(&hash(&a["urls"]["thumb"])));
+    assert!(media.objects().cache().contains(&hash(&a["urls"]["thumb"])));
     let metrics = app.get_text(&c, "/metrics").await;
     assert!(
         metrics.contains("photoshare_cache_evictions_total 6\n"),
@@ -101,8 +113,12 @@ async fn pinned_objects_come_back_into_an_empty_cache_and_stay_readable_through_
     // The disk is replaced: an empty cache.
     std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
-    assert_eq!(media.warm_pinned().await.unwrap(), 4, "icon + three sizes");
-    assert!(media.cache().contains(&icon));
+    assert_eq!(
+        media.budget().warm_pinned().await.unwrap(),
+        4,
+        "icon + three sizes"
+    );
+    assert!(media.objects().cache().contains(&icon));
 
     // S3 goes down: the icon and the photo still render from the cache.
     app.proxy().set(common::fault_proxy::Fault::Refuse);
@@ -141,7 +157,7 @@ async fn popular_and_favorited_photos_stay_pinned_beyond_the_recent_window() {
     std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     // The newest photo's three sizes, and the favorited (and most popular) one's two shown sizes.
-    assert_eq!(media.warm_pinned().await.unwrap(), 5);
+    assert_eq!(media.budget().warm_pinned().await.unwrap(), 5);
     for (photo, size, kept) in [
         (&newest, "original", true),
         (&newest, "thumb", true),
@@ -151,7 +167,10 @@ async fn popular_and_favorited_photos_stay_pinned_beyond_the_recent_window() {
         (&plain, "thumb", false),
     ] {
         assert_eq!(
-            media.cache().contains(&hash(&photo["urls"][size])),
+            media
+                .objects()
+                .cache()
+                .contains(&hash(&photo["urls"][size])),
             kept,
             "{} {size}",
             photo["caption"]
@@ -180,7 +199,14 @@ async fn uploads_are_refused_with_507_when_the_disk_is_nearly_full_and_nothing_i
     let body: Value = r.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("storage is full"));
     assert_eq!(
-        app.running.services.media.backlog().await.unwrap().objects,
+        app.running
+            .services
+            .media
+            .queue()
+            .backlog()
+            .await
+            .unwrap()
+            .objects,
         0
     );
     assert_eq!(

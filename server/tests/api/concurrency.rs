@@ -408,8 +408,8 @@ async fn many_writers_get_no_server_error_and_lose_nothing() {
     let media = &app.running.services.media;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let backlog = media.backlog().await.unwrap();
-        let pending_deletes = media.pending_deletes().await.unwrap();
+        let backlog = media.queue().backlog().await.unwrap();
+        let pending_deletes = media.deletes().pending().await.unwrap();
         if backlog.objects == 0 && pending_deletes == 0 {
             break;
         }

@@ -42,7 +42,7 @@ async fn fsck_finds_corrupt_missing_and_orphaned_objects_and_repairs_them() {
     let media = app.running.services.media.clone();
     // A flipped bit in a cached copy, a copy gone from S3, and a stray file in the cache.
     let corrupt = hex(&one["urls"]["original"]);
-    let corrupt_path = media.cache().path_of(&corrupt.parse().unwrap());
+    let corrupt_path = media.objects().cache().path_of(&corrupt.parse().unwrap());
     let mut bytes = std::fs::read(&corrupt_path).unwrap();
     bytes[7] ^= 0x10;
     std::fs::write(&corrupt_path, bytes).unwrap();
@@ -106,6 +106,7 @@ async fn fsck_reports_an_unsynced_object_whose_only_copy_is_gone_as_lost() {
         app.running
             .services
             .media
+            .objects()
             .cache()
             .path_of(&h.parse().unwrap()),
     )

@@ -134,6 +134,7 @@ async fn a_black_holed_s3_opens_the_circuit_and_reads_fail_fast_with_retry_after
         .running
         .services
         .media
+        .objects()
         .cache()
         .path_of(&hash.parse().unwrap());
     std::fs::remove_file(path).unwrap();
@@ -213,6 +214,7 @@ async fn a_flipped_bit_in_s3_is_detected_and_never_served() {
         !app.running
             .services
             .media
+            .objects()
             .cache()
             .contains(&hash.parse().unwrap()),
         "nothing corrupt is cached"

@@ -9,7 +9,7 @@ use crate::common;
 use common::{announce, png, spawn_app};
 use photoshare_domain::types::{CommentView, Page, PhotoView, ProfileView, UserSummary, UserView};
 use photoshare_domain::views::{
-    AdminOverview, AdminUserView, AnnouncementView, FanState, FavoriteState, FsckRun,
+    AdminOverview, AdminUserView, AnnouncementView, FanState, FavoriteState, FsckRun, MigrateRun,
     ModerationItem, ReportOutcome,
 };
 use reqwest::StatusCode;
@@ -458,6 +458,42 @@ async fn every_server_function_answers_through_http() {
         .await;
     let gone: Option<PhotoView> = sf.ok(&admin, "photo", &[("id", &id)]).await;
     assert_eq!(gone, None);
+
+    // Moving to a new bucket: admins only, a name S3 would take, one move at a time; the console
+    // follows it through the overview.
+    for (who, status, code) in [
+        (&anon, StatusCode::UNAUTHORIZED, "login_required"),
+        (&kim, StatusCode::FORBIDDEN, "admins_only"),
+        (&admin, StatusCode::UNPROCESSABLE_ENTITY, "bad_bucket"),
+    ] {
+        let to = if code == "bad_bucket" {
+            "Not A Bucket"
+        } else {
+            "photoshare-next"
+        };
+        sf.refused(who, "start_bucket_move", &[("to", to)], status, code)
+            .await;
+    }
+    let overview: AdminOverview = sf.ok(&admin, "admin_overview", &[]).await;
+    assert_eq!(
+        overview.bucket_move.started_at, None,
+        "refused moves never started"
+    );
+    let run: MigrateRun = sf
+        .ok(&admin, "start_bucket_move", &[("to", "photoshare-next")])
+        .await;
+    assert!(run.running);
+    assert_eq!(run.to.as_deref(), Some("photoshare-next"));
+    sf.refused(
+        &admin,
+        "start_bucket_move",
+        &[("to", "photoshare-other")],
+        StatusCode::CONFLICT,
+        "migrate_running",
+    )
+    .await;
+    let overview: AdminOverview = sf.ok(&admin, "admin_overview", &[]).await;
+    assert_eq!(overview.bucket_move.to.as_deref(), Some("photoshare-next"));
 
     let all: BTreeSet<String> = photoshare_app::server_function_paths()
         .into_iter()

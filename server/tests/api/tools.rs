@@ -41,14 +41,18 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
 
     let first = services
         .media
-        .migrate_bucket(NEXT, Some(Duration::ZERO))
+        .bucket_move()
+        .run(NEXT, Some(Duration::ZERO))
         .await
         .unwrap();
     assert_eq!(first.copied, 5);
     assert_eq!(first.failed.len(), 1);
     assert!(first.failed[0].1.contains("corrupt"), "{:?}", first.failed);
     assert!(!first.switched, "never switch with an object missing");
-    assert_eq!(services.media.remote().bucket(), common::TEST_BUCKET);
+    assert_eq!(
+        services.media.objects().remote().bucket(),
+        common::TEST_BUCKET
+    );
     assert!(!app.s3_file_in(NEXT, &hash_of(victim)).exists());
 
     // The copy is mended (here by hand; `fsck --repair` would refetch it); the rerun copies only
@@ -56,7 +60,8 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
     std::fs::write(&cached, &good).unwrap();
     let second = services
         .media
-        .migrate_bucket(NEXT, Some(Duration::ZERO))
+        .bucket_move()
+        .run(NEXT, Some(Duration::ZERO))
         .await
         .unwrap();
     assert_eq!((second.copied, second.already_there), (1, 0));
@@ -65,7 +70,7 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
         let copy = std::fs::read(app.s3_file_in(NEXT, h)).unwrap();
         assert_eq!(&common::sha256_hex(&copy), h);
     }
-    assert_eq!(services.media.remote().bucket(), NEXT);
+    assert_eq!(services.media.objects().remote().bucket(), NEXT);
 
     // New uploads go to the new bucket; a node starting later follows the switch too.
     let third = app.post_photo(&owner, png(500, 400, 3), "three").await;
@@ -79,7 +84,8 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
     );
     let again = services
         .media
-        .migrate_bucket(NEXT, Some(Duration::ZERO))
+        .bucket_move()
+        .run(NEXT, Some(Duration::ZERO))
         .await
         .unwrap();
     assert_eq!(again.copied, 0);

@@ -12,14 +12,14 @@ use photoshare_domain::views::{FsckReport, FsckRun};
 #[server(prefix = "/api/sf", endpoint = "fsck_run", protocol = crate::sf::Sf)]
 pub async fn fsck_status() -> Result<FsckRun, AppError> {
     let (s, _) = crate::session::ssr::admin().await?;
-    Ok(s.media.fsck_run().await?)
+    Ok(s.media.fsck().status().await?)
 }
 
 /// Starts a check (`repair`: and repair) in the background (admins).
 #[server(prefix = "/api/sf", endpoint = "start_fsck", protocol = crate::sf::Sf)]
 pub async fn start_fsck(repair: bool) -> Result<FsckRun, AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
-    Ok(s.media.start_fsck(repair, &admin)?)
+    Ok(s.media.fsck().start(repair, &admin)?)
 }
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -1,11 +1,12 @@
-//! The admin console: storage and cache health, integrity checks, announcements, the moderation
-//! queue and users. Only admins see it, and the API checks again on every call, so a non-admin
-//! never receives its data.
+//! The admin console: storage and cache health, integrity checks, moving to a new bucket,
+//! announcements, the moderation queue and users. Only admins see it, and the API checks again on
+//! every call, so a non-admin never receives its data.
 //!
 //! This file holds the page, its layout and what several cards share; each card is in its own
 //! file below.
 
 mod announce;
+pub(crate) mod bucket;
 mod cache;
 pub(crate) mod fsck;
 pub(crate) mod moderation;
@@ -19,6 +20,7 @@ use crate::components::{poll, ErrorMessage, RequireLogin};
 use crate::i18n::t;
 use crate::state::use_me;
 use announce::AnnounceCard;
+use bucket::BucketCard;
 use cache::CacheCard;
 use fsck::FsckCard;
 use leptos::prelude::*;
@@ -66,6 +68,11 @@ fn Console() -> AnyView {
             .with(|o| o.as_ref().map(|o| o.storage.clone()))
     });
     let cache = Memo::new(move |_| overview.data.with(|o| o.as_ref().map(|o| o.cache.clone())));
+    let bucket_move = Memo::new(move |_| {
+        overview
+            .data
+            .with(|o| o.as_ref().map(|o| o.bucket_move.clone()))
+    });
     let queued = Signal::derive(move || {
         overview
             .data
@@ -80,6 +87,7 @@ fn Console() -> AnyView {
                     <StorageCard storage=storage overview=overview />
                     <CacheCard cache=cache />
                     <FsckCard />
+                    <BucketCard run=bucket_move overview=overview />
                     <AnnounceCard />
                     <ModerationCard queued=queued />
                     <UsersCard />

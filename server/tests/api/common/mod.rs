@@ -132,6 +132,7 @@ impl TestApp {
         self.running
             .services
             .media
+            .objects()
             .cache()
             .path_of(&hash.parse().unwrap())
     }

@@ -1,0 +1,103 @@
+//! The bucket card: moves every object to a new S3 bucket (the job `photoshare migrate-bucket`
+//! runs) and shows how the move goes. It reads the move from the console's overview, so it needs
+//! no polling of its own.
+
+use super::parts::{Fact, Overview, Time};
+use crate::browser;
+use crate::components::ErrorMessage;
+use crate::error::AppError;
+use crate::format::bytes;
+use crate::i18n::t;
+use leptos::prelude::*;
+use photoshare_domain::views::MigrateRun;
+
+/// Starts moving to the bucket `to` in the background (admins).
+#[server(prefix = "/api/sf", endpoint = "start_bucket_move", protocol = crate::sf::Sf)]
+pub async fn start_bucket_move(to: String) -> Result<MigrateRun, AppError> {
+    let (s, admin) = crate::session::ssr::admin().await?;
+    Ok(s.media.bucket_move().start(&to, &admin)?)
+}
+
+#[component]
+pub(super) fn BucketCard(run: Memo<Option<MigrateRun>>, overview: Overview) -> AnyView {
+    let to = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let running = move || run.with(|r| r.as_ref().is_some_and(|r| r.running));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = to.get_untracked().trim().to_owned();
+        if name.is_empty()
+            || !browser::confirm(t(
+                "Copy every object to this bucket, verify each copy, then switch every node to it?",
+            ))
+        {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match start_bucket_move(name).await {
+                Ok(_) => {
+                    error.set(None);
+                    to.set(String::new());
+                    overview.load().await;
+                }
+                Err(e) => error.set(Some(e.text())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="bucket-title" data-testid="bucket-card">
+            <h2 id="bucket-title">{move || t("Move to a new bucket")}</h2>
+            <p class="hint">{move || t("Uploads and pages keep working during the move; nothing is removed from the old bucket.")}</p>
+            {move || run.get().filter(|r| r.started_at.is_some()).map(|r| view! { <BucketMoveResult run=r /> })}
+            <form class="inline-form" on:submit=submit>
+                <input type="text" required maxlength="63" autocomplete="off" spellcheck="false"
+                    aria-label=move || t("New bucket")
+                    placeholder=move || t("New bucket")
+                    prop:value=move || to.get()
+                    on:input=move |ev| to.set(event_target_value(&ev))
+                    data-testid="bucket-to" />
+                <button type="submit" class="button" disabled=move || busy.get() || running() data-testid="bucket-move">
+                    {move || t("Move")}
+                </button>
+            </form>
+            <ErrorMessage message=error />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn BucketMoveResult(run: MigrateRun) -> impl IntoView {
+    let to = run.to.unwrap_or_default();
+    let started = run.started_at.unwrap_or_default();
+    if run.running {
+        return view! {
+            <p class="status" role="status" data-testid="bucket-running">
+                {move || t("Moving to")} " " <code>{to}</code> "… " <Time at=started />
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <dl class="facts" data-testid="bucket-result">
+            <Fact label=|| t("New bucket")><code>{to}</code></Fact>
+            {run.finished_at.map(|at| view! { <Fact label=|| t("Finished")><Time at=at /></Fact> })}
+            {run.report.map(|r| {
+                let failed = r.failed.len();
+                view! {
+                    <Fact label=|| t("Copied")>{r.copied} " · " {bytes(r.bytes)}</Fact>
+                    <Fact label=|| t("Already there")>{r.already_there}</Fact>
+                    <Fact label=|| t("Failed")><span data-testid="bucket-failed">{failed}</span></Fact>
+                    <Fact label=|| t("Switched")>
+                        <span data-testid="bucket-switched">{move || if r.switched { t("Yes") } else { t("No: run an integrity check and try again") }}</span>
+                    </Fact>
+                }
+            })}
+        </dl>
+        {run.error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
+    }
+    .into_any()
+}

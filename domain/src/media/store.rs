@@ -1,0 +1,169 @@
+//! The media store as its callers hold it: the focused parts, built once over one database, one
+//! cache and one S3, and the few views and actions that take more than one part.
+
+use super::budget::{CacheBudget, CacheLimits};
+use super::cache::LocalCache;
+use super::delete::DeleteQueue;
+use super::fsck::FsckJob;
+use super::health::{Health, STORAGE_POLL};
+use super::migrate::BucketMove;
+use super::objects::Objects;
+use super::queue::{SyncQueue, SyncState};
+use super::remote::Remote;
+use crate::db::{rfc3339, Db};
+use crate::error::Result;
+use crate::metrics::Metrics;
+use crate::views::{ErrorEvent, StorageHealth, SyncAction};
+use std::sync::Arc;
+
+/// The media store. Clones share everything.
+#[derive(Clone)]
+pub struct MediaStore {
+    objects: Objects,
+    queue: SyncQueue,
+    deletes: DeleteQueue,
+    budget: CacheBudget,
+    health: Health,
+    fsck: FsckJob,
+    bucket_move: BucketMove,
+}
+
+impl MediaStore {
+    pub fn new(
+        db: Db,
+        cache: LocalCache,
+        remote: Remote,
+        node: String,
+        limits: CacheLimits,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let health = Health::new(remote.clone());
+        let objects = Objects::new(
+            db.clone(),
+            cache,
+            remote,
+            node,
+            metrics,
+            health.clone(),
+            limits.memory_bytes,
+        );
+        let queue = SyncQueue::new(db, health.clone());
+        Self {
+            deletes: DeleteQueue::new(objects.clone()),
+            budget: CacheBudget::new(objects.clone(), limits),
+            fsck: FsckJob::new(objects.clone(), queue.clone()),
+            bucket_move: BucketMove::new(objects.clone()),
+            objects,
+            queue,
+            health,
+        }
+    }
+
+    /// The object store: keep and record uploads, read them back verified.
+    pub fn objects(&self) -> &Objects {
+        &self.objects
+    }
+
+    /// The sync queue: backlog, pause, retry, wake the worker.
+    pub fn queue(&self) -> &SyncQueue {
+        &self.queue
+    }
+
+    /// The delete queue: removals from S3 and the tombstones nodes follow.
+    pub fn deletes(&self) -> &DeleteQueue {
+        &self.deletes
+    }
+
+    /// The cache budget: eviction, pinning, the free-disk refusal, the cache's figures.
+    pub fn budget(&self) -> &CacheBudget {
+        &self.budget
+    }
+
+    /// What this node knows of S3.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// fsck, run now or started in the background.
+    pub fn fsck(&self) -> &FsckJob {
+        &self.fsck
+    }
+
+    /// Moving to another bucket, run now or started in the background.
+    pub fn bucket_move(&self) -> &BucketMove {
+        &self.bucket_move
+    }
+
+    /// An admin pauses, resumes or retries the sync (the console, `POST /api/v1/admin/sync/…`).
+    /// Retry makes both queues due now: removals from S3 ride the same switch as uploads.
+    #[tracing::instrument(skip_all, fields(?action, admin = %by.handle))]
+    pub async fn control_sync(&self, action: SyncAction, by: &crate::types::User) -> Result<()> {
+        match action {
+            SyncAction::Pause => self.queue.set_paused(true).await?,
+            SyncAction::Resume => self.queue.set_paused(false).await?,
+            SyncAction::Retry => {
+                self.deletes.due_now().await?;
+                self.queue.retry_now().await?;
+            }
+        }
+        tracing::warn!("sync changed by an admin");
+        Ok(())
+    }
+
+    /// Storage health as the console shows it. No S3 round trip.
+    pub async fn storage_health(&self) -> Result<StorageHealth> {
+        let remote = self.health.remote_status();
+        let sync = self.queue.status().await?;
+        let pending_deletes = self.deletes.pending().await?;
+        let (drained, errors) = {
+            let mut r = self.health.recent();
+            (r.drained_last_minute(), r.errors.clone())
+        };
+        Ok(StorageHealth {
+            sync: match sync.state {
+                SyncState::Running => "running",
+                SyncState::Paused => "paused",
+                SyncState::CircuitOpen => "circuit_open",
+            }
+            .into(),
+            s3: match remote.reachable {
+                Some(true) => "ok",
+                Some(false) => "unreachable",
+                None => "unknown",
+            }
+            .into(),
+            bucket: self.objects.remote().bucket(),
+            backlog_objects: sync.backlog_objects,
+            backlog_bytes: sync.backlog_bytes,
+            oldest_unsynced_seconds: sync.oldest_unsynced_seconds,
+            drained_last_minute: drained,
+            pending_deletes,
+            recent_errors: errors
+                .into_iter()
+                .map(|(at, message)| ErrorEvent {
+                    at: rfc3339(at),
+                    message,
+                })
+                .collect(),
+        })
+    }
+
+    /// Re-reads storage health and tells the pages' listeners if what users are told changed.
+    pub async fn refresh_storage(&self) -> Result<()> {
+        self.health.publish(self.queue.storage_status().await?);
+        Ok(())
+    }
+
+    /// The watcher behind [`Health::storage_changes`]: one database read per node every
+    /// [`STORAGE_POLL`] while pages listen, instead of one per page. Runs until `stop` turns true.
+    pub async fn watch_storage(self, stop: tokio::sync::watch::Receiver<bool>) {
+        crate::live::refresh_while_watched(
+            self.health.storage_watch(),
+            STORAGE_POLL,
+            stop,
+            "the storage status",
+            || self.refresh_storage(),
+        )
+        .await
+    }
+}
