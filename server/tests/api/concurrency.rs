@@ -108,7 +108,7 @@ async fn person(
             others[(me * 7 + round * 13) % others.len()].0.clone()
         };
 
-        let on = (round + me) % 3 != 0;
+        let on = !(round + me).is_multiple_of(3);
         let (status, body) = send(
             &app,
             &client,

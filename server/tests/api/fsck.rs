@@ -74,8 +74,8 @@ async fn fsck_finds_corrupt_missing_and_orphaned_objects_and_repairs_them() {
 
     let (code, report) = fsck(&app, false);
     assert_eq!(code, 4, "{report:?}");
-    assert_eq!(report.corrupt_local, [corrupt.clone()]);
-    assert_eq!(report.missing_in_s3, [gone.clone()]);
+    assert_eq!(report.corrupt_local, [corrupt.as_str()]);
+    assert_eq!(report.missing_in_s3, [gone.as_str()]);
     assert_eq!(report.orphaned_local, ["ab".repeat(32)]);
     assert_eq!(report.lost, Vec::<String>::new());
 
