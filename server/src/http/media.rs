@@ -13,7 +13,6 @@ use photoshare_domain::problem::Problem;
 use photoshare_domain::types::ContentHash;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// How long a client should wait before asking again when S3 is unreachable and we lack a copy.
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/media/{hash}", get(media))

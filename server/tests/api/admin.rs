@@ -7,15 +7,18 @@ use crate::common;
 use common::fault_proxy::Fault;
 use common::{announce, png, spawn_app, spawn_app_behind_proxy_configured, TestApp};
 use futures::StreamExt;
+use photoshare_domain::problem::Problem;
+use photoshare_domain::types::{Page, PhotoView};
+use photoshare_domain::views::{
+    AdminOverview, AdminUserView, AnnouncementView, FsckRun, ModerationItem, ReportOutcome,
+    StorageState, StorageStatus,
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-fn hash_of(url: &Value) -> String {
-    url.as_str()
-        .unwrap()
-        .trim_start_matches("/media/")
-        .to_owned()
+fn hash_of(url: &str) -> String {
+    url.trim_start_matches("/media/").to_owned()
 }
 
 /// Every admin route, as (method, path). A test below checks each refuses strangers and users.
@@ -104,12 +107,23 @@ async fn every_admin_route_answers_401_without_a_session_and_403_for_a_user() {
     app.stop().await;
 }
 
-/// Reads the announcements' server-sent events and yields each `data:` of an `announcement` event.
-async fn announcement_events(app: &TestApp) -> impl futures::Stream<Item = Value> + Unpin {
+/// Reads the announcements' server-sent events and yields each `data:` of an `announcement` event:
+/// the announcement the banner shows, if any.
+async fn announcement_events(
+    app: &TestApp,
+) -> impl futures::Stream<Item = Option<AnnouncementView>> + Unpin {
     common::events(app, "/api/v1/announcements/live")
         .await
         .filter(|(kind, _)| futures::future::ready(kind == "announcement"))
-        .map(|(_, data)| serde_json::from_str::<Value>(&data).unwrap())
+        .map(|(_, data)| {
+            serde_json::from_str(&data)
+                .unwrap_or_else(|e| panic!("not an announcement: {e}: {data}"))
+        })
+}
+
+/// The id of the announcement an `announcement` event names.
+fn id_of(event: Option<AnnouncementView>) -> Option<String> {
+    event.map(|a| a.id)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,7 +137,7 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let mut events = announcement_events(&app).await;
-    assert_eq!(common::next_within(&mut events).await, Value::Null);
+    assert_eq!(common::next_within(&mut events).await, None);
 
     // Bad input is refused with a clear message and posts nothing.
     for (fields, why) in [
@@ -150,13 +164,16 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
     }
     let (s, _) = announce(&app, &admin, b"not an image".to_vec(), &[("alt", "x")]).await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let (s, list) = app
-        .call(&anyone, "GET", "/api/v1/announcements", None)
+    let list: Page<AnnouncementView> = app
+        .call_as(
+            &anyone,
+            "GET",
+            "/api/v1/announcements",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(
-        (s, list["items"].as_array().unwrap().len()),
-        (StatusCode::OK, 0)
-    );
+    assert_eq!(list.items.len(), 0);
 
     let (s, first) = announce(
         &app,
@@ -170,39 +187,48 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{first}");
-    assert_eq!(first["alt"], "Uploads are slow tonight; nothing is lost");
-    assert_eq!(first["author"], "boss");
-    assert_eq!(first["link"], "/announcements");
+    let first: AnnouncementView = common::view(&first);
+    assert_eq!(first.alt, "Uploads are slow tonight; nothing is lost");
+    assert_eq!(first.author.as_deref(), Some("boss"));
+    assert_eq!(first.link.as_deref(), Some("/announcements"));
+    assert_eq!((first.width, first.height), (1600, 200));
+    assert_eq!(first.expires_at.as_deref(), Some("2099-01-01T00:00:00Z"));
     assert_eq!(
-        (&first["width"], &first["height"]),
-        (&json!(1600), &json!(200))
+        id_of(common::next_within(&mut events).await),
+        Some(first.id.clone())
     );
-    assert_eq!(first["expires_at"], "2099-01-01T00:00:00Z");
-    assert_eq!(common::next_within(&mut events).await["id"], first["id"]);
-    let image = anyone
-        .get(app.url(first["image_url"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let image = anyone.get(app.url(&first.image_url)).send().await.unwrap();
     assert_eq!(image.status(), StatusCode::OK);
     assert_eq!(image.headers()["content-type"], "image/png");
 
-    let (_, second) = announce(&app, &admin, png(800, 200, 3), &[("alt", "All good again")]).await;
-    assert_eq!(common::next_within(&mut events).await["id"], second["id"]);
-    let (s, current) = app
-        .call(&anyone, "GET", "/api/v1/announcements/current", None)
+    let (s, second) = announce(&app, &admin, png(800, 200, 3), &[("alt", "All good again")]).await;
+    assert_eq!(s, StatusCode::CREATED, "{second}");
+    let second: AnnouncementView = common::view(&second);
+    assert_eq!(
+        id_of(common::next_within(&mut events).await),
+        Some(second.id.clone())
+    );
+    let current: AnnouncementView = app
+        .call_as(
+            &anyone,
+            "GET",
+            "/api/v1/announcements/current",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!((s, &current["id"]), (StatusCode::OK, &second["id"]));
-    let (_, list) = app
-        .call(&anyone, "GET", "/api/v1/announcements", None)
+    assert_eq!(current.id, second.id);
+    let list: Page<AnnouncementView> = app
+        .call_as(
+            &anyone,
+            "GET",
+            "/api/v1/announcements",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    let ids: Vec<&Value> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| &a["id"])
-        .collect();
-    assert_eq!(ids, [&second["id"], &first["id"]]);
+    let ids: Vec<&str> = list.items.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, [second.id.as_str(), first.id.as_str()]);
 
     // Taking the newest down brings back the one before; an expired one leaves the banner but
     // stays in the history, marked.
@@ -210,33 +236,42 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
         .call(
             &admin,
             "DELETE",
-            &format!("/api/v1/announcements/{}", second["id"].as_str().unwrap()),
+            &format!("/api/v1/announcements/{}", second.id),
             None,
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(common::next_within(&mut events).await["id"], first["id"]);
+    assert_eq!(
+        id_of(common::next_within(&mut events).await),
+        Some(first.id.clone())
+    );
     sqlx::query("UPDATE announcements SET expires_at = 1 WHERE id = $1")
-        .bind(first["id"].as_str().unwrap())
+        .bind(first.id.as_str())
         .execute(app.running.services.db.pool())
         .await
         .unwrap();
     // The watcher notices expiry on its own (it polls while pages listen).
-    assert_eq!(common::next_within(&mut events).await, Value::Null);
+    assert_eq!(common::next_within(&mut events).await, None);
     let (s, _) = app
         .call(&anyone, "GET", "/api/v1/announcements/current", None)
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (_, list) = app
-        .call(&anyone, "GET", "/api/v1/announcements", None)
+    let list: Page<AnnouncementView> = app
+        .call_as(
+            &anyone,
+            "GET",
+            "/api/v1/announcements",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 1);
-    assert_eq!(list["items"][0]["expired"], true);
+    assert_eq!(list.items.len(), 1);
+    assert!(list.items[0].expired);
     let (s, _) = app
         .call(
             &admin,
             "DELETE",
-            &format!("/api/v1/announcements/{}", second["id"].as_str().unwrap()),
+            &format!("/api/v1/announcements/{}", second.id),
             None,
         )
         .await;
@@ -248,13 +283,14 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
 async fn announcement_images_are_pinned_and_served_through_an_s3_outage() {
     let app = spawn_app_behind_proxy_configured(|s| s.cache_pinned_recent = 0).await;
     let admin = app.admin("boss").await;
-    let (_, posted) = announce(&app, &admin, png(600, 150, 9), &[("alt", "Maintenance")]).await;
+    let (s, posted) = announce(&app, &admin, png(600, 150, 9), &[("alt", "Maintenance")]).await;
+    assert_eq!(s, StatusCode::CREATED, "{posted}");
+    let posted: AnnouncementView = common::view(&posted);
     let media = &app.running.services.media;
     app.running.sync_worker().drain().await.unwrap();
     // Synced, and the cache is squeezed to nothing: the announcement image stays.
     media.budget().enforce_of(0).await.unwrap();
-    let hash: photoshare_domain::types::ContentHash =
-        hash_of(&posted["image_url"]).parse().unwrap();
+    let hash: photoshare_domain::types::ContentHash = hash_of(&posted.image_url).parse().unwrap();
     assert!(media.objects().cache().contains(&hash));
     std::fs::remove_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
     std::fs::create_dir_all(app.dir.path().join("data/cache/objects")).unwrap();
@@ -266,7 +302,7 @@ async fn announcement_images_are_pinned_and_served_through_an_s3_outage() {
     app.proxy().set(Fault::Refuse);
     let r = app
         .client()
-        .get(app.url(posted["image_url"].as_str().unwrap()))
+        .get(app.url(&posted.image_url))
         .send()
         .await
         .unwrap();
@@ -278,7 +314,7 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
     let app = common::spawn_app_with(|s| s.hide_after_reports = 2).await;
     let owner = app.signed_in("owner").await;
     let photo = app.post_photo(&owner, png(400, 300, 1), "a sunset").await;
-    let id = photo["id"].as_str().unwrap();
+    let id = photo.id.as_str();
     let reports = format!("/api/v1/photos/{id}/reports");
     let reason = json!({"reason": "Spam: it is an advert"});
 
@@ -295,11 +331,22 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
         .call(&first, "POST", &reports, Some(json!({"reason": "  "})))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (s, body) = app
-        .call(&first, "POST", &reports, Some(reason.clone()))
+    let outcome: ReportOutcome = app
+        .call_as(
+            &first,
+            "POST",
+            &reports,
+            Some(reason.clone()),
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(s, StatusCode::CREATED);
-    assert_eq!(body, json!({"reports": 1, "hidden": false}));
+    assert_eq!(
+        outcome,
+        ReportOutcome {
+            reports: 1,
+            hidden: false
+        }
+    );
     let (s, body) = app
         .call(&first, "POST", &reports, Some(reason.clone()))
         .await;
@@ -315,23 +362,37 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     let second = app.signed_in("second").await;
-    let (_, body) = app.call(&second, "POST", &reports, Some(reason)).await;
-    assert_eq!(body, json!({"reports": 2, "hidden": true}));
+    let outcome: ReportOutcome = app
+        .call_as(&second, "POST", &reports, Some(reason), StatusCode::CREATED)
+        .await;
+    assert_eq!(
+        outcome,
+        ReportOutcome {
+            reports: 2,
+            hidden: true
+        }
+    );
 
     // Hidden: out of every feed and the photo page for everyone but its owner and admins.
     let anyone = app.client();
-    let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
-    assert_eq!(recent["items"].as_array().unwrap().len(), 0);
+    let recent: Page<PhotoView> = app.get_as(&anyone, "/api/v1/photos/recent").await;
+    assert_eq!(recent.items.len(), 0);
     let (s, _) = app
         .call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None)
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.call(&anyone, "GET", &format!("/p/{id}"), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, mine) = app
-        .call(&owner, "GET", &format!("/api/v1/photos/{id}"), None)
+    let mine: PhotoView = app
+        .call_as(
+            &owner,
+            "GET",
+            &format!("/api/v1/photos/{id}"),
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!((s, &mine["hidden"]), (StatusCode::OK, &json!(true)));
+    assert!(mine.hidden);
     // Nobody else favorites it, comments on it or reads its comments meanwhile; its owner can.
     for (method, path) in [
         ("PUT", format!("/api/v1/photos/{id}/favorite")),
@@ -345,23 +406,20 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
     }
 
     let admin = app.admin("boss").await;
-    let (_, queue) = app
-        .call(&admin, "GET", "/api/v1/admin/moderation", None)
-        .await;
-    let items = queue["items"].as_array().unwrap();
+    let queue: Page<ModerationItem> = app.get_as(&admin, "/api/v1/admin/moderation").await;
+    let items = &queue.items;
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0]["photo"]["id"], id);
-    assert_eq!(items[0]["hidden"], "reports");
-    let reporters: Vec<&str> = items[0]["reports"]
-        .as_array()
-        .unwrap()
+    assert_eq!(items[0].photo.id, id);
+    assert_eq!(items[0].hidden.as_deref(), Some("reports"));
+    let reporters: Vec<&str> = items[0]
+        .reports
         .iter()
-        .map(|r| r["reporter"].as_str().unwrap())
+        .map(|r| r.reporter.as_str())
         .collect();
     assert_eq!(reporters, ["second", "first"]);
-    assert_eq!(items[0]["reports"][0]["reason"], "Spam: it is an advert");
-    let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
-    assert_eq!(overview["moderation_queue"], 1);
+    assert_eq!(items[0].reports[0].reason, "Spam: it is an advert");
+    let overview: AdminOverview = app.get_as(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(overview.moderation_queue, 1);
 
     // Reviewed and kept: back in the feeds, out of the queue; an admin can still hide it by hand.
     let (s, _) = app
@@ -373,13 +431,11 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
-    assert_eq!(recent["items"][0]["id"], id);
-    assert_eq!(recent["items"][0]["hidden"], false);
-    let (_, queue) = app
-        .call(&admin, "GET", "/api/v1/admin/moderation", None)
-        .await;
-    assert_eq!(queue["items"].as_array().unwrap().len(), 0);
+    let recent: Page<PhotoView> = app.get_as(&anyone, "/api/v1/photos/recent").await;
+    assert_eq!(recent.items[0].id, id);
+    assert!(!recent.items[0].hidden);
+    let queue: Page<ModerationItem> = app.get_as(&admin, "/api/v1/admin/moderation").await;
+    assert_eq!(queue.items.len(), 0);
     let (s, _) = app
         .call(
             &admin,
@@ -389,11 +445,9 @@ async fn reports_hide_a_photo_after_the_threshold_until_an_admin_keeps_it() {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (_, queue) = app
-        .call(&admin, "GET", "/api/v1/admin/moderation", None)
-        .await;
-    assert_eq!(queue["items"][0]["hidden"], "admin");
-    assert_eq!(queue["items"][0]["reports"].as_array().unwrap().len(), 0);
+    let queue: Page<ModerationItem> = app.get_as(&admin, "/api/v1/admin/moderation").await;
+    assert_eq!(queue.items[0].hidden.as_deref(), Some("admin"));
+    assert_eq!(queue.items[0].reports.len(), 0);
     let (s, _) = app
         .call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None)
         .await;
@@ -417,13 +471,15 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     let owner = app.signed_in("owner").await;
     let bytes = png(500, 400, 7);
     let photo = app.post_photo(&owner, bytes.clone(), "to be removed").await;
-    let id = photo["id"].as_str().unwrap();
+    let id = photo.id.as_str();
     let keep = app.post_photo(&owner, png(500, 400, 8), "stays").await;
     app.running.sync_worker().drain().await.unwrap();
-    let files: Vec<_> = ["original", "large", "thumb"]
-        .iter()
-        .map(|size| hash_of(&photo["urls"][*size]))
-        .collect();
+    let sizes = [
+        ("original", &photo.urls.original),
+        ("large", &photo.urls.large),
+        ("thumb", &photo.urls.thumb),
+    ];
+    let files: Vec<_> = sizes.iter().map(|(_, url)| hash_of(url)).collect();
     for h in &files {
         assert!(app.s3_file(h).exists());
     }
@@ -444,20 +500,16 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
         .call(&anyone, "GET", &format!("/api/v1/photos/{id}"), None)
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    for size in ["original", "large", "thumb"] {
-        let r = anyone
-            .get(app.url(photo["urls"][size].as_str().unwrap()))
-            .send()
-            .await
-            .unwrap();
+    for (size, url) in sizes {
+        let r = anyone.get(app.url(url)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{size}");
-        assert!(!app.cached_path(&photo["urls"][size]).exists(), "{size}");
+        assert!(!app.cached_path(url).exists(), "{size}");
     }
-    let recent = app.get_json(&anyone, "/api/v1/photos/recent").await;
-    assert_eq!(recent["items"].as_array().unwrap().len(), 1);
-    assert_eq!(recent["items"][0]["id"], keep["id"]);
-    let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
-    assert_eq!(overview["storage"]["pending_deletes"], 3);
+    let recent: Page<PhotoView> = app.get_as(&anyone, "/api/v1/photos/recent").await;
+    assert_eq!(recent.items.len(), 1);
+    assert_eq!(recent.items[0].id, keep.id);
+    let overview: AdminOverview = app.get_as(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(overview.storage.pending_deletes, 3);
     let mut worker = app.running.sync_worker();
     worker.tick().await.unwrap();
     for h in &files {
@@ -487,19 +539,19 @@ async fn deleting_a_photo_removes_it_everywhere_even_during_an_outage_and_blocks
     for h in &files {
         assert!(!app.s3_file(h).exists(), "removed from S3");
     }
-    assert!(app.s3_file(&hash_of(&keep["urls"]["thumb"])).exists());
-    let overview = app.get_json(&admin, "/api/v1/admin/overview").await;
-    assert_eq!(overview["storage"]["pending_deletes"], 0);
+    assert!(app.s3_file(&hash_of(&keep.urls.thumb)).exists());
+    let overview: AdminOverview = app.get_as(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(overview.storage.pending_deletes, 0);
     // Another node's copy of a deleted object (here: the file put back) is dropped when that
     // node's worker looks at the deletions; a photo still in use is not touched.
     let media = &app.running.services.media;
-    let gone = app.cached_path(&photo["urls"]["thumb"]);
+    let gone = app.cached_path(&photo.urls.thumb);
     std::fs::create_dir_all(gone.parent().unwrap()).unwrap();
     std::fs::write(&gone, b"a copy on another node").unwrap();
     let seen = media.deletes().drop_deleted_since(0).await.unwrap();
     assert!(seen > 0);
     assert!(!gone.exists());
-    assert!(app.cached_path(&keep["urls"]["thumb"]).exists());
+    assert!(app.cached_path(&keep.urls.thumb).exists());
     std::fs::write(&gone, b"a copy on another node").unwrap();
     assert_eq!(
         media.deletes().drop_deleted_since(seen).await.unwrap(),
@@ -536,14 +588,16 @@ async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
     let troll = app.signed_in("troll").await;
     app.post_photo(&troll, png(300, 200, 1), "before").await;
 
-    let (s, view) = app
-        .call(&admin, "POST", "/api/v1/admin/users/troll/ban", None)
+    let view: AdminUserView = app
+        .call_as(
+            &admin,
+            "POST",
+            "/api/v1/admin/users/troll/ban",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(s, StatusCode::OK);
-    assert_eq!(
-        (view["banned"].clone(), view["photos_count"].clone()),
-        (json!(true), json!(1))
-    );
+    assert_eq!((view.banned, view.photos_count), (true, 1));
     // Their session ended; posting and logging in are refused.
     assert_eq!(
         app.upload(&troll, png(300, 200, 2), "after").await.status(),
@@ -582,10 +636,16 @@ async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
-    let (s, view) = app
-        .call(&admin, "POST", "/api/v1/admin/users/troll/unban", None)
+    let view: AdminUserView = app
+        .call_as(
+            &admin,
+            "POST",
+            "/api/v1/admin/users/troll/unban",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!((s, &view["banned"]), (StatusCode::OK, &json!(false)));
+    assert!(!view.banned);
     let (s, _) = app
         .call(
             &troll,
@@ -602,47 +662,40 @@ async fn banned_users_cannot_log_in_or_post_and_admins_promote_others() {
         .call(&helper, "GET", "/api/v1/admin/overview", None)
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, view) = app
-        .call(&admin, "POST", "/api/v1/admin/users/helper/promote", None)
+    let view: AdminUserView = app
+        .call_as(
+            &admin,
+            "POST",
+            "/api/v1/admin/users/helper/promote",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!((s, &view["is_admin"]), (StatusCode::OK, &json!(true)));
+    assert!(view.is_admin);
     let (s, _) = app
         .call(&helper, "GET", "/api/v1/admin/overview", None)
         .await;
     assert_eq!(s, StatusCode::OK);
 
     // The users list: newest first, searchable by part of the handle, paged.
-    let (_, page) = app
-        .call(&admin, "GET", "/api/v1/admin/users?limit=2", None)
-        .await;
-    let handles: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["handle"].as_str().unwrap())
-        .collect();
+    let page: Page<AdminUserView> = app.get_as(&admin, "/api/v1/admin/users?limit=2").await;
+    let handles: Vec<&str> = page.items.iter().map(|u| u.handle.as_str()).collect();
     assert_eq!(handles, ["helper", "troll"]);
-    let (_, rest) = app
-        .call(
+    let rest: Page<AdminUserView> = app
+        .get_as(
             &admin,
-            "GET",
             &format!(
                 "/api/v1/admin/users?limit=2&cursor={}",
-                page["next_cursor"].as_str().unwrap()
+                page.next_cursor.as_deref().unwrap()
             ),
-            None,
         )
         .await;
-    assert_eq!(rest["items"][0]["handle"], "boss");
-    let (_, found) = app
-        .call(&admin, "GET", "/api/v1/admin/users?q=ROL", None)
-        .await;
-    assert_eq!(found["items"].as_array().unwrap().len(), 1);
-    assert_eq!(found["items"][0]["handle"], "troll");
-    let (_, none) = app
-        .call(&admin, "GET", "/api/v1/admin/users?q=%25", None)
-        .await;
-    assert_eq!(none["items"].as_array().unwrap().len(), 0, "% is literal");
+    assert_eq!(rest.items[0].handle, "boss");
+    let found: Page<AdminUserView> = app.get_as(&admin, "/api/v1/admin/users?q=ROL").await;
+    assert_eq!(found.items.len(), 1);
+    assert_eq!(found.items[0].handle, "troll");
+    let none: Page<AdminUserView> = app.get_as(&admin, "/api/v1/admin/users?q=%25").await;
+    assert_eq!(none.items.len(), 0, "% is literal");
     app.stop().await;
 }
 
@@ -665,20 +718,20 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
         });
     worker.tick().await.unwrap();
     assert!(worker.circuit_open());
-    let o = app.get_json(&admin, "/api/v1/admin/overview").await;
-    let storage = &o["storage"];
-    assert_eq!(storage["sync"], "circuit_open");
-    assert_eq!(storage["s3"], "unreachable");
-    assert_eq!(storage["bucket"], common::TEST_BUCKET);
-    assert_eq!(storage["backlog_objects"], 3);
-    assert!(storage["backlog_bytes"].as_i64().unwrap() > 0);
-    let errors = storage["recent_errors"].as_array().unwrap();
+    let o: AdminOverview = app.get_as(&admin, "/api/v1/admin/overview").await;
+    let storage = &o.storage;
+    assert_eq!(storage.sync, "circuit_open");
+    assert_eq!(storage.s3, "unreachable");
+    assert_eq!(storage.bucket, common::TEST_BUCKET);
+    assert_eq!(storage.backlog_objects, 3);
+    assert!(storage.backlog_bytes > 0);
+    let errors = &storage.recent_errors;
     assert_eq!(errors.len(), 1, "the same failure is one line: {errors:?}");
-    assert!(errors[0]["message"].as_str().unwrap().contains("S3"));
-    let cache = &o["cache"];
-    assert_eq!(cache["node"], "test-node");
-    assert!(cache["bytes"].as_i64().unwrap() > 0);
-    assert_eq!(cache["pinned_objects"], 3, "the newest photo's three sizes");
+    assert!(errors[0].message.contains("S3"));
+    let cache = &o.cache;
+    assert_eq!(cache.node, "test-node");
+    assert!(cache.bytes > 0);
+    assert_eq!(cache.pinned_objects, 3, "the newest photo's three sizes");
 
     // S3 is back. The probe is an hour away and each object's backoff too — retry now skips both.
     app.proxy().set(Fault::Pass);
@@ -689,35 +742,33 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
     assert_eq!(s, StatusCode::OK);
     let report = worker.tick().await.unwrap();
     assert_eq!(report.synced, 3);
-    let o = app.get_json(&admin, "/api/v1/admin/overview").await;
+    let o: AdminOverview = app.get_as(&admin, "/api/v1/admin/overview").await;
     assert_eq!(
-        (
-            o["storage"]["backlog_objects"].clone(),
-            o["storage"]["drained_last_minute"].clone()
-        ),
-        (json!(0), json!(3))
+        (o.storage.backlog_objects, o.storage.drained_last_minute),
+        (0, 3)
     );
-    assert_eq!(o["storage"]["sync"], "running");
+    assert_eq!(o.storage.sync, "running");
 
     // fsck from the console: started in the background, its report read back.
-    let (s, body) = app
-        .call(
+    let started: FsckRun = app
+        .call_as(
             &admin,
             "POST",
             "/api/v1/admin/fsck",
             Some(json!({"repair": false})),
+            StatusCode::ACCEPTED,
         )
         .await;
-    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
-    assert_eq!(body["running"], true);
+    assert!(started.running);
     let run = loop {
-        let run = app.get_json(&admin, "/api/v1/admin/fsck").await;
-        if run["running"] == false {
+        let run: FsckRun = app.get_as(&admin, "/api/v1/admin/fsck").await;
+        if !run.running {
             break run;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(run["report"]["objects_checked"], 3, "{run}");
+    let report = run.report.as_ref().expect("a report");
+    assert_eq!(report.objects_checked, 3, "{run:?}");
     // The report is kept in the database: a restarted node (or another one) still shows it.
     let kept = app
         .running
@@ -727,9 +778,9 @@ async fn the_console_shows_storage_and_cache_runs_fsck_and_retries_at_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&kept).unwrap(), run);
-    assert_eq!(run["report"]["missing_in_s3"].as_array().unwrap().len(), 0);
-    assert!(run["finished_at"].is_string());
+    assert_eq!(serde_json::from_str::<FsckRun>(&kept).unwrap(), run);
+    assert_eq!(report.missing_in_s3.len(), 0);
+    assert!(run.finished_at.is_some());
     let (s, _) = app
         .call(
             &admin,
@@ -762,20 +813,21 @@ async fn one_stream_carries_the_announcement_and_new_photos() {
     first.sort();
     assert_eq!(first[0], ("announcement".into(), "null".into()));
     assert_eq!(first[1].0, "storage");
-    let storage = |data: &str| serde_json::from_str::<Value>(data).unwrap()["storage"].clone();
-    assert_eq!(storage(&first[1].1), "ok");
+    let storage = |data: &str| {
+        serde_json::from_str::<StorageStatus>(data)
+            .unwrap_or_else(|e| panic!("not a storage status: {e}: {data}"))
+            .storage
+    };
+    assert_eq!(storage(&first[1].1), StorageState::Ok);
     let photo = app.post_photo(&poster, png(300, 200, 1), "live").await;
-    assert_eq!(
-        next(&mut events).await,
-        ("photo".into(), photo["id"].as_str().unwrap().to_owned())
-    );
-    let (_, posted) = announce(&app, &admin, png(600, 100, 2), &[("alt", "Hello")]).await;
+    assert_eq!(next(&mut events).await, ("photo".into(), photo.id.clone()));
+    let (s, posted) = announce(&app, &admin, png(600, 100, 2), &[("alt", "Hello")]).await;
+    assert_eq!(s, StatusCode::CREATED, "{posted}");
+    let posted: AnnouncementView = common::view(&posted);
     let (kind, data) = next(&mut events).await;
     assert_eq!(kind, "announcement");
-    assert_eq!(
-        serde_json::from_str::<Value>(&data).unwrap()["id"],
-        posted["id"]
-    );
+    let heard: AnnouncementView = serde_json::from_str(&data).unwrap();
+    assert_eq!(heard.id, posted.id);
 
     // An admin pauses the sync with uploads waiting: the page hears it (the node's watcher
     // re-reads storage health every 2 s), and again when it resumes.
@@ -786,12 +838,15 @@ async fn one_stream_carries_the_announcement_and_new_photos() {
     let (kind, data) = next(&mut events).await;
     assert_eq!(
         (kind.as_str(), storage(&data)),
-        ("storage", json!("paused"))
+        ("storage", StorageState::Paused)
     );
     app.call(&admin, "POST", "/api/v1/admin/sync/resume", None)
         .await;
     let (kind, data) = next(&mut events).await;
-    assert_eq!((kind.as_str(), storage(&data)), ("storage", json!("ok")));
+    assert_eq!(
+        (kind.as_str(), storage(&data)),
+        ("storage", StorageState::Ok)
+    );
 }
 
 /// Moving to a new bucket through the API: a bad name and a second move are refused, the move
@@ -806,57 +861,51 @@ async fn a_bucket_move_through_the_api_copies_switches_and_reports() {
     app.post_photo(&user, png(40, 30, 7), "moved").await;
     app.running.sync_worker().drain().await.unwrap();
 
-    let (s, body) = app
-        .call(
+    let problem = app
+        .refused(
             &admin,
             "POST",
             "/api/v1/admin/bucket",
             Some(json!({"to": "Bad_Name"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["code"], "bad_bucket");
-    let (s, body) = app
-        .call(
+    assert!(matches!(problem, Problem::BadBucket { .. }), "{problem:?}");
+    let problem = app
+        .refused(
             &user,
             "POST",
             "/api/v1/admin/bucket",
             Some(json!({"to": "photoshare-next"})),
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(
-        (s, body["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("admins_only"))
-    );
+    assert_eq!(problem, Problem::AdminsOnly);
 
-    let (s, body) = app
-        .call(
+    let started: MigrateRun = app
+        .call_as(
             &admin,
             "POST",
             "/api/v1/admin/bucket",
             Some(json!({"to": "photoshare-next"})),
+            StatusCode::ACCEPTED,
         )
         .await;
-    assert_eq!(s, StatusCode::ACCEPTED, "{body}");
-    let started: MigrateRun = serde_json::from_value(body).unwrap();
     assert!(started.running);
     assert_eq!(started.to.as_deref(), Some("photoshare-next"));
-    let (s, body) = app
-        .call(
+    let problem = app
+        .refused(
             &admin,
             "POST",
             "/api/v1/admin/bucket",
             Some(json!({"to": "photoshare-other"})),
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(
-        (s, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("migrate_running"))
-    );
+    assert_eq!(problem, Problem::MigrateRunning);
 
     let done: MigrateRun = loop {
-        let run: MigrateRun =
-            serde_json::from_value(app.get_json(&admin, "/api/v1/admin/bucket").await).unwrap();
+        let run: MigrateRun = app.get_as(&admin, "/api/v1/admin/bucket").await;
         if !run.running {
             break run;
         }
@@ -882,6 +931,6 @@ async fn a_bucket_move_through_the_api_copies_switches_and_reports() {
     );
     assert!(report.failed.is_empty());
     assert!(done.finished_at.is_some());
-    let o = app.get_json(&admin, "/api/v1/admin/overview").await;
-    assert_eq!(o["storage"]["bucket"], "photoshare-next");
+    let o: AdminOverview = app.get_as(&admin, "/api/v1/admin/overview").await;
+    assert_eq!(o.storage.bucket, "photoshare-next");
 }

@@ -3,6 +3,8 @@
 use crate::common;
 
 use common::{png, sha256_hex, spawn_app};
+use photoshare_domain::problem::Problem;
+use photoshare_domain::types::{Page, PhotoView, UserView};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -26,9 +28,9 @@ async fn sign_up_sets_a_session_and_refuses_taken_or_invalid_handles() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let user: Value = r.json().await.unwrap();
-    assert_eq!(user["handle"], "alice");
-    assert_eq!(user["is_admin"], false);
+    let user: UserView = common::read_as(r).await;
+    assert_eq!(user.handle, "alice");
+    assert!(!user.is_admin);
 
     let r = app.sign_up(&app.client(), "alice").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -152,21 +154,15 @@ async fn upload_answers_201_with_the_photo_and_serves_its_bytes() {
     let r = app.upload(&c, original.clone(), "  夕焼け — Закат  ").await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
-    let photo: Value = r.json().await.unwrap();
-    assert_eq!(photo["caption"], "夕焼け — Закат");
-    assert_eq!(photo["owner"], "erin");
-    assert_eq!(
-        (photo["width"].as_u64(), photo["height"].as_u64()),
-        (Some(1600), Some(1200))
-    );
-    assert!(photo["created_at"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(
-        location,
-        format!("/api/v1/photos/{}", photo["id"].as_str().unwrap())
-    );
+    let photo: PhotoView = common::read_as(r).await;
+    assert_eq!(photo.caption, "夕焼け — Закат");
+    assert_eq!(photo.owner, "erin");
+    assert_eq!((photo.width, photo.height), (1600, 1200));
+    assert!(photo.created_at.ends_with('Z'));
+    assert_eq!(location, format!("/api/v1/photos/{}", photo.id));
 
     // The original is served byte for byte, named by its sha256, immutable.
-    let original_url = photo["urls"]["original"].as_str().unwrap();
+    let original_url = photo.urls.original.as_str();
     assert_eq!(original_url, format!("/media/{}", sha256_hex(&original)));
     let r = c.get(app.url(original_url)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -188,16 +184,12 @@ async fn upload_answers_201_with_the_photo_and_serves_its_bytes() {
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
 
     // The thumbnail is a JPEG no larger than 320 px, with the aspect ratio kept.
-    let thumb = c
-        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let thumb = c.get(app.url(&photo.urls.thumb)).send().await.unwrap();
     assert_eq!(thumb.headers()["content-type"], "image/jpeg");
     let img = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
     assert_eq!((img.width(), img.height()), (320, 240));
 
-    let got: Value = app.get_json(&c, &location).await;
+    let got: PhotoView = app.get_as(&c, &location).await;
     assert_eq!(got, photo);
 }
 
@@ -279,16 +271,8 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
 
     // Nothing half-written: no photos, no objects, no queue rows, no temp files.
     // (A fresh client: the server closes the connection it answered 413 on before the body ended.)
-    let recent: Value = app
-        .client()
-        .get(app.url("/api/v1/photos/recent"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(recent["items"].as_array().unwrap().len(), 0);
+    let recent: Page<PhotoView> = app.get_as(&app.client(), "/api/v1/photos/recent").await;
+    assert_eq!(recent.items.len(), 0);
     assert_eq!(
         app.running
             .services
@@ -324,13 +308,13 @@ async fn recent_is_newest_first_and_keyset_paginated() {
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={c}"));
         }
-        let page: Value = c.get(url).send().await.unwrap().json().await.unwrap();
+        let page: Page<PhotoView> = common::read_as(c.get(url).send().await.unwrap()).await;
         pages += 1;
-        for item in page["items"].as_array().unwrap() {
-            captions.push(item["caption"].as_str().unwrap().to_owned());
+        for item in page.items {
+            captions.push(item.caption);
         }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
             None => break,
         }
     }
@@ -389,7 +373,8 @@ async fn uploads_reach_s3_byte_identical_after_the_worker_drains_the_queue() {
     let app = spawn_app().await;
     let c = app.signed_in("hana").await;
     let original = png(900, 600, 11);
-    let photo = app.post_photo(&c, original.clone(), "to S3").await;
+    // As JSON: the media store's lines below read it so.
+    let photo = app.post_photo_json(&c, original.clone(), "to S3").await;
     // The same image again is stored once.
     assert_eq!(
         app.upload(&c, original.clone(), "again").await.status(),
@@ -460,7 +445,7 @@ async fn a_photo_missing_from_the_cache_is_read_back_from_s3_and_verified() {
     let photo = app.post_photo(&c, original.clone(), "").await;
     app.running.sync_worker().drain().await.unwrap();
 
-    let url = photo["urls"]["original"].as_str().unwrap();
+    let url = photo.urls.original.as_str();
     let hash: photoshare_domain::types::ContentHash =
         url.trim_start_matches("/media/").parse().unwrap();
     let path = app.running.services.media.objects().cache().path_of(&hash);
@@ -533,7 +518,7 @@ async fn json_is_compressed_for_clients_that_ask_and_images_are_not() {
         .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
     let r = c
-        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
+        .get(app.url(&photo.urls.thumb))
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -550,7 +535,7 @@ async fn media_answers_head_and_range_requests() {
     let c = app.signed_in("mika").await;
     let original = png(300, 200, 12);
     let photo = app.post_photo(&c, original.clone(), "").await;
-    let url = app.url(photo["urls"]["original"].as_str().unwrap());
+    let url = app.url(&photo.urls.original);
     let len = original.len();
 
     let r = c.head(&url).send().await.unwrap();
@@ -624,18 +609,10 @@ async fn the_original_loses_its_gps_data_but_keeps_its_orientation() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let photo: Value = r.json().await.unwrap();
-    assert_eq!(
-        (photo["width"].as_u64(), photo["height"].as_u64()),
-        (Some(200), Some(400)),
-        "turned upright"
-    );
+    let photo: PhotoView = common::read_as(r).await;
+    assert_eq!((photo.width, photo.height), (200, 400), "turned upright");
 
-    let original = c
-        .get(app.url(photo["urls"]["original"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let original = c.get(app.url(&photo.urls.original)).send().await.unwrap();
     let original = original.bytes().await.unwrap();
     assert!(
         !original.windows(12).any(|w| w == b"GPS 35.6895N"),
@@ -644,10 +621,7 @@ async fn the_original_loses_its_gps_data_but_keeps_its_orientation() {
     assert_ne!(original.as_ref(), upload.as_slice());
     assert_eq!(
         sha256_hex(&original),
-        photo["urls"]["original"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("/media/")
+        photo.urls.original.trim_start_matches("/media/")
     );
     use image::ImageDecoder;
     let mut dec = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(&original)).unwrap();
@@ -656,11 +630,7 @@ async fn the_original_loses_its_gps_data_but_keeps_its_orientation() {
         6,
         "browsers still turn the original upright"
     );
-    let thumb = c
-        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let thumb = c.get(app.url(&photo.urls.thumb)).send().await.unwrap();
     let thumb = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
     assert_eq!(
         (thumb.width(), thumb.height()),
@@ -691,6 +661,11 @@ async fn errors_carry_a_code_and_speak_the_requests_language() {
         (Some(3), Some(30))
     );
     assert_eq!(body["error"], "A handle is 3 to 30 characters long.");
+    // The same body, read the way the browser reads it: the problem by its code and values.
+    assert_eq!(
+        common::view::<Problem>(&body),
+        Problem::HandleLength { min: 3, max: 30 }
+    );
 
     let r = c
         .post(app.url("/api/v1/accounts"))
@@ -729,4 +704,10 @@ async fn errors_carry_a_code_and_speak_the_requests_language() {
     assert_eq!(body["code"], "no_such_user");
     assert_eq!(body["handle"], "nobody_here");
     assert_eq!(body["error"], "@nobody_here というユーザーはいません。");
+    assert_eq!(
+        common::view::<Problem>(&body),
+        Problem::NoSuchUser {
+            handle: "nobody_here".into()
+        }
+    );
 }

@@ -29,13 +29,14 @@ async fn eviction_drops_least_recently_read_synced_copies_and_keeps_unsynced_and
     let media = &app.running.services.media;
     let c = app.signed_in("sana").await;
     let icon = app.set_icon("sana", 200).await;
-    let a = app.post_photo(&c, png(500, 400, 1), "a").await;
-    let b = app.post_photo(&c, png(500, 400, 2), "b").await;
+    // As JSON: the media store's lines below read it so.
+    let a = app.post_photo_json(&c, png(500, 400, 1), "a").await;
+    let b = app.post_photo_json(&c, png(500, 400, 2), "b").await;
 
     // Nothing is synced yet: these copies are the only ones, and nothing may go.
     assert_eq!(media.budget().enforce_of(0).await.unwrap().evicted, 0);
     app.running.sync_worker().drain().await.unwrap();
-    let newest = app.post_photo(&c, png(500, 400, 3), "newest").await;
+    let newest = app.post_photo_json(&c, png(500, 400, 3), "newest").await;
     app.running.sync_worker().drain().await.unwrap();
 
     // `a` was read more recently than `b`: with room for one photo's copies, `b` goes first.
@@ -122,10 +123,7 @@ async fn pinned_objects_come_back_into_an_empty_cache_and_stay_readable_through_
 
     // S3 goes down: the icon and the photo still render from the cache.
     app.proxy().set(common::fault_proxy::Fault::Refuse);
-    for url in [
-        format!("/media/{icon}"),
-        photo["urls"]["large"].as_str().unwrap().to_owned(),
-    ] {
+    for url in [format!("/media/{icon}"), photo.urls.large.clone()] {
         assert_eq!(
             c.get(app.url(&url)).send().await.unwrap().status(),
             StatusCode::OK,
@@ -139,9 +137,12 @@ async fn popular_and_favorited_photos_stay_pinned_beyond_the_recent_window() {
     let app = common::spawn_app_behind_proxy_configured(|s| s.cache_pinned_recent = 1).await;
     let media = &app.running.services.media;
     let owner = app.signed_in("vera").await;
-    let liked = app.post_photo(&owner, png(500, 400, 1), "liked").await;
-    let plain = app.post_photo(&owner, png(500, 400, 2), "plain").await;
-    let newest = app.post_photo(&owner, png(500, 400, 3), "newest").await;
+    // As JSON: the media store's lines below read it so.
+    let liked = app.post_photo_json(&owner, png(500, 400, 1), "liked").await;
+    let plain = app.post_photo_json(&owner, png(500, 400, 2), "plain").await;
+    let newest = app
+        .post_photo_json(&owner, png(500, 400, 3), "newest")
+        .await;
     let fan = app.signed_in("walt").await;
     let (s, _) = app
         .call(

@@ -2,6 +2,8 @@
 
 use crate::common;
 
+use photoshare_domain::types::{Page, PhotoView};
+use photoshare_domain::views::{AnnouncementView, MigrateReport};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -176,18 +178,14 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
     };
 
     let (mut server, url) = start(true);
-    let recent: serde_json::Value =
+    let recent: Page<PhotoView> =
         reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100"))
             .unwrap()
             .json()
             .unwrap();
-    assert_eq!(
-        recent["items"].as_array().unwrap().len(),
-        12,
-        "4 demo users × 3 photos"
-    );
+    assert_eq!(recent.items.len(), 12, "4 demo users × 3 photos");
     assert!(
-        recent["items"][0]["owner_icon_url"].is_string(),
+        recent.items[0].owner_icon_url.is_some(),
         "demo users have icons"
     );
 
@@ -199,12 +197,12 @@ fn serve_seeds_demo_data_once_and_stops_gracefully_on_sigterm() {
 
     // The second start finds the data and does not seed again.
     let (mut server, url) = start(false);
-    let again: serde_json::Value =
+    let again: Page<PhotoView> =
         reqwest::blocking::get(format!("{url}/api/v1/photos/recent?limit=100"))
             .unwrap()
             .json()
             .unwrap();
-    assert_eq!(again["items"].as_array().unwrap().len(), 12);
+    assert_eq!(again.items.len(), 12);
     sigterm(&server);
     wait_timeout(&mut server.0, Duration::from_secs(15));
 }
@@ -304,10 +302,10 @@ fn admin_promote_and_announce_from_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let posted: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(posted["alt"], "Maintenance tonight at 22:00 UTC");
-    assert_eq!(posted["author"], serde_json::Value::Null);
-    assert!(posted["image_url"].as_str().unwrap().starts_with("/media/"));
+    let posted: AnnouncementView = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(posted.alt, "Maintenance tonight at 22:00 UTC");
+    assert_eq!(posted.author, None);
+    assert!(posted.image_url.starts_with("/media/"));
 
     for (args, why) in [
         (vec!["--alt", " "], "--alt"),
@@ -351,9 +349,9 @@ fn migrate_bucket_runs_from_the_command_line_with_the_embedded_s3() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["switched"], true);
-    assert_eq!(report["to"], "photoshare-two");
+    let report: MigrateReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.switched);
+    assert_eq!(report.to, "photoshare-two");
     assert!(
         dir.path().join("s3/photoshare-two").is_dir(),
         "the bucket was created"

@@ -3,7 +3,8 @@
 //! 500), and every write the server acknowledged is there afterwards. Before write transactions
 //! began as `BEGIN IMMEDIATE`, SQLite answered some of these with 500 "database is locked".
 
-use crate::common::{self, png, TestApp};
+use crate::common::{self, png, view, TestApp};
+use photoshare_domain::types::{CommentView, Page, PhotoView, ProfileView, UserView};
 use photoshare_server::StartOptions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -95,7 +96,7 @@ async fn person(
                 .unwrap()
                 .note("upload", status, &[StatusCode::CREATED], &body);
             if status == StatusCode::CREATED {
-                let id = body["id"].as_str().unwrap().to_owned();
+                let id = view::<PhotoView>(&body).id;
                 ack.photos.push(id.clone());
                 pool.lock().unwrap().push((id, me));
             }
@@ -107,7 +108,7 @@ async fn person(
             others[(me * 7 + round * 13) % others.len()].0.clone()
         };
 
-        let on = (round + me) % 3 != 0;
+        let on = !(round + me).is_multiple_of(3);
         let (status, body) = send(
             &app,
             &client,
@@ -135,7 +136,7 @@ async fn person(
             .note("comment", status, &[StatusCode::CREATED], &body);
         if status == StatusCode::CREATED {
             ack.comments
-                .push((target.clone(), body["id"].as_str().unwrap().to_owned()));
+                .push((target.clone(), view::<CommentView>(&body).id));
         }
 
         let (status, body) = send(
@@ -262,16 +263,14 @@ async fn many_writers_get_no_server_error_and_lose_nothing() {
         let p = app
             .post_photo(&victim, png(64, 48, 200 + i), "victim")
             .await;
-        victims.push(p["id"].as_str().unwrap().to_owned());
+        victims.push(p.id);
     }
     let mut clients = Vec::new();
     let pool = Arc::new(Mutex::new(Vec::new()));
     for me in 0..USERS {
         let c = app.signed_in(&format!("user{me}")).await;
         let p = app.post_photo(&c, png(32, 32, me as u8), "first").await;
-        pool.lock()
-            .unwrap()
-            .push((p["id"].as_str().unwrap().to_owned(), me));
+        pool.lock().unwrap().push((p.id, me));
         clients.push(c);
     }
 
@@ -335,12 +334,14 @@ async fn many_writers_get_no_server_error_and_lose_nothing() {
         }
         for (photo, on) in &ack.favorites {
             let (_, p) = send(&app, c, "GET", &format!("/api/v1/photos/{photo}"), None).await;
-            assert_eq!(p["favorited"], json!(on), "user{me}'s favorite of {photo}");
+            let p: PhotoView = view(&p);
+            assert_eq!(p.favorited, *on, "user{me}'s favorite of {photo}");
             *favorites_of.entry(photo).or_default() += i64::from(*on);
         }
         for (idol, on) in &ack.fans {
             let (_, u) = send(&app, c, "GET", &format!("/api/v1/users/{idol}"), None).await;
-            assert_eq!(u["is_fan"], json!(on), "user{me} a fan of {idol}");
+            let u: ProfileView = view(&u);
+            assert_eq!(u.is_fan, *on, "user{me} a fan of {idol}");
             *fans_of.entry(idol).or_default() += i64::from(*on);
         }
         let mut comments_by_photo: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -371,10 +372,8 @@ async fn many_writers_get_no_server_error_and_lose_nothing() {
             assert_eq!(n, 1, "user{me}'s report of {photo}");
         }
         let (_, profile) = send(&app, c, "GET", "/api/v1/me", None).await;
-        assert_eq!(
-            profile["display_name"],
-            json!(ack.display_name.as_deref().unwrap())
-        );
+        let profile: UserView = view(&profile);
+        assert_eq!(profile.display_name, ack.display_name.as_deref().unwrap());
     }
     // The stored counts agree with the rows (each changed in the row's own transaction).
     for (photo, n) in favorites_of {
@@ -386,11 +385,13 @@ async fn many_writers_get_no_server_error_and_lose_nothing() {
             None,
         )
         .await;
-        assert_eq!(p["favorites_count"], json!(n), "favorites of {photo}");
+        let p: PhotoView = view(&p);
+        assert_eq!(p.favorites_count, n, "favorites of {photo}");
     }
     for (idol, n) in fans_of {
         let (_, u) = send(&app, &reader, "GET", &format!("/api/v1/users/{idol}"), None).await;
-        assert_eq!(u["fans_count"], json!(n), "fans of {idol}");
+        let u: ProfileView = view(&u);
+        assert_eq!(u.fans_count, n, "fans of {idol}");
     }
     for id in &deleted {
         let (status, _) = send(
@@ -426,11 +427,9 @@ async fn comment_ids(app: &TestApp, photo: &str) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     let mut path = format!("/api/v1/photos/{photo}/comments?limit=100");
     loop {
-        let page = app.get_json(&app.client(), &path).await;
-        for c in page["items"].as_array().unwrap() {
-            ids.insert(c["id"].as_str().unwrap().to_owned());
-        }
-        match page["next_cursor"].as_str() {
+        let page: Page<CommentView> = app.get_as(&app.client(), &path).await;
+        ids.extend(page.items.into_iter().map(|c| c.id));
+        match page.next_cursor {
             Some(cursor) => {
                 path = format!("/api/v1/photos/{photo}/comments?limit=100&cursor={cursor}")
             }
@@ -446,7 +445,7 @@ async fn method_not_allowed_is_json_with_allow() {
     let app = common::spawn_app().await;
     let c = app.signed_in("aiko").await;
     let photo = app.post_photo(&c, png(16, 16, 1), "x").await;
-    let id = photo["id"].as_str().unwrap();
+    let id = &photo.id;
     for (method, path, allow) in [
         ("PATCH", format!("/api/v1/photos/{id}"), "GET"),
         ("DELETE", format!("/api/v1/photos/{id}"), "GET"),

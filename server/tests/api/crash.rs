@@ -5,6 +5,7 @@ use crate::common;
 
 use common::fault_proxy::{Fault, FaultProxy};
 use common::{png, sha256_hex, TEST_BUCKET};
+use photoshare_domain::types::PhotoView;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -81,6 +82,21 @@ impl Rig {
 }
 
 impl Server {
+    /// GET `path`, which must succeed, read into the shared view type `T`.
+    async fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> T {
+        let r = client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap();
+        common::read_as(r).await
+    }
+
+    /// GET `path`, as JSON: for `/healthz`, whose answer has no shared view type.
     async fn get_json(&self, client: &reqwest::Client, path: &str) -> Value {
         client
             .get(format!("{}{path}", self.url))
@@ -143,7 +159,7 @@ async fn kill_9_mid_upload_and_mid_sync_loses_nothing_acknowledged_and_leaves_no
             .await
             .unwrap();
         assert_eq!(r.status(), 201);
-        let photo: Value = r.json().await.unwrap();
+        let photo: PhotoView = common::read_as(r).await;
         acknowledged.push((photo, bytes));
     }
 
@@ -203,10 +219,11 @@ async fn kill_9_mid_upload_and_mid_sync_loses_nothing_acknowledged_and_leaves_no
     // Every acknowledged photo is there, byte for byte, locally and in S3.
     let c = reqwest::Client::new();
     for (photo, bytes) in &acknowledged {
-        let id = photo["id"].as_str().unwrap();
-        let got = server.get_json(&c, &format!("/api/v1/photos/{id}")).await;
+        let got: PhotoView = server
+            .get_as(&c, &format!("/api/v1/photos/{}", photo.id))
+            .await;
         assert_eq!(&got, photo);
-        let original = photo["urls"]["original"].as_str().unwrap();
+        let original = &photo.urls.original;
         let served = c
             .get(format!("{}{original}", server.url))
             .send()

@@ -3,10 +3,10 @@
 use crate::common;
 
 use common::{png, spawn_app, TEST_BUCKET};
-use serde_json::Value;
+use photoshare_domain::views::FsckReport;
 use std::process::Command;
 
-fn fsck(app: &common::TestApp, repair: bool) -> (i32, Value) {
+fn fsck(app: &common::TestApp, repair: bool) -> (i32, FsckReport) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_photoshare"));
     cmd.arg("--data-dir")
         .arg(app.dir.path().join("data"))
@@ -18,16 +18,18 @@ fn fsck(app: &common::TestApp, repair: bool) -> (i32, Value) {
         .env("PHOTOSHARE_LOG", "error")
         .env_remove("AWS_ENDPOINT_URL");
     let out = cmd.output().unwrap();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a fsck report: {e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (out.status.code().unwrap(), report)
 }
 
-fn hex(url: &Value) -> String {
-    url.as_str()
-        .unwrap()
-        .trim_start_matches("/media/")
-        .to_owned()
+fn hex(url: &str) -> String {
+    url.trim_start_matches("/media/").to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,12 +43,12 @@ async fn fsck_finds_corrupt_missing_and_orphaned_objects_and_repairs_them() {
 
     let media = app.running.services.media.clone();
     // A flipped bit in a cached copy, a copy gone from S3, and a stray file in the cache.
-    let corrupt = hex(&one["urls"]["original"]);
+    let corrupt = hex(&one.urls.original);
     let corrupt_path = media.objects().cache().path_of(&corrupt.parse().unwrap());
     let mut bytes = std::fs::read(&corrupt_path).unwrap();
     bytes[7] ^= 0x10;
     std::fs::write(&corrupt_path, bytes).unwrap();
-    let gone = hex(&two["urls"]["thumb"]);
+    let gone = hex(&two.urls.thumb);
     let s3_copy = app
         .dir
         .path()
@@ -71,17 +73,14 @@ async fn fsck_finds_corrupt_missing_and_orphaned_objects_and_repairs_them() {
         .success());
 
     let (code, report) = fsck(&app, false);
-    assert_eq!(code, 4, "{report}");
-    assert_eq!(report["corrupt_local"], serde_json::json!([corrupt]));
-    assert_eq!(report["missing_in_s3"], serde_json::json!([gone]));
-    assert_eq!(
-        report["orphaned_local"],
-        serde_json::json!(["ab".repeat(32)])
-    );
-    assert_eq!(report["lost"], serde_json::json!([]));
+    assert_eq!(code, 4, "{report:?}");
+    assert_eq!(report.corrupt_local, [corrupt.as_str()]);
+    assert_eq!(report.missing_in_s3, [gone.as_str()]);
+    assert_eq!(report.orphaned_local, ["ab".repeat(32)]);
+    assert_eq!(report.lost, Vec::<String>::new());
 
     let (code, report) = fsck(&app, true);
-    assert_eq!(code, 1, "problems found and all repaired: {report}");
+    assert_eq!(code, 1, "problems found and all repaired: {report:?}");
     // The good copy came back from S3; the missing S3 copy is queued and goes up again.
     assert_eq!(
         common::sha256_hex(&std::fs::read(&corrupt_path).unwrap()),
@@ -93,7 +92,7 @@ async fn fsck_finds_corrupt_missing_and_orphaned_objects_and_repairs_them() {
     assert_eq!(common::sha256_hex(&std::fs::read(&s3_copy).unwrap()), gone);
 
     let (code, report) = fsck(&app, false);
-    assert_eq!(code, 0, "{report}");
+    assert_eq!(code, 0, "{report:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,7 +100,7 @@ async fn fsck_reports_an_unsynced_object_whose_only_copy_is_gone_as_lost() {
     let app = spawn_app().await;
     let c = app.signed_in("walt").await;
     let photo = app.post_photo(&c, png(400, 300, 3), "").await;
-    let h = hex(&photo["urls"]["large"]);
+    let h = hex(&photo.urls.large);
     std::fs::remove_file(
         app.running
             .services
@@ -112,6 +111,6 @@ async fn fsck_reports_an_unsynced_object_whose_only_copy_is_gone_as_lost() {
     )
     .unwrap();
     let (code, report) = fsck(&app, true);
-    assert_eq!(code, 4, "{report}");
-    assert_eq!(report["lost"], serde_json::json!([h]));
+    assert_eq!(code, 4, "{report:?}");
+    assert_eq!(report.lost, [h]);
 }

@@ -7,6 +7,8 @@ use crate::common;
 use common::fault_proxy::Fault;
 use common::{png, sha256_hex, spawn_app_behind_proxy, TestApp};
 use photoshare_domain::media::sync::{SyncConfig, SyncWorker};
+use photoshare_domain::types::{Page, PhotoView};
+use photoshare_domain::views::{StorageState, StorageStatus};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -22,13 +24,11 @@ fn worker(app: &TestApp) -> SyncWorker {
     })
 }
 
-fn hash_of(url: &Value) -> String {
-    url.as_str()
-        .unwrap()
-        .trim_start_matches("/media/")
-        .to_owned()
+fn hash_of(url: &str) -> String {
+    url.trim_start_matches("/media/").to_owned()
 }
 
+/// `GET /api/v1/admin/sync`, as JSON: the sync's numbers have no shared view type.
 async fn sync_state(app: &TestApp, admin: &reqwest::Client) -> Value {
     app.get_json(admin, "/api/v1/admin/sync").await
 }
@@ -51,14 +51,10 @@ async fn uploads_during_an_outage_succeed_are_visible_and_reach_s3_after_recover
         originals.push(bytes);
     }
     // Visible and served from the local cache while S3 is down.
-    let recent: Value = app.get_json(&c, "/api/v1/photos/recent").await;
-    assert_eq!(recent["items"].as_array().unwrap().len(), 3);
+    let recent: Page<PhotoView> = app.get_as(&c, "/api/v1/photos/recent").await;
+    assert_eq!(recent.items.len(), 3);
     for p in &photos {
-        let r = c
-            .get(app.url(p["urls"]["thumb"].as_str().unwrap()))
-            .send()
-            .await
-            .unwrap();
+        let r = c.get(app.url(&p.urls.thumb)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
 
@@ -101,10 +97,10 @@ async fn uploads_during_an_outage_succeed_are_visible_and_reach_s3_after_recover
 
     // S3 holds byte-identical copies (read from the S3 server's own files).
     for (p, original) in photos.iter().zip(&originals) {
-        let hash = hash_of(&p["urls"]["original"]);
+        let hash = hash_of(&p.urls.original);
         assert_eq!(&std::fs::read(app.s3_file(&hash)).unwrap(), original);
-        for variant in ["large", "thumb"] {
-            let hash = hash_of(&p["urls"][variant]);
+        for variant in [&p.urls.large, &p.urls.thumb] {
+            let hash = hash_of(variant);
             assert_eq!(
                 sha256_hex(&std::fs::read(app.s3_file(&hash)).unwrap()),
                 hash
@@ -129,7 +125,7 @@ async fn a_black_holed_s3_opens_the_circuit_and_reads_fail_fast_with_retry_after
 
     // An image with no local copy cannot be fetched now: a clear 503, at once, never a hang or a
     // truncated body.
-    let hash = hash_of(&synced["urls"]["original"]);
+    let hash = hash_of(&synced.urls.original);
     let path = app
         .running
         .services
@@ -138,11 +134,7 @@ async fn a_black_holed_s3_opens_the_circuit_and_reads_fail_fast_with_retry_after
         .cache()
         .path_of(&hash.parse().unwrap());
     std::fs::remove_file(path).unwrap();
-    let r = c
-        .get(app.url(synced["urls"]["original"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url(&synced.urls.original)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.headers()["retry-after"], "30");
     assert!(r.json::<Value>().await.unwrap()["error"]
@@ -150,11 +142,7 @@ async fn a_black_holed_s3_opens_the_circuit_and_reads_fail_fast_with_retry_after
         .unwrap()
         .contains("temporarily unavailable"));
     // Everything else still renders from the cache.
-    let r = c
-        .get(app.url(during["urls"]["large"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url(&during.urls.large)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -164,24 +152,16 @@ async fn without_a_local_copy_and_with_s3_refusing_the_answer_is_503_with_retry_
     let c = app.signed_in("pia").await;
     let photo = app.post_photo(&c, png(200, 100, 4), "").await;
     worker(&app).drain().await.unwrap();
-    let hash = hash_of(&photo["urls"]["thumb"]);
-    std::fs::remove_file(app.cached_path(&photo["urls"]["thumb"])).unwrap();
+    let hash = hash_of(&photo.urls.thumb);
+    std::fs::remove_file(app.cached_path(&photo.urls.thumb)).unwrap();
 
     app.proxy().set(Fault::Refuse);
-    let r = c
-        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url(&photo.urls.thumb)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.headers().contains_key("retry-after"));
 
     app.proxy().set(Fault::Pass);
-    let r = c
-        .get(app.url(photo["urls"]["thumb"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url(&photo.urls.thumb)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(sha256_hex(&r.bytes().await.unwrap()), hash);
 }
@@ -192,18 +172,14 @@ async fn a_flipped_bit_in_s3_is_detected_and_never_served() {
     let c = app.signed_in("quinn").await;
     let photo = app.post_photo(&c, png(256, 256, 6), "").await;
     worker(&app).drain().await.unwrap();
-    let hash = hash_of(&photo["urls"]["original"]);
-    std::fs::remove_file(app.cached_path(&photo["urls"]["original"])).unwrap();
+    let hash = hash_of(&photo.urls.original);
+    std::fs::remove_file(app.cached_path(&photo.urls.original)).unwrap();
     let in_s3 = app.s3_file(&hash);
     let mut bytes = std::fs::read(&in_s3).unwrap();
     bytes[50] ^= 0x04;
     std::fs::write(&in_s3, bytes).unwrap();
 
-    let r = c
-        .get(app.url(photo["urls"]["original"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(app.url(&photo.urls.original)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let metrics = app.get_text(&c, "/metrics").await;
     assert!(
@@ -279,16 +255,16 @@ async fn everyone_sees_the_storage_status_change_with_s3_and_the_sync_switch() {
     let admin = app.admin("keeper").await;
     let c = app.signed_in("ines").await;
     let anon = app.client();
-    let status = || async { app.get_json(&anon, "/api/v1/status").await };
-    assert_eq!(status().await["storage"], "ok");
+    let status = || async { app.get_as::<StorageStatus>(&anon, "/api/v1/status").await };
+    assert_eq!(status().await.storage, StorageState::Ok);
 
     // Paused with nothing waiting is not worth a banner; paused with uploads waiting is.
     app.post_json(&admin, "/api/v1/admin/sync/pause").await;
-    assert_eq!(status().await["storage"], "ok");
+    assert_eq!(status().await.storage, StorageState::Ok);
     app.post_photo(&c, png(400, 300, 1), "waiting").await;
     let s = status().await;
-    assert_eq!(s["storage"], "paused");
-    assert_eq!(s["backlog_objects"], 3);
+    assert_eq!(s.storage, StorageState::Paused);
+    assert_eq!(s.backlog_objects, 3);
     app.post_json(&admin, "/api/v1/admin/sync/resume").await;
 
     // S3 refuses: once the worker's circuit opens, storage is degraded for everyone.
@@ -296,15 +272,12 @@ async fn everyone_sees_the_storage_status_change_with_s3_and_the_sync_switch() {
     let mut w = worker(&app);
     w.tick().await.unwrap();
     assert!(w.circuit_open());
-    assert_eq!(status().await["storage"], "degraded");
+    assert_eq!(status().await.storage, StorageState::Degraded);
 
     // S3 is back: the backlog drains and the status is ok again by itself.
     app.proxy().set(Fault::Pass);
     let report = w.drain().await.unwrap();
     assert_eq!(report.synced, 3, "{report:?}");
     let s = status().await;
-    assert_eq!(
-        (s["storage"].clone(), s["backlog_objects"].clone()),
-        ("ok".into(), 0.into())
-    );
+    assert_eq!((s.storage, s.backlog_objects), (StorageState::Ok, 0));
 }

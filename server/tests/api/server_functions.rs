@@ -161,7 +161,7 @@ async fn every_server_function_answers_through_http() {
     // Photos and their lists.
     let lee = app.signed_in("lee").await;
     let posted = app.post_photo(&lee, png(80, 60, 2), "server fn").await;
-    let id = posted["id"].as_str().unwrap().to_owned();
+    let id = posted.id.clone();
     let photo: Option<PhotoView> = sf.ok(&kim, "photo", &[("id", &id)]).await;
     assert_eq!(photo.unwrap().caption, "server fn");
     let none: Option<PhotoView> = sf.ok(&kim, "photo", &[("id", "nope")]).await;

@@ -4,25 +4,19 @@
 use crate::common;
 
 use common::{png, spawn_app};
+use photoshare_domain::types::{
+    CommentView, Locale, Page, PhotoView, ProfileView, UserSummary, UserView,
+};
+use photoshare_domain::views::{FanState, FavoriteState};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-fn handles(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["handle"].as_str().unwrap().to_owned())
-        .collect()
+fn handles(page: &Page<UserSummary>) -> Vec<String> {
+    page.items.iter().map(|u| u.handle.clone()).collect()
 }
 
-fn ids(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect()
+fn ids(page: &Page<PhotoView>) -> Vec<String> {
+    page.items.iter().map(|p| p.id.clone()).collect()
 }
 
 /// A photo different for each seed, large enough to have distinct thumb and large sizes.
@@ -35,17 +29,17 @@ async fn profiles_take_a_display_name_bio_and_square_icon() {
     let app = spawn_app().await;
     let hana = app.signed_in("hana").await;
 
-    let (s, me) = app
-        .call(
+    let me: UserView = app
+        .call_as(
             &hana,
             "PATCH",
             "/api/v1/me",
             Some(json!({"display_name": " 山田 花子 ", "bio": "Film & <b>light</b>\nTokyo", "locale": "ja"})),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(s, StatusCode::OK, "{me}");
-    assert_eq!(me["display_name"], "山田 花子");
-    assert_eq!(me["locale"], "ja");
+    assert_eq!(me.display_name, "山田 花子");
+    assert_eq!(me.locale, Some(Locale::Ja));
 
     // Invalid input: 422, and nothing changes (not even the valid field next to it).
     for bad in [
@@ -67,12 +61,12 @@ async fn profiles_take_a_display_name_bio_and_square_icon() {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
-    let profile = app.get_json(&app.client(), "/api/v1/users/hana").await;
-    assert_eq!(profile["display_name"], "山田 花子");
-    assert_eq!(profile["bio"], "Film & <b>light</b>\nTokyo");
-    assert_eq!(profile["fans_count"], 0);
-    assert_eq!(profile["is_fan"], false);
-    assert!(profile["icon_url"].is_null());
+    let profile: ProfileView = app.get_as(&app.client(), "/api/v1/users/hana").await;
+    assert_eq!(profile.display_name, "山田 花子");
+    assert_eq!(profile.bio, "Film & <b>light</b>\nTokyo");
+    assert_eq!(profile.fans_count, 0);
+    assert!(!profile.is_fan);
+    assert_eq!(profile.icon_url, None);
 
     // A wide icon comes back as squares: small 128 px, large 512 px.
     let wide = png(1000, 600, 7);
@@ -87,13 +81,17 @@ async fn profiles_take_a_display_name_bio_and_square_icon() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let me: Value = r.json().await.unwrap();
-    let profile = app.get_json(&app.client(), "/api/v1/users/hana").await;
-    assert_eq!(profile["icon_url"], me["icon_url"]);
-    for (key, side) in [("icon_url", 128), ("icon_large_url", 512)] {
+    let me: UserView = common::read_as(r).await;
+    let profile: ProfileView = app.get_as(&app.client(), "/api/v1/users/hana").await;
+    assert!(me.icon_url.is_some());
+    assert_eq!(profile.icon_url, me.icon_url);
+    for (key, url, side) in [
+        ("icon_url", &profile.icon_url, 128),
+        ("icon_large_url", &profile.icon_large_url, 512),
+    ] {
         let bytes = app
             .client()
-            .get(app.url(profile[key].as_str().unwrap()))
+            .get(app.url(url.as_deref().unwrap()))
             .send()
             .await
             .unwrap()
@@ -124,8 +122,8 @@ async fn profiles_take_a_display_name_bio_and_square_icon() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let again = app.get_json(&app.client(), "/api/v1/users/hana").await;
-    assert_eq!(again["icon_url"], profile["icon_url"]);
+    let again: ProfileView = app.get_as(&app.client(), "/api/v1/users/hana").await;
+    assert_eq!(again.icon_url, profile.icon_url);
 
     let (s, _) = app
         .call(&hana, "GET", "/api/v1/users/nobody_here", None)
@@ -144,45 +142,59 @@ async fn favorites_are_idempotent_counted_and_listed() {
     let fan = app.signed_in("fanny").await;
     let other = app.signed_in("other").await;
     let p = app.post_photo(&owner, photo(1), "dawn").await;
-    let id = p["id"].as_str().unwrap();
-    assert_eq!(p["favorites_count"], 0);
-    assert_eq!(p["favorited"], false);
+    let id = p.id.as_str();
+    assert_eq!(p.favorites_count, 0);
+    assert!(!p.favorited);
     let path = format!("/api/v1/photos/{id}/favorite");
 
     for _ in 0..2 {
-        let (s, body) = app.call(&fan, "PUT", &path, None).await;
-        assert_eq!(s, StatusCode::OK);
-        assert_eq!(body, json!({"favorited": true, "favorites_count": 1}));
+        let fav: FavoriteState = app.call_as(&fan, "PUT", &path, None, StatusCode::OK).await;
+        assert_eq!(
+            fav,
+            FavoriteState {
+                favorited: true,
+                favorites_count: 1
+            }
+        );
     }
-    let (_, body) = app.call(&other, "PUT", &path, None).await;
-    assert_eq!(body["favorites_count"], 2);
+    let fav: FavoriteState = app
+        .call_as(&other, "PUT", &path, None, StatusCode::OK)
+        .await;
+    assert_eq!(fav.favorites_count, 2);
 
-    let seen_by_fan = app.get_json(&fan, &format!("/api/v1/photos/{id}")).await;
-    assert_eq!(seen_by_fan["favorites_count"], 2);
-    assert_eq!(seen_by_fan["favorited"], true);
-    let seen_by_owner = app.get_json(&owner, &format!("/api/v1/photos/{id}")).await;
-    assert_eq!(seen_by_owner["favorited"], false);
-    let recent = app.get_json(&fan, "/api/v1/photos/recent").await;
-    assert_eq!(recent["items"][0]["favorited"], true);
-    let anon = app.get_json(&app.client(), "/api/v1/photos/recent").await;
-    assert_eq!(anon["items"][0]["favorited"], false);
+    let seen_by_fan: PhotoView = app.get_as(&fan, &format!("/api/v1/photos/{id}")).await;
+    assert_eq!(seen_by_fan.favorites_count, 2);
+    assert!(seen_by_fan.favorited);
+    let seen_by_owner: PhotoView = app.get_as(&owner, &format!("/api/v1/photos/{id}")).await;
+    assert!(!seen_by_owner.favorited);
+    let recent: Page<PhotoView> = app.get_as(&fan, "/api/v1/photos/recent").await;
+    assert!(recent.items[0].favorited);
+    let anon: Page<PhotoView> = app.get_as(&app.client(), "/api/v1/photos/recent").await;
+    assert!(!anon.items[0].favorited);
 
-    let who = app
-        .get_json(&app.client(), &format!("/api/v1/photos/{id}/favorites"))
+    let who: Page<UserSummary> = app
+        .get_as(&app.client(), &format!("/api/v1/photos/{id}/favorites"))
         .await;
     assert_eq!(handles(&who), ["other", "fanny"]);
-    let favs = app
-        .get_json(&app.client(), "/api/v1/users/fanny/favorites")
+    let favs: Page<PhotoView> = app
+        .get_as(&app.client(), "/api/v1/users/fanny/favorites")
         .await;
     assert_eq!(ids(&favs), [id]);
 
     for _ in 0..2 {
-        let (s, body) = app.call(&fan, "DELETE", &path, None).await;
-        assert_eq!(s, StatusCode::OK);
-        assert_eq!(body, json!({"favorited": false, "favorites_count": 1}));
+        let fav: FavoriteState = app
+            .call_as(&fan, "DELETE", &path, None, StatusCode::OK)
+            .await;
+        assert_eq!(
+            fav,
+            FavoriteState {
+                favorited: false,
+                favorites_count: 1
+            }
+        );
     }
-    let favs = app
-        .get_json(&app.client(), "/api/v1/users/fanny/favorites")
+    let favs: Page<PhotoView> = app
+        .get_as(&app.client(), "/api/v1/users/fanny/favorites")
         .await;
     assert!(ids(&favs).is_empty());
 
@@ -205,7 +217,7 @@ async fn popular_ranks_favorites_with_time_decay_and_pages_without_gaps() {
     for seed in 0..5u8 {
         photos.push(app.post_photo(&a, photo(seed), &format!("p{seed}")).await);
     }
-    let id = |i: usize| photos[i]["id"].as_str().unwrap().to_owned();
+    let id = |i: usize| photos[i].id.clone();
     // Favorites: p1 gets three, p3 one. Everything is minutes old, so favorites dominate; among
     // equals, the newer photo ranks first.
     let mut fans = Vec::new();
@@ -236,10 +248,10 @@ async fn popular_ranks_favorites_with_time_decay_and_pages_without_gaps() {
             Some(c) => format!("/api/v1/photos/popular?limit=2&cursor={c}"),
             None => "/api/v1/photos/popular?limit=2".into(),
         };
-        let page = app.get_json(&app.client(), &path).await;
+        let page: Page<PhotoView> = app.get_as(&app.client(), &path).await;
         seen.extend(ids(&page));
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
             None => break,
         }
     }
@@ -261,9 +273,16 @@ async fn fans_see_their_idols_photos_and_top_users_rank_by_fans() {
     app.post_photo(&cat, photo(11), "cat's").await;
 
     for _ in 0..2 {
-        let (s, body) = app.call(&ann, "PUT", "/api/v1/users/ben/fan", None).await;
-        assert_eq!(s, StatusCode::OK);
-        assert_eq!(body, json!({"is_fan": true, "fans_count": 1}));
+        let fan: FanState = app
+            .call_as(&ann, "PUT", "/api/v1/users/ben/fan", None, StatusCode::OK)
+            .await;
+        assert_eq!(
+            fan,
+            FanState {
+                is_fan: true,
+                fans_count: 1
+            }
+        );
     }
     app.call(&cat, "PUT", "/api/v1/users/ben/fan", None).await;
     app.call(&ben, "PUT", "/api/v1/users/cat/fan", None).await;
@@ -278,39 +297,37 @@ async fn fans_see_their_idols_photos_and_top_users_rank_by_fans() {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
-    let feed = app.get_json(&ann, "/api/v1/feeds/fans").await;
-    assert_eq!(ids(&feed), [ben_photo["id"].as_str().unwrap()]);
+    let feed: Page<PhotoView> = app.get_as(&ann, "/api/v1/feeds/fans").await;
+    assert_eq!(ids(&feed), [ben_photo.id.as_str()]);
     let (s, _) = app
         .call(&app.client(), "GET", "/api/v1/feeds/fans", None)
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
-    let ben_profile = app.get_json(&ann, "/api/v1/users/ben").await;
-    assert_eq!(ben_profile["fans_count"], 2);
-    assert_eq!(ben_profile["is_fan"], true);
-    assert_eq!(ben_profile["photos_count"], 1);
-    let ann_profile = app.get_json(&ann, "/api/v1/users/ann").await;
-    assert_eq!(ann_profile["fan_of_count"], 1);
+    let ben_profile: ProfileView = app.get_as(&ann, "/api/v1/users/ben").await;
+    assert_eq!(ben_profile.fans_count, 2);
+    assert!(ben_profile.is_fan);
+    assert_eq!(ben_profile.photos_count, 1);
+    let ann_profile: ProfileView = app.get_as(&ann, "/api/v1/users/ann").await;
+    assert_eq!(ann_profile.fan_of_count, 1);
     assert_eq!(
-        handles(&app.get_json(&ann, "/api/v1/users/ben/fans").await),
+        handles(&app.get_as(&ann, "/api/v1/users/ben/fans").await),
         ["cat", "ann"]
     );
     assert_eq!(
-        handles(&app.get_json(&ann, "/api/v1/users/ann/fan-of").await),
+        handles(&app.get_as(&ann, "/api/v1/users/ann/fan-of").await),
         ["ben"]
     );
-    let top = app
-        .get_json(&app.client(), "/api/v1/users/top?limit=2")
-        .await;
+    let top: Page<UserSummary> = app.get_as(&app.client(), "/api/v1/users/top?limit=2").await;
     assert_eq!(handles(&top)[0], "ben");
-    assert_eq!(top["items"][0]["fans_count"], 2);
+    assert_eq!(top.items[0].fans_count, 2);
     assert_eq!(handles(&top)[1], "cat");
-    let rest = app
-        .get_json(
+    let rest: Page<UserSummary> = app
+        .get_as(
             &app.client(),
             &format!(
                 "/api/v1/users/top?limit=2&cursor={}",
-                top["next_cursor"].as_str().unwrap()
+                top.next_cursor.as_deref().unwrap()
             ),
         )
         .await;
@@ -318,33 +335,51 @@ async fn fans_see_their_idols_photos_and_top_users_rank_by_fans() {
     rest.sort();
     assert_eq!(rest, ["ann"]);
 
-    let (_, body) = app
-        .call(&ann, "DELETE", "/api/v1/users/ben/fan", None)
+    let fan: FanState = app
+        .call_as(
+            &ann,
+            "DELETE",
+            "/api/v1/users/ben/fan",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(body, json!({"is_fan": false, "fans_count": 1}));
-    let (_, body) = app
-        .call(&ann, "DELETE", "/api/v1/users/ben/fan", None)
+    assert_eq!(
+        fan,
+        FanState {
+            is_fan: false,
+            fans_count: 1
+        }
+    );
+    let fan: FanState = app
+        .call_as(
+            &ann,
+            "DELETE",
+            "/api/v1/users/ben/fan",
+            None,
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(body["fans_count"], 1);
-    assert!(ids(&app.get_json(&ann, "/api/v1/feeds/fans").await).is_empty());
+    assert_eq!(fan.fans_count, 1);
+    assert!(ids(&app.get_as(&ann, "/api/v1/feeds/fans").await).is_empty());
 
     // A user's own photos, newest first, page by page.
     for seed in 20..23u8 {
         app.post_photo(&ben, photo(seed), "more").await;
     }
-    let first = app.get_json(&ann, "/api/v1/users/ben/photos?limit=3").await;
+    let first: Page<PhotoView> = app.get_as(&ann, "/api/v1/users/ben/photos?limit=3").await;
     assert_eq!(ids(&first).len(), 3);
-    let next = app
-        .get_json(
+    let next: Page<PhotoView> = app
+        .get_as(
             &ann,
             &format!(
                 "/api/v1/users/ben/photos?limit=3&cursor={}",
-                first["next_cursor"].as_str().unwrap()
+                first.next_cursor.as_deref().unwrap()
             ),
         )
         .await;
-    assert_eq!(ids(&next), [ben_photo["id"].as_str().unwrap()]);
-    assert!(next["next_cursor"].is_null());
+    assert_eq!(ids(&next), [ben_photo.id.as_str()]);
+    assert_eq!(next.next_cursor, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -354,20 +389,26 @@ async fn comments_are_added_listed_and_deleted_by_author_or_admin_only() {
     let talker = app.signed_in("talker").await;
     let admin = app.admin("boss").await;
     let p = app.post_photo(&owner, photo(30), "sunset").await;
-    let path = format!("/api/v1/photos/{}/comments", p["id"].as_str().unwrap());
+    let path = format!("/api/v1/photos/{}/comments", p.id);
 
-    let (s, first) = app
-        .call(
+    let first: CommentView = app
+        .call_as(
             &talker,
             "POST",
             &path,
             Some(json!({"body": "<img src=x onerror=alert(1)> 綺麗!"})),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{first}");
-    assert_eq!(first["body"], "<img src=x onerror=alert(1)> 綺麗!");
-    let (_, second) = app
-        .call(&owner, "POST", &path, Some(json!({"body": "thanks"})))
+    assert_eq!(first.body, "<img src=x onerror=alert(1)> 綺麗!");
+    let second: CommentView = app
+        .call_as(
+            &owner,
+            "POST",
+            &path,
+            Some(json!({"body": "thanks"})),
+            StatusCode::CREATED,
+        )
         .await;
 
     for bad in [json!({"body": "   "}), json!({"body": "z".repeat(1001)})] {
@@ -379,52 +420,34 @@ async fn comments_are_added_listed_and_deleted_by_author_or_admin_only() {
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
-    let list = app.get_json(&talker, &path).await;
-    let bodies: Vec<_> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["body"].clone())
-        .collect();
-    assert_eq!(bodies, [first["body"].clone(), json!("thanks")]);
-    assert_eq!(list["items"][0]["can_delete"], true);
-    assert_eq!(list["items"][1]["can_delete"], false);
-    let photo_now = app
-        .get_json(
-            &talker,
-            &format!("/api/v1/photos/{}", p["id"].as_str().unwrap()),
-        )
+    let list: Page<CommentView> = app.get_as(&talker, &path).await;
+    let bodies: Vec<_> = list.items.iter().map(|c| c.body.as_str()).collect();
+    assert_eq!(bodies, [first.body.as_str(), "thanks"]);
+    assert!(list.items[0].can_delete);
+    assert!(!list.items[1].can_delete);
+    let photo_now: PhotoView = app
+        .get_as(&talker, &format!("/api/v1/photos/{}", p.id))
         .await;
-    assert_eq!(photo_now["comments_count"], 2);
+    assert_eq!(photo_now.comments_count, 2);
 
     // Someone else's comment: 403, and it stays.
-    let second_path = format!("{path}/{}", second["id"].as_str().unwrap());
+    let second_path = format!("{path}/{}", second.id);
     let (s, body) = app.call(&talker, "DELETE", &second_path, None).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
     let (s, _) = app
-        .call(
-            &talker,
-            "DELETE",
-            &format!("{path}/{}", first["id"].as_str().unwrap()),
-            None,
-        )
+        .call(&talker, "DELETE", &format!("{path}/{}", first.id), None)
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, _) = app.call(&admin, "DELETE", &second_path, None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, _) = app.call(&admin, "DELETE", &second_path, None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert!(app.get_json(&talker, &path).await["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
-    let photo_now = app
-        .get_json(
-            &talker,
-            &format!("/api/v1/photos/{}", p["id"].as_str().unwrap()),
-        )
+    let list: Page<CommentView> = app.get_as(&talker, &path).await;
+    assert!(list.items.is_empty());
+    let photo_now: PhotoView = app
+        .get_as(&talker, &format!("/api/v1/photos/{}", p.id))
         .await;
-    assert_eq!(photo_now["comments_count"], 0);
+    assert_eq!(photo_now.comments_count, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -434,7 +457,7 @@ async fn the_permalink_page_carries_escaped_open_graph_tags() {
     let p = app
         .post_photo(&c, photo(40), "Sunset \"over\" <the> bay & 港")
         .await;
-    let id = p["id"].as_str().unwrap();
+    let id = &p.id;
     let r = app
         .client()
         .get(app.url(&format!("/p/{id}")))
@@ -444,7 +467,7 @@ async fn the_permalink_page_carries_escaped_open_graph_tags() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    let large = p["urls"]["large"].as_str().unwrap();
+    let large = &p.urls.large;
     for needle in [
         r#"<meta property="og:title" content="Sunset &quot;over&quot; &lt;the&gt; bay &amp; 港">"#
             .to_owned(),
@@ -477,7 +500,7 @@ async fn open_streams_hear_of_new_photos_at_once() {
     let r = common::open_events(&app, "/api/v1/photos/live").await;
     let mut body = r.bytes_stream();
     let new = app.post_photo(&c, photo(51), "after").await;
-    let expected = format!("event: photo\ndata: {}\n", new["id"].as_str().unwrap());
+    let expected = format!("event: photo\ndata: {}\n", new.id);
     let mut got = String::new();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     while !got.contains(&expected) {

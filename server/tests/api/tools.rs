@@ -4,15 +4,12 @@
 use crate::common;
 
 use common::{png, spawn_app_behind_proxy_configured};
+use photoshare_domain::types::{Page, PhotoView};
 use photoshare_server::cli;
-use serde_json::Value;
 use std::time::Duration;
 
-fn hash_of(url: &Value) -> String {
-    url.as_str()
-        .unwrap()
-        .trim_start_matches("/media/")
-        .to_owned()
+fn hash_of(url: &str) -> String {
+    url.trim_start_matches("/media/").to_owned()
 }
 
 const NEXT: &str = "photoshare-next";
@@ -29,11 +26,11 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
     app.running.sync_worker().drain().await.unwrap();
     let hashes: Vec<String> = photos
         .iter()
-        .flat_map(|p| ["original", "large", "thumb"].map(|s| hash_of(&p["urls"][s])))
+        .flat_map(|p| [&p.urls.original, &p.urls.large, &p.urls.thumb].map(|u| hash_of(u)))
         .collect();
 
     // One object's only good copy is gone for now: the old bucket's is corrupt, the cache has none.
-    let victim = &photos[0]["urls"]["thumb"];
+    let victim = &photos[0].urls.thumb;
     let cached = app.cached_path(victim);
     let good = std::fs::read(&cached).unwrap();
     std::fs::remove_file(&cached).unwrap();
@@ -75,7 +72,7 @@ async fn migrate_bucket_verifies_every_copy_resumes_after_a_failure_and_switches
     // New uploads go to the new bucket; a node starting later follows the switch too.
     let third = app.post_photo(&owner, png(500, 400, 3), "three").await;
     app.running.sync_worker().drain().await.unwrap();
-    let h = hash_of(&third["urls"]["original"]);
+    let h = hash_of(&third.urls.original);
     assert!(app.s3_file_in(NEXT, &h).exists());
     assert!(!app.s3_file(&h).exists());
     assert_eq!(
@@ -108,13 +105,8 @@ async fn import_posts_a_folder_once_and_reports_what_it_refused() {
     assert_eq!((report.imported, report.skipped), (2, 0));
     assert_eq!(report.failed.len(), 1);
     assert!(report.failed[0].0.ends_with("notes.txt"));
-    let recent = app.get_json(&app.client(), "/api/v1/photos/recent").await;
-    let captions: Vec<&str> = recent["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["caption"].as_str().unwrap())
-        .collect();
+    let recent: Page<PhotoView> = app.get_as(&app.client(), "/api/v1/photos/recent").await;
+    let captions: Vec<&str> = recent.items.iter().map(|p| p.caption.as_str()).collect();
     assert_eq!(captions, ["b beach at dawn", "a 夕焼け"]);
 
     // Run again (an interrupted import is simply rerun): nothing is posted twice.

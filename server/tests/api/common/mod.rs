@@ -5,9 +5,12 @@
 
 pub mod fault_proxy;
 
+use photoshare_domain::problem::Problem;
+use photoshare_domain::types::PhotoView;
 use photoshare_server::config::{CommonArgs, ServeArgs};
 use photoshare_server::{start, Running, StartOptions};
 use reqwest::multipart::{Form, Part};
+use serde::de::DeserializeOwned;
 use std::io::Cursor;
 use std::path::PathBuf;
 
@@ -127,8 +130,8 @@ impl TestApp {
     }
 
     /// Where this node's cache keeps the object behind a media URL (`/media/<sha256>`).
-    pub fn cached_path(&self, media_url: &serde_json::Value) -> std::path::PathBuf {
-        let hash = media_url.as_str().unwrap().trim_start_matches("/media/");
+    pub fn cached_path(&self, media_url: &str) -> std::path::PathBuf {
+        let hash = media_url.trim_start_matches("/media/");
         self.running
             .services
             .media
@@ -218,7 +221,47 @@ impl TestApp {
             .unwrap()
     }
 
-    /// GET `path` with `client`, as JSON.
+    /// GET `path` with `client`, which must succeed, read into the shared view type `T`.
+    pub async fn get_as<T: DeserializeOwned>(&self, client: &reqwest::Client, path: &str) -> T {
+        let r = client.get(self.url(path)).send().await.unwrap();
+        read_as(r).await
+    }
+
+    /// POST to `path` with no body, which must succeed, read into the shared view type `T`.
+    pub async fn post_as<T: DeserializeOwned>(&self, client: &reqwest::Client, path: &str) -> T {
+        let r = client.post(self.url(path)).send().await.unwrap();
+        read_as(r).await
+    }
+
+    /// As [`TestApp::call`], for a call that must answer `status` with a `T`.
+    pub async fn call_as<T: DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        status: reqwest::StatusCode,
+    ) -> T {
+        let (got, json) = self.call(client, method, path, body).await;
+        assert_eq!(got, status, "{method} {path}: {json}");
+        view(&json)
+    }
+
+    /// As [`TestApp::call`], for a call that must be refused with `status`: the problem it names.
+    pub async fn refused(
+        &self,
+        client: &reqwest::Client,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        status: reqwest::StatusCode,
+    ) -> Problem {
+        let (got, json) = self.call(client, method, path, body).await;
+        assert_eq!(got, status, "{method} {path}: {json}");
+        view(&json)
+    }
+
+    /// GET `path` with `client`, as JSON: for answers with no shared view type.
     pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
         client
             .get(self.url(path))
@@ -254,7 +297,7 @@ impl TestApp {
         (status, json)
     }
 
-    /// POST to `path` with no body, as JSON.
+    /// POST to `path` with no body, as JSON: for answers with no shared view type.
     pub async fn post_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
         client
             .post(self.url(path))
@@ -288,16 +331,27 @@ impl TestApp {
         c
     }
 
-    /// Uploads and returns the new photo's JSON, asserting 201.
+    /// Uploads and returns the new photo, asserting 201.
     pub async fn post_photo(
         &self,
         client: &reqwest::Client,
         bytes: Vec<u8>,
         caption: &str,
-    ) -> serde_json::Value {
+    ) -> PhotoView {
         let r = self.upload(client, bytes, caption).await;
         assert_eq!(r.status(), reqwest::StatusCode::CREATED);
-        r.json().await.unwrap()
+        read_as(r).await
+    }
+
+    /// As [`TestApp::post_photo`] (the answer must read as a [`PhotoView`]), returned as the
+    /// JSON on the wire, for the lines that read it so and must stay as they are.
+    pub async fn post_photo_json(
+        &self,
+        client: &reqwest::Client,
+        bytes: Vec<u8>,
+        caption: &str,
+    ) -> serde_json::Value {
+        serde_json::to_value(self.post_photo(client, bytes, caption).await).unwrap()
     }
 
     pub async fn upload(
@@ -320,6 +374,32 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// A JSON answer read into the shared view type `T` (or an error body into a [`Problem`]); a body
+/// of another shape fails the test, showing it.
+pub fn view<T: DeserializeOwned>(body: &serde_json::Value) -> T {
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("not a {}: {e}: {body}", std::any::type_name::<T>()))
+}
+
+/// A response that must have succeeded, read into the shared view type `T`; another status, or a
+/// body of another shape, fails the test, showing the body.
+pub async fn read_as<T: DeserializeOwned>(r: reqwest::Response) -> T {
+    let status = r.status();
+    let url = r.url().path().to_owned();
+    let text = r.text().await.unwrap();
+    assert!(status.is_success(), "{url}: {status}: {text}");
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{url}: not a {}: {e}: {text}", std::any::type_name::<T>()))
+}
+
+/// A refused response's body, read as the [`Problem`] it names (its `code` and values).
+pub async fn problem_of(r: reqwest::Response) -> Problem {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert!(!status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not a problem: {e}: {text}"))
 }
 
 /// Opens a server-sent-event stream at `path`, checking it is one.
