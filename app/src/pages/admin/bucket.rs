@@ -2,7 +2,7 @@
 //! runs) and shows how the move goes. It reads the move from the console's overview, so it needs
 //! no polling of its own.
 
-use super::parts::{Fact, Overview, Time};
+use super::parts::{Facts, Kind, Overview, Row, Time};
 use crate::browser;
 use crate::components::ErrorMessage;
 use crate::error::AppError;
@@ -81,22 +81,32 @@ fn BucketMoveResult(run: MigrateRun) -> impl IntoView {
         }
         .into_any();
     }
+    let mut rows = vec![Row::of(|| t("New bucket"), to).kind(Kind::Code)];
+    if let Some(at) = run.finished_at {
+        rows.push(Row::of(|| t("Finished"), at).kind(Kind::At));
+    }
+    if let Some(r) = run.report {
+        let switched = r.switched;
+        rows.extend([
+            Row::of(|| t("Copied"), format!("{} · {}", r.copied, bytes(r.bytes))),
+            Row::of(|| t("Already there"), r.already_there),
+            Row::of(|| t("Failed"), r.failed.len()).id("bucket-failed"),
+            Row::new(
+                || t("Switched"),
+                move || {
+                    if switched {
+                        t("Yes")
+                    } else {
+                        t("No: run an integrity check and try again")
+                    }
+                    .into()
+                },
+            )
+            .id("bucket-switched"),
+        ]);
+    }
     view! {
-        <dl class="facts" data-testid="bucket-result">
-            <Fact label=|| t("New bucket")><code>{to}</code></Fact>
-            {run.finished_at.map(|at| view! { <Fact label=|| t("Finished")><Time at=at /></Fact> })}
-            {run.report.map(|r| {
-                let failed = r.failed.len();
-                view! {
-                    <Fact label=|| t("Copied")>{r.copied} " · " {bytes(r.bytes)}</Fact>
-                    <Fact label=|| t("Already there")>{r.already_there}</Fact>
-                    <Fact label=|| t("Failed")><span data-testid="bucket-failed">{failed}</span></Fact>
-                    <Fact label=|| t("Switched")>
-                        <span data-testid="bucket-switched">{move || if r.switched { t("Yes") } else { t("No: run an integrity check and try again") }}</span>
-                    </Fact>
-                }
-            })}
-        </dl>
+        <Facts rows=rows id="bucket-result" />
         {run.error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
     .into_any()

@@ -1,6 +1,6 @@
 //! The cache card: how full this node's cache is, its hit ratio and evictions.
 
-use super::parts::Fact;
+use super::parts::{Facts, Kind, Row};
 use crate::format::{bytes, bytes_i, ratio, share};
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -23,21 +23,23 @@ pub(super) fn CacheCard(cache: Memo<Option<CacheStats>>) -> AnyView {
 #[component]
 fn CacheFacts(c: CacheStats) -> impl IntoView {
     let used = c.bytes.max(0) as u64;
-    let pinned = c.pinned_objects;
+    let (pinned, pinned_bytes) = (c.pinned_objects, c.pinned_bytes);
+    let rows = vec![
+        Row::of(|| t("Node"), c.node).kind(Kind::Code),
+        Row::of(|| t("Free disk"), bytes(c.free_disk_bytes)),
+        Row::of(|| t("Hit ratio"), ratio(c.hit_ratio)),
+        Row::of(|| t("Hits / misses"), format!("{} / {}", c.hits, c.misses)),
+        Row::of(|| t("Evictions"), c.evictions),
+        Row::new(
+            || t("Kept for outages (pinned)"),
+            move || format!("{pinned} {} · {}", t("objects"), bytes_i(pinned_bytes)),
+        ),
+    ];
     view! {
         <div class="meter">
             <progress max="100" value=share(used, c.budget_bytes) aria-label=move || t("Cache used")></progress>
             <span>{bytes(used)} " / " {bytes(c.budget_bytes)}</span>
         </div>
-        <dl class="facts">
-            <Fact label=|| t("Node")><code>{c.node}</code></Fact>
-            <Fact label=|| t("Free disk")>{bytes(c.free_disk_bytes)}</Fact>
-            <Fact label=|| t("Hit ratio")>{ratio(c.hit_ratio)}</Fact>
-            <Fact label=|| t("Hits / misses")>{c.hits} " / " {c.misses}</Fact>
-            <Fact label=|| t("Evictions")>{c.evictions}</Fact>
-            <Fact label=|| t("Kept for outages (pinned)")>
-                {pinned} " " {move || t("objects")} " · " {bytes_i(c.pinned_bytes)}
-            </Fact>
-        </dl>
+        <Facts rows=rows />
     }
 }

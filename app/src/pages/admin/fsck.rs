@@ -1,6 +1,6 @@
 //! The integrity check card: starts a check (or a check and repair) and shows how it went.
 
-use super::parts::{Fact, Time, FSCK_POLL_MS};
+use super::parts::{Facts, Kind, Row, Time, FSCK_POLL_MS};
 use crate::browser;
 use crate::components::{poll, ErrorMessage};
 use crate::error::AppError;
@@ -107,27 +107,34 @@ fn FsckResult(run: FsckRun) -> impl IntoView {
         .into_any();
     }
     let repair = run.repair;
+    let mut rows = vec![Row::of(|| t("Started"), started).kind(Kind::At)];
+    if let Some(at) = run.finished_at {
+        rows.push(Row::of(|| t("Finished"), at).kind(Kind::At));
+    }
+    rows.push(Row::new(
+        || t("Mode"),
+        move || {
+            if repair {
+                t("Check and repair")
+            } else {
+                t("Check only")
+            }
+            .into()
+        },
+    ));
+    if let Some(r) = &run.report {
+        rows.push(Row::of(|| t("Objects checked"), r.objects_checked));
+        rows.push(Row::of(|| t("Problems"), r.problems()).id("fsck-problems"));
+        if repair {
+            rows.push(Row::of(|| t("Repaired"), r.repaired));
+        }
+    }
     view! {
-        <dl class="facts" data-testid="fsck-result">
-            <Fact label=|| t("Started")><Time at=started /></Fact>
-            {run.finished_at.map(|at| view! { <Fact label=|| t("Finished")><Time at=at /></Fact> })}
-            <Fact label=|| t("Mode")>{move || if repair { t("Check and repair") } else { t("Check only") }}</Fact>
-            {run.report.as_ref().map(|r| {
-                let (checked, problems) = (r.objects_checked, r.problems());
-                view! {
-                    <Fact label=|| t("Objects checked")>{checked}</Fact>
-                    <Fact label=|| t("Problems")><span data-testid="fsck-problems">{problems}</span></Fact>
-                }
-            })}
-            {run.report.as_ref().filter(|_| repair).map(|r| {
-                let repaired = r.repaired;
-                view! { <Fact label=|| t("Repaired")>{repaired}</Fact> }
-            })}
-        </dl>
+        <Facts rows=rows id="fsck-result" />
         {run.report.map(|r| view! { <FsckProblems report=r /> })}
         {run.error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
-        .into_any()
+    .into_any()
 }
 
 /// One row per kind of problem found, each opening to the objects' hashes.

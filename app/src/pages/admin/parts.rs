@@ -51,14 +51,93 @@ impl Overview {
     }
 }
 
-/// A labelled figure in a card's list of facts.
+/// A card's facts as data: one component draws every list, whatever its rows hold (a component
+/// per row shape would cost the download a copy each).
+pub(crate) struct Row {
+    label: Text,
+    /// The value: plain, `<code>`, a moment or a badge.
+    kind: Kind,
+    /// The value's words, re-read when the language changes.
+    value: Words,
+    /// Words after the value (units, a second figure), outside its element.
+    extra: Option<Words>,
+    /// The value element's `data-testid`, if tests or scripts look for it.
+    id: Option<&'static str>,
+}
+
+type Words = Box<dyn Fn() -> String + Send + Sync>;
+
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    Plain,
+    Code,
+    /// An RFC 3339 moment, shown relative ("3 minutes ago"), in full on hover.
+    At,
+    /// A badge of this class (`ok`, `warn`, `bad`).
+    Badge(&'static str),
+}
+
+impl Row {
+    pub(super) fn new(label: Text, value: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        Self {
+            label,
+            kind: Kind::Plain,
+            value: Box::new(value),
+            extra: None,
+            id: None,
+        }
+    }
+
+    /// A fixed value (a figure, a name).
+    pub(super) fn of(label: Text, value: impl ToString) -> Self {
+        let value = value.to_string();
+        Self::new(label, move || value.clone())
+    }
+
+    pub(super) fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub(super) fn id(mut self, id: &'static str) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    pub(super) fn then(mut self, extra: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.extra = Some(Box::new(extra));
+        self
+    }
+}
+
+/// A card's list of facts.
 #[component]
-pub(super) fn Fact(label: Text, children: Children) -> impl IntoView {
+pub(super) fn Facts(rows: Vec<Row>, #[prop(optional)] id: &'static str) -> impl IntoView {
     view! {
-        <div class="fact">
-            <dt>{label}</dt>
-            <dd>{children()}</dd>
-        </div>
+        <dl class="facts" data-testid=(!id.is_empty()).then_some(id)>
+            {rows.into_iter().map(|r| {
+                let value = r.value;
+                let title = matches!(r.kind, Kind::At).then(|| absolute_time(&value()));
+                let class = match r.kind {
+                    Kind::Plain | Kind::At => String::new(),
+                    Kind::Code => "code".into(),
+                    Kind::Badge(c) => format!("badge {c}"),
+                };
+                let shown = move || match r.kind {
+                    Kind::At => relative_time(&value()),
+                    _ => value(),
+                };
+                view! {
+                    <div class="fact">
+                        <dt>{r.label}</dt>
+                        <dd>
+                            <span class=class title=title data-testid=r.id>{shown}</span>
+                            {r.extra.map(|e| view! { " " {e} })}
+                        </dd>
+                    </div>
+                }
+            }).collect_view()}
+        </dl>
     }
 }
 

@@ -1,7 +1,7 @@
 //! The storage card: the S3 sync worker's state and backlog, recent S3 errors, and the pause,
 //! resume and retry buttons.
 
-use super::parts::{Fact, Overview, Time};
+use super::parts::{Facts, Kind, Overview, Row, Time};
 use crate::components::ErrorMessage;
 use crate::error::AppError;
 use crate::format::{bytes_i, duration};
@@ -86,37 +86,30 @@ pub(super) fn StorageCard(storage: Memo<Option<StorageHealth>>, overview: Overvi
 
 #[component]
 fn StorageFacts(s: StorageHealth) -> impl IntoView {
-    let sync = s.sync.clone();
-    let s3 = s.s3.clone();
+    let (sync, s3) = (s.sync.clone(), s.s3.clone());
     let oldest = (s.backlog_objects > 0).then_some(s.oldest_unsynced_seconds);
+    let backlog_bytes = s.backlog_bytes;
     let errors = s.recent_errors.into_iter().take(10).collect::<Vec<_>>();
+    let rows = vec![
+        Row::new(|| t("Sync"), move || sync_state(&sync).1)
+            .kind(Kind::Badge(sync_state(&s.sync).0))
+            .id("sync-state"),
+        Row::new(|| t("S3"), move || s3_state(&s3).1)
+            .kind(Kind::Badge(s3_state(&s.s3).0))
+            .id("s3-state"),
+        Row::of(|| t("Bucket"), s.bucket).kind(Kind::Code),
+        Row::of(|| t("Waiting to sync"), s.backlog_objects)
+            .id("backlog-objects")
+            .then(move || format!("{} · {}", t("objects"), bytes_i(backlog_bytes))),
+        Row::new(
+            || t("Oldest unsynced"),
+            move || oldest.map(duration).unwrap_or_else(|| "—".into()),
+        ),
+        Row::of(|| t("Synced in the last minute"), s.drained_last_minute),
+        Row::of(|| t("Deletions waiting for S3"), s.pending_deletes),
+    ];
     view! {
-        <dl class="facts">
-            <Fact label=|| t("Sync")>
-                {move || {
-                    let (class, label) = sync_state(&sync);
-                    view! { <span class=format!("badge {class}") data-testid="sync-state">{label}</span> }
-                }}
-            </Fact>
-            <Fact label=|| t("S3")>
-                {move || {
-                    let (class, label) = s3_state(&s3);
-                    view! { <span class=format!("badge {class}") data-testid="s3-state">{label}</span> }
-                }}
-            </Fact>
-            <Fact label=|| t("Bucket")>
-                <code>{s.bucket}</code>
-            </Fact>
-            <Fact label=|| t("Waiting to sync")>
-                <span data-testid="backlog-objects">{s.backlog_objects}</span>
-                " " {move || t("objects")} " · " {bytes_i(s.backlog_bytes)}
-            </Fact>
-            <Fact label=|| t("Oldest unsynced")>
-                {move || oldest.map(duration).unwrap_or_else(|| "—".into())}
-            </Fact>
-            <Fact label=|| t("Synced in the last minute")>{s.drained_last_minute}</Fact>
-            <Fact label=|| t("Deletions waiting for S3")>{s.pending_deletes}</Fact>
-        </dl>
+        <Facts rows=rows />
         <h3>{move || t("Recent S3 errors")}</h3>
         {if errors.is_empty() {
             view! { <p class="hint">{move || t("No recent errors.")}</p> }.into_any()
