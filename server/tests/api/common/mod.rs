@@ -256,9 +256,7 @@ impl TestApp {
         body: Option<serde_json::Value>,
         status: reqwest::StatusCode,
     ) -> Problem {
-        let (got, json) = self.call(client, method, path, body).await;
-        assert_eq!(got, status, "{method} {path}: {json}");
-        view(&json)
+        self.call_as(client, method, path, body, status).await
     }
 
     /// GET `path` with `client`, as JSON: for answers with no shared view type.
