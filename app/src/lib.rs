@@ -131,7 +131,6 @@ server_functions![
     pages::admin::parts::ConsoleOverview,
     pages::admin::storage::ControlSync,
     pages::admin::bucket::StartBucketMove,
-    pages::admin::fsck::FsckStatus,
     pages::admin::fsck::StartFsck,
     pages::admin::moderation::ModerationPage,
     pages::admin::moderation::Moderate,

@@ -87,6 +87,7 @@ mod services {
                 storage: self.media.storage_health().await?,
                 cache: self.media.budget().stats().await?,
                 moderation_queue: self.moderation.queue_len().await?,
+                fsck: self.media.fsck().status().await?,
                 bucket_move: self.media.bucket_move().status(),
             })
         }

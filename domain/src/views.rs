@@ -252,6 +252,8 @@ pub struct AdminOverview {
     pub cache: CacheStats,
     /// Photos waiting in the moderation queue.
     pub moderation_queue: i64,
+    /// The console's fsck: the run going on this node, else the last one finished (on any node).
+    pub fsck: FsckRun,
     /// The bucket move started on this node: running, or the last one finished here.
     pub bucket_move: MigrateRun,
 }

@@ -13,9 +13,10 @@ use photoshare_domain::views::MigrateRun;
 
 /// Starts moving to the bucket `to` in the background (admins).
 #[server(prefix = "/api/sf", endpoint = "start_bucket_move", protocol = crate::sf::Sf)]
-pub async fn start_bucket_move(to: String) -> Result<MigrateRun, AppError> {
+pub async fn start_bucket_move(to: String) -> Result<(), AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
-    Ok(s.media.bucket_move().start(&to, &admin)?)
+    s.media.bucket_move().start(&to, &admin)?;
+    Ok(())
 }
 
 #[component]

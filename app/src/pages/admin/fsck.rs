@@ -1,57 +1,27 @@
-//! The integrity check card: starts a check (or a check and repair) and shows how it went.
+//! The integrity check card: starts a check (or a check and repair) and shows how it went, from
+//! the console's overview (read again every few seconds).
 
-use super::parts::{Facts, Kind, Row, Time, FSCK_POLL_MS};
+use super::parts::{Facts, Kind, Overview, Row, Time};
 use crate::browser;
-use crate::components::{poll, ErrorMessage};
+use crate::components::ErrorMessage;
 use crate::error::AppError;
 use crate::i18n::{t, Text};
 use leptos::prelude::*;
 use photoshare_domain::views::{FsckReport, FsckRun};
 
-/// The console's fsck: the run going on this node, else the last one finished (admins).
-#[server(prefix = "/api/sf", endpoint = "fsck_run", protocol = crate::sf::Sf)]
-pub async fn fsck_status() -> Result<FsckRun, AppError> {
-    let (s, _) = crate::session::ssr::admin().await?;
-    Ok(s.media.fsck().status().await?)
-}
-
-/// Starts a check (`repair`: and repair) in the background (admins).
+/// Starts a check (`repair`: and repair) in the background (admins). The console's overview
+/// follows it.
 #[server(prefix = "/api/sf", endpoint = "start_fsck", protocol = crate::sf::Sf)]
-pub async fn start_fsck(repair: bool) -> Result<FsckRun, AppError> {
+pub async fn start_fsck(repair: bool) -> Result<(), AppError> {
     let (s, admin) = crate::session::ssr::admin().await?;
-    Ok(s.media.fsck().start(repair, &admin)?)
+    s.media.fsck().start(repair, &admin)?;
+    Ok(())
 }
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 #[component]
-pub(super) fn FsckCard() -> AnyView {
-    let run = RwSignal::new(None::<FsckRun>);
+pub(super) fn FsckCard(run: Memo<Option<FsckRun>>, overview: Overview) -> AnyView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // Asks the server only while a check is running (and once at the start, to find out).
-    let watching = Arc::new(AtomicBool::new(true));
-    {
-        let watching = watching.clone();
-        poll(FSCK_POLL_MS, move || {
-            let watching = watching.clone();
-            async move {
-                if watching.load(Ordering::Relaxed) {
-                    match fsck_status().await {
-                        Ok(r) => {
-                            watching.store(r.running, Ordering::Relaxed);
-                            run.set(Some(r));
-                        }
-                        Err(e) => {
-                            watching.store(false, Ordering::Relaxed);
-                            error.set(Some(e.text()));
-                        }
-                    }
-                }
-                true
-            }
-        });
-    }
     let start = move |repair: bool| {
         if repair
             && !browser::confirm(t("Check every object and repair what can be repaired? Copies are fetched again from S3 or from this node, and broken files are moved aside."))
@@ -59,13 +29,11 @@ pub(super) fn FsckCard() -> AnyView {
             return;
         }
         busy.set(true);
-        let watching = watching.clone();
         leptos::task::spawn_local(async move {
             match start_fsck(repair).await {
-                Ok(r) => {
-                    watching.store(r.running, Ordering::Relaxed);
-                    run.set(Some(r));
+                Ok(()) => {
                     error.set(None);
+                    overview.load().await;
                 }
                 Err(e) => error.set(Some(e.text())),
             }
@@ -73,14 +41,13 @@ pub(super) fn FsckCard() -> AnyView {
         });
     };
     let running = move || run.with(|r| r.as_ref().is_some_and(|r| r.running));
-    let check = start.clone();
     view! {
         <section class="card" aria-labelledby="fsck-title" data-testid="fsck-card">
             <h2 id="fsck-title">{move || t("Integrity check")}</h2>
             <p class="hint">{move || t("Compares every stored object with its name, on this node and in S3.")}</p>
             {move || run.get().map(|r| view! { <FsckResult run=r /> })}
             <div class="card-actions">
-                <button type="button" class="button" disabled=move || busy.get() || running() on:click=move |_| check(false) data-testid="fsck-check">
+                <button type="button" class="button" disabled=move || busy.get() || running() on:click=move |_| start(false) data-testid="fsck-check">
                     {move || t("Check now")}
                 </button>
                 <button type="button" class="button" disabled=move || busy.get() || running() on:click=move |_| start(true) data-testid="fsck-repair">

@@ -68,6 +68,7 @@ fn Console() -> AnyView {
             .with(|o| o.as_ref().map(|o| o.storage.clone()))
     });
     let cache = Memo::new(move |_| overview.data.with(|o| o.as_ref().map(|o| o.cache.clone())));
+    let fsck = Memo::new(move |_| overview.data.with(|o| o.as_ref().map(|o| o.fsck.clone())));
     let bucket_move = Memo::new(move |_| {
         overview
             .data
@@ -86,7 +87,7 @@ fn Console() -> AnyView {
                 <div class="admin-grid">
                     <StorageCard storage=storage overview=overview />
                     <CacheCard cache=cache />
-                    <FsckCard />
+                    <FsckCard run=fsck overview=overview />
                     <BucketCard run=bucket_move overview=overview />
                     <AnnounceCard />
                     <ModerationCard queued=queued />

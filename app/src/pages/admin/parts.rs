@@ -16,8 +16,6 @@ pub async fn console_overview() -> Result<AdminOverview, AppError> {
 
 /// How often the console reads the storage overview while it is open.
 pub(super) const OVERVIEW_POLL_MS: u32 = 3000;
-/// How often it asks how a running integrity check is doing.
-pub(super) const FSCK_POLL_MS: u32 = 2000;
 /// How long the user search waits for typing to pause.
 pub(super) const SEARCH_DEBOUNCE_MS: u32 = 300;
 
