@@ -1,6 +1,7 @@
 //! Sending an image from the browser (a photo, an icon): an XMLHttpRequest to the JSON API,
 //! because it reports upload progress (fetch does not).
 
+use server_fn::error::FromServerFnError;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, ProgressEvent, XmlHttpRequest};
@@ -48,11 +49,8 @@ pub fn send<T: serde::de::DeserializeOwned>(
             0 => Err("The upload was interrupted. Check your connection and try again.".into()),
             // Every error body names its problem by code, with its values: shown in the UI's
             // language whatever language the server wrote `error` in.
-            _ => Err(
-                serde_json::from_str::<photoshare_domain::problem::Problem>(&body)
-                    .map(|p| crate::error::AppError(p).text())
-                    .unwrap_or_else(|_| format!("The upload failed (HTTP {status}).")),
-            ),
+            // Read the way every server function's error is (one reader in the download).
+            _ => Err(crate::error::AppError::de(body.into()).text()),
         });
     });
     xhr.set_onloadend(Some(finished.as_ref().unchecked_ref()));
