@@ -39,7 +39,8 @@ pub fn open(
         }
     });
     listen(&source, "storage", move |data| {
-        if let Ok(Some(s)) = serde_json::from_str::<Option<StorageStatus>>(&data) {
+        // `null` (not known yet) does not parse and changes nothing.
+        if let Ok(s) = serde_json::from_str::<StorageStatus>(&data) {
             on_storage(s.storage);
         }
     });

@@ -1,6 +1,7 @@
 //! Sending an image from the browser (a photo, an icon): an XMLHttpRequest to the JSON API,
 //! because it reports upload progress (fetch does not).
 
+use photoshare_domain::problem::Problem;
 use server_fn::error::FromServerFnError;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -44,9 +45,10 @@ pub fn send<T: serde::de::DeserializeOwned>(
         let status = done_xhr.status().unwrap_or(0);
         let body = done_xhr.response_text().ok().flatten().unwrap_or_default();
         done(match status {
+            // In the UI's language, like every other problem.
             200..=299 => serde_json::from_str::<T>(&body)
-                .map_err(|_| "The server's answer was not understood.".into()),
-            0 => Err("The upload was interrupted. Check your connection and try again.".into()),
+                .map_err(|_| crate::error::AppError(Problem::Internal).text()),
+            0 => Err(crate::error::AppError(Problem::Unreachable).text()),
             // Every error body names its problem by code, with its values: shown in the UI's
             // language whatever language the server wrote `error` in.
             // Read the way every server function's error is (one reader in the download).

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView};
-use photoshare_domain::views::{FavoriteState, ReportOutcome, ReportReason, UserList};
+use photoshare_domain::views::{FavoriteState, ReportReason, UserList};
 
 #[server(prefix = "/api/sf", endpoint = "photo", protocol = crate::sf::Sf)]
 pub async fn get_photo(id: String) -> Result<Option<PhotoView>, AppError> {
@@ -100,14 +100,17 @@ pub async fn delete_comment(photo: String, comment: String) -> Result<(), AppErr
     Ok(s.social.delete_comment(&user, photo, comment).await?)
 }
 
+/// Report the photo to the admins. The page only says thanks: the answer carries nothing (the
+/// API's answers how many reports the photo has).
 #[server(prefix = "/api/sf", endpoint = "report", protocol = crate::sf::Sf)]
-pub async fn send_report(photo: String, reason: String) -> Result<ReportOutcome, AppError> {
+pub async fn send_report(photo: String, reason: String) -> Result<(), AppError> {
     use photoshare_domain::types::photo_in_path;
     let (s, user) = crate::session::ssr::signed_in().await?;
     let reason = ReportReason::parse(&reason)?;
-    Ok(s.moderation
+    s.moderation
         .report(&user, photo_in_path(&photo)?, &reason)
-        .await?)
+        .await?;
+    Ok(())
 }
 
 #[component]

@@ -10,7 +10,6 @@ use common::{announce, png, spawn_app};
 use photoshare_domain::types::{CommentView, Page, PhotoView, ProfileView, UserSummary, UserView};
 use photoshare_domain::views::{
     AdminOverview, AdminUserView, AnnouncementView, FanState, FavoriteState, ModerationItem,
-    ReportOutcome,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -348,10 +347,9 @@ async fn every_server_function_answers_through_http() {
             &[("photo", &id), ("comment", &comment.id)],
         )
         .await;
-    let outcome: ReportOutcome = sf
+    let () = sf
         .ok(&kim, "report", &[("photo", &id), ("reason", "Spam")])
         .await;
-    assert_eq!(outcome.reports, 1);
     sf.refused(
         &kim,
         "report",
