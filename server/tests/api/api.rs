@@ -273,19 +273,7 @@ async fn upload_refuses_bad_input_clearly_and_keeps_nothing() {
     // (A fresh client: the server closes the connection it answered 413 on before the body ended.)
     let recent: Page<PhotoView> = app.get_as(&app.client(), "/api/v1/photos/recent").await;
     assert_eq!(recent.items.len(), 0);
-    assert_eq!(
-        app.running
-            .services
-            .media
-            .queue()
-            .backlog()
-            .await
-            .unwrap()
-            .objects,
-        0
-    );
-    let tmp = app.dir.path().join("data/cache/tmp");
-    assert_eq!(std::fs::read_dir(tmp).unwrap().count(), 0);
+    app.assert_nothing_half_written().await;
 }
 
 async fn spawn_app_small() -> common::TestApp {

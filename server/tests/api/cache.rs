@@ -199,21 +199,5 @@ async fn uploads_are_refused_with_507_when_the_disk_is_nearly_full_and_nothing_i
     assert_eq!(r.status(), StatusCode::INSUFFICIENT_STORAGE);
     let body: Value = r.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("storage is full"));
-    assert_eq!(
-        app.running
-            .services
-            .media
-            .queue()
-            .backlog()
-            .await
-            .unwrap()
-            .objects,
-        0
-    );
-    assert_eq!(
-        std::fs::read_dir(app.dir.path().join("data/cache/tmp"))
-            .unwrap()
-            .count(),
-        0
-    );
+    app.assert_nothing_half_written().await;
 }

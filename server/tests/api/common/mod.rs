@@ -233,6 +233,14 @@ impl TestApp {
         read_as(r).await
     }
 
+    /// A refused upload left nothing behind: no object queued for S3, no staged file.
+    pub async fn assert_nothing_half_written(&self) {
+        let backlog = self.running.services.media.queue().backlog().await.unwrap();
+        assert_eq!(backlog.objects, 0, "no object queued");
+        let tmp = self.dir.path().join("data/cache/tmp");
+        assert_eq!(std::fs::read_dir(tmp).unwrap().count(), 0, "no staged file");
+    }
+
     /// As [`TestApp::call`], for a call that must answer `status` with a `T`.
     pub async fn call_as<T: DeserializeOwned>(
         &self,
