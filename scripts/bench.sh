@@ -4,10 +4,12 @@
 #           serving vs nginx under wrk;
 #   feeds   feed latency through the HTTP API with 100k users, 1M photos, 10M favorites, on SQLite
 #           and on Postgres (127.0.0.1:5432), against p99 < 5 ms;
-#   thumbs  making the large and thumb sizes of a 12-megapixel JPEG vs vipsthumbnail.
+#   thumbs  making the large and thumb sizes of a 12-megapixel JPEG vs vipsthumbnail;
+#   cluster several app nodes behind nginx: upload latency with replicas 1 vs 2, cached-media
+#           requests/s with 1 vs 3 nodes (needs PostgreSQL on 127.0.0.1:5432).
 # Installs the comparators from Debian if missing. Loopback only.
 #
-#   scripts/bench.sh                    all three
+#   scripts/bench.sh                    all four
 #   scripts/bench.sh feeds thumbs       just those (leading bench names pick)
 #   scripts/bench.sh feeds -- sqlite    the rest goes to `cargo bench` (here: feeds on SQLite only)
 # feeds also reads PHOTOSHARE_BENCH_SCALE (e.g. 0.1 for a quick try) and PHOTOSHARE_BENCH_REQUESTS.
@@ -16,16 +18,16 @@ set -euo pipefail
 benches=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    media|feeds|thumbs) benches+=("$1"); shift ;;
+    media|feeds|thumbs|cluster) benches+=("$1"); shift ;;
     *) break ;;
   esac
 done
-[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs)
+[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs cluster)
 wants() { [[ " ${benches[*]} " == *" $1 "* ]]; }
 missing=()
-if wants media; then
+if wants media || wants cluster; then
   command -v wrk >/dev/null || missing+=(wrk)
-  command -v nginx >/dev/null || missing+=(nginx-light)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   command -v rclone >/dev/null || missing+=(rclone)
 fi
 if wants thumbs; then
@@ -36,7 +38,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if wants feeds && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+if { wants feeds || wants cluster; } && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   say "PostgreSQL is not running on 127.0.0.1:5432 (scripts/setup.sh test starts it); run 'scripts/bench.sh feeds -- sqlite' for SQLite alone"
 fi
 cd "$PHOTOSHARE_ROOT"

@@ -52,6 +52,13 @@ setup_test() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   fi
+  if [ ! -x /usr/sbin/nginx ]; then
+    say "installing nginx (Debian's nginx-light: the balancer of the several-node drills)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+    # Only the binary is wanted: the drills run their own nginx on loopback ports.
+    service nginx stop >/dev/null 2>&1 || true
+  fi
   if [ ! -d "$PHOTOSHARE_ROOT/end2end/node_modules/@playwright/test" ] \
      || ! cmp -s "$PHOTOSHARE_ROOT/end2end/package-lock.json" "$PHOTOSHARE_ROOT/end2end/node_modules/.package-lock.json" 2>/dev/null; then
     say "installing Playwright (npm ci; the browser is Debian's Chromium, never downloaded)"

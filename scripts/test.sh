@@ -8,11 +8,12 @@ setup_test
 cd "$PHOTOSHARE_ROOT"
 
 say "Rust tests on SQLite"
-cargo nextest run --workspace --no-fail-fast
+# The several-node drills (tests/cluster) need PostgreSQL: they run once, in the pass below.
+cargo nextest run --workspace --no-fail-fast -E 'not binary(cluster)'
 
-say "Rust tests on PostgreSQL (a fresh database per test)"
+say "Rust tests on PostgreSQL (a fresh database per test), and the several-node drills"
 # Databases left by earlier runs are dropped first.
-psql -h 127.0.0.1 -U postgres -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'ps_test_%'" \
+psql -h 127.0.0.1 -U postgres -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'ps\_test\_%'" \
   | while read -r db; do [ -n "$db" ] && psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
 PHOTOSHARE_TEST_DATABASE=postgres cargo nextest run --workspace --no-fail-fast
 

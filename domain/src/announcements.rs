@@ -123,6 +123,7 @@ impl Announcements {
         .await?;
         tx.commit().await?;
         self.media.queue().wake();
+        self.media.objects().cluster().notify("announcement");
         tracing::info!(%id, by = author.map(|a| a.handle.to_string()), "announcement posted");
         self.refresh().await?;
         self.get(&id)
@@ -178,6 +179,7 @@ impl Announcements {
             return Err(Problem::NoSuchAnnouncement.into());
         }
         tracing::info!("announcement taken down");
+        self.media.objects().cluster().notify("announcement");
         self.refresh().await
     }
 

@@ -45,18 +45,24 @@ fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
 }
 
 impl Db {
+    /// The engine a URL names (SQLite unless it is a PostgreSQL URL).
+    pub fn backend_of(url: &str) -> Backend {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     /// Connects to `url` (`sqlite://…` or `postgres://…`). A SQLite file is created if missing.
     pub async fn connect(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
+        let backend = Self::backend_of(url);
+        if backend == Backend::Sqlite && !url.starts_with("sqlite:") {
             return Err(crate::error::Error::internal(
                 "the database URL must start with sqlite:// or postgres://",
             ));
-        };
+        }
         let options = AnyPoolOptions::new()
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(match backend {

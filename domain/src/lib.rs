@@ -11,6 +11,8 @@ pub mod accounts;
 #[cfg(feature = "server")]
 pub mod announcements;
 #[cfg(feature = "server")]
+pub mod cluster;
+#[cfg(feature = "server")]
 pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
@@ -64,6 +66,7 @@ mod services {
         pub cache_limits: CacheLimits,
         /// Open reports that hide a photo pending review.
         pub hide_after_reports: u32,
+        pub cluster: crate::cluster::ClusterConfig,
     }
 
     /// Every domain service, wired once at start-up and shared by reference.
@@ -89,13 +92,25 @@ mod services {
                 moderation_queue: self.moderation.queue_len().await?,
                 fsck: self.media.fsck().status().await?,
                 bucket_move: self.media.bucket_move().status(),
+                nodes: self.cluster().nodes().await?,
             })
+        }
+
+        /// This node's place among the app nodes.
+        pub fn cluster(&self) -> &crate::cluster::Cluster {
+            self.media.objects().cluster()
         }
 
         /// Connects to the database, runs the migrations (failing if they fail) and opens the cache.
         pub async fn open(config: ServicesConfig) -> crate::Result<Self> {
             let db = Db::connect(&config.database_url).await?;
+            config
+                .cluster
+                .validate(db.backend())
+                .map_err(crate::Error::internal)?;
             db.migrate().await?;
+            let cluster =
+                crate::cluster::Cluster::new(db.clone(), config.node.clone(), config.cluster);
             let metrics = Arc::new(Metrics::default());
             let cache = LocalCache::open(&config.cache_dir)?;
             let media = MediaStore::new(
@@ -105,6 +120,7 @@ mod services {
                 config.node,
                 config.cache_limits,
                 metrics.clone(),
+                cluster,
             );
             let live = Live::new();
             // The bucket a finished `migrate-bucket` switched to wins over the configured one.

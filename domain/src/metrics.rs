@@ -39,6 +39,9 @@ counters! {
     s3_deletes => "photoshare_s3_deletes_total", "Objects of deleted photos removed from S3.";
     reports => "photoshare_reports_total", "Photos reported by users.";
     blocked_uploads => "photoshare_blocked_uploads_total", "Uploads refused because the image is on the blocklist.";
+    replicas => "photoshare_replicas_total", "Objects copied to another node (fsynced there) before the upload was acknowledged.";
+    replica_shortfalls => "photoshare_replica_shortfalls_total", "Objects acknowledged with one copy because no other node took a replica in time (--replicas 2).";
+    peer_fetches => "photoshare_peer_fetches_total", "Objects fetched from another node's cache (not yet in S3, or S3 down).";
 }
 
 /// Upper bounds of [`Histogram`]'s buckets, in seconds.
@@ -89,6 +92,8 @@ pub struct Gauges {
     pub pending_deletes: i64,
     pub cache_bytes: i64,
     pub moderation_queue: i64,
+    pub single_copy_objects: i64,
+    pub nodes_up: i64,
 }
 
 impl Metrics {
@@ -108,7 +113,7 @@ impl Metrics {
             "Time each PUT of an object to S3 took.",
             &mut out,
         );
-        let gauges: [(&str, &str, i64); 9] = [
+        let gauges: [(&str, &str, i64); 11] = [
             (
                 "photoshare_sync_backlog_objects",
                 "Objects waiting to reach S3.",
@@ -153,6 +158,16 @@ impl Metrics {
                 "photoshare_moderation_queue",
                 "Photos reported or hidden, waiting for an admin.",
                 g.moderation_queue,
+            ),
+            (
+                "photoshare_single_copy_objects",
+                "Objects not yet in S3 held by fewer nodes than --replicas asks.",
+                g.single_copy_objects,
+            ),
+            (
+                "photoshare_nodes_up",
+                "App nodes that heartbeat within the node timeout (this one included).",
+                g.nodes_up,
             ),
         ];
         for (name, help, v) in gauges {

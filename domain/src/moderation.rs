@@ -286,8 +286,8 @@ impl Moderation {
         }
         tx.commit().await?;
         for hash in &gone {
-            // Other nodes' copies can no longer be served (no row names them); their workers
-            // drop them by the delete queue's tombstones.
+            // Other nodes' copies can no longer be served (no row names them); they drop them by
+            // the delete queue's tombstones when the event bus tells them (below).
             let Ok(h) = hash.parse::<ContentHash>() else {
                 continue;
             };
@@ -296,6 +296,7 @@ impl Moderation {
             }
         }
         self.media.queue().wake();
+        self.media.objects().cluster().notify("deleted");
         tracing::warn!(
             photos = victims.len(),
             objects = gone.len(),

@@ -156,6 +156,7 @@ impl Photos {
         tx.commit().await?;
         self.media.queue().wake();
         self.live.wake();
+        self.media.objects().cluster().notify("photo");
         self.get(PhotoId::from_uuid(id), Some(owner))
             .await?
             .ok_or_else(|| Error::internal("a photo vanished right after it was published"))

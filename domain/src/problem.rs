@@ -153,6 +153,7 @@ problems! {
     LocaleUnknown => "locale_unknown", "The language is one of: en, ja.";
     BadId { kind: IdKind } => "bad_id", "That is not a valid {kind} id.";
     BadHash => "bad_hash", "That is not a sha256 content hash.";
+    HashMismatch => "hash_mismatch", "The bytes sent do not match their sha256; nothing was stored.";
     BadCursor => "bad_cursor", "That page cursor is not valid; start again from the first page.";
     BadLimit { max: u32 } => "bad_limit", "limit is between 1 and {max}.";
     BadLink => "bad_link", "The link must be a web address (https://…) or a path on this site (/…).";
@@ -186,6 +187,7 @@ problems! {
     Suspended => "suspended", "This account has been suspended by an administrator.";
     AdminsOnly => "admins_only", "Only administrators can do that.";
     NotCommentAuthor => "not_comment_author", "Only its author or an administrator can delete a comment.";
+    ClusterSecret => "cluster_secret", "Only PhotoShare's own nodes may call this: the cluster secret is missing or wrong.";
 
 
     // Nothing there.

@@ -225,6 +225,8 @@ pub struct StorageHealth {
     pub drained_last_minute: u64,
     /// Deleted objects still to be removed from S3.
     pub pending_deletes: i64,
+    /// Objects not yet in S3 held by fewer nodes than `--replicas` asks (0 with one replica).
+    pub single_copy_objects: i64,
     /// The latest S3 errors this node saw, newest first.
     pub recent_errors: Vec<ErrorEvent>,
 }
@@ -256,6 +258,31 @@ pub struct AdminOverview {
     pub fsck: FsckRun,
     /// The bucket move started on this node: running, or the last one finished here.
     pub bucket_move: MigrateRun,
+    /// Every app node that ever registered (one, unless several share the database).
+    pub nodes: Vec<NodeView>,
+}
+
+/// One app node, as `GET /api/v1/admin/nodes` and the console show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeView {
+    pub node: String,
+    /// Where the other nodes reach it; empty for a node alone.
+    pub url: String,
+    /// `up`, or `down`: stopped, or silent for longer than the node timeout.
+    pub state: String,
+    pub last_seen_seconds: i64,
+    /// Objects not yet in S3 of which this node holds a copy.
+    pub backlog_objects: i64,
+    /// Its S3 circuit: `closed`, or `open` while S3 keeps failing for it.
+    pub circuit: String,
+    /// Bytes in its local cache.
+    pub cache_bytes: i64,
+}
+
+/// `GET /api/v1/admin/nodes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeList {
+    pub items: Vec<NodeView>,
 }
 
 /// What `photoshare fsck` found, as the console reads it.

@@ -254,7 +254,7 @@ async fn serving_vs_nginx() {
         let app = common::spawn_app_with(|s| s.memory_cache_bytes = memory).await;
         let c = app.signed_in("server").await;
         let photo = app.post_photo(&c, jpeg.clone(), "").await;
-        let large = photo["urls"]["large"].as_str().unwrap().to_owned();
+        let large = photo.urls.large.clone();
         let hash = large.trim_start_matches("/media/");
         path = app
             .running

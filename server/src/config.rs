@@ -207,8 +207,51 @@ pub struct ServeArgs {
     pub demo: bool,
 
     /// This node's name, recorded with objects it holds until they reach S3 (default: hostname).
+    /// Unique among the nodes that share a database.
     #[arg(long, env = "PHOTOSHARE_NODE")]
     pub node: Option<String>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Several app nodes on one PostgreSQL (docs/OPERATIONS.md, "Several app nodes").
+#[derive(Debug, Clone, Args)]
+pub struct ClusterArgs {
+    /// The base URL at which the other nodes reach this one (http://, on their private network),
+    /// e.g. http://10.0.0.5:3000. Set it to run several nodes (needs PostgreSQL).
+    #[arg(long, env = "PHOTOSHARE_NODE_URL")]
+    pub node_url: Option<String>,
+
+    /// Shared by every node (at least 16 characters); authenticates node-to-node calls.
+    #[arg(long, env = "PHOTOSHARE_CLUSTER_SECRET", hide_env_values = true)]
+    pub cluster_secret: Option<SecretString>,
+
+    /// Copies of each upload, on distinct nodes, before it is acknowledged: 1, or 2 so that no
+    /// single node's loss loses an upload not yet in S3. With no other node up in time, an upload
+    /// is still accepted with one copy (shown in the console and metrics).
+    #[arg(long, env = "PHOTOSHARE_REPLICAS", default_value_t = 1)]
+    pub replicas: u32,
+
+    /// Seconds without a heartbeat after which a node counts as down.
+    #[arg(long, env = "PHOTOSHARE_NODE_TIMEOUT", default_value_t = 15)]
+    pub node_timeout: u64,
+}
+
+impl ClusterArgs {
+    pub fn config(&self) -> photoshare_domain::cluster::ClusterConfig {
+        use secrecy::ExposeSecret;
+        photoshare_domain::cluster::ClusterConfig {
+            url: self.node_url.clone(),
+            secret: self
+                .cluster_secret
+                .as_ref()
+                .map(|s| s.expose_secret().to_owned()),
+            replicas: self.replicas,
+            node_timeout: std::time::Duration::from_secs(self.node_timeout),
+            ..Default::default()
+        }
+    }
 }
 
 /// Where S3 is. Without an endpoint, an embedded S3 server runs over the data dir.

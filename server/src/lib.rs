@@ -9,6 +9,8 @@ mod s3_client;
 
 use anyhow::Context;
 use config::{CommonArgs, S3Args, ServeArgs};
+use photoshare_domain::cluster::{Cluster, ClusterConfig};
+use photoshare_domain::db::{Backend, Db};
 use photoshare_domain::demo::Seeded;
 use photoshare_domain::media::budget::CacheLimits;
 use photoshare_domain::media::remote::Remote;
@@ -43,8 +45,12 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 impl Running {
     /// Stops accepting connections, lets in-flight requests finish (up to a deadline), stops the
-    /// sync worker, closes the database.
+    /// sync worker, hands what only this node holds to another node (several nodes), gives up its
+    /// queue leases, marks it stopped and closes the database. Nothing unsynced is deleted: what
+    /// could not be handed over stays on disk, this node's to send when it returns.
     pub async fn stop(self) {
+        let cluster = self.services.cluster().clone();
+        cluster.set_leaving();
         let _ = self.shutdown.send(true);
         if tokio::time::timeout(SHUTDOWN_GRACE, self.server)
             .await
@@ -54,6 +60,27 @@ impl Running {
         }
         if let Some(w) = self.worker {
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, w).await;
+        }
+        if cluster.is_shared() {
+            match tokio::time::timeout(SHUTDOWN_GRACE, self.services.media.hand_over()).await {
+                Ok(Ok(h)) if h.handed + h.kept > 0 => tracing::info!(
+                    handed_over = h.handed,
+                    kept_on_disk = h.kept,
+                    "unsynced objects handed to other nodes"
+                ),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "could not hand over unsynced objects; they stay on disk")
+                }
+                Err(_) => tracing::warn!("handing over took too long; the rest stays on disk"),
+            }
+        }
+        let worker = SyncWorker::new(self.services.media.clone(), SyncConfig::default());
+        if let Err(e) = worker.release_own_leases().await {
+            tracing::warn!(error = %e, "could not give up this node's sync leases");
+        }
+        if let Err(e) = cluster.leave().await {
+            tracing::warn!(error = %e, "could not mark this node stopped");
         }
         self.services.db.close().await;
     }
@@ -75,6 +102,10 @@ pub async fn start(
     options: StartOptions,
 ) -> anyhow::Result<Running> {
     photoshare_domain::media::remote::validate_bucket(&serve.s3.bucket)
+        .map_err(anyhow::Error::msg)?;
+    let cluster = serve.cluster.config();
+    cluster
+        .validate(Db::backend_of(&common.database_url()))
         .map_err(anyhow::Error::msg)?;
     let index = serve.dist.join("index.html");
     anyhow::ensure!(
@@ -102,8 +133,14 @@ pub async fn start(
             memory_bytes: serve.memory_cache_bytes,
         },
         serve.hide_after_reports,
+        cluster,
     )
     .await?;
+    services
+        .cluster()
+        .register()
+        .await
+        .context("registering this node")?;
     let remote = services.media.objects().remote().clone();
 
     // S3 being down must not stop PhotoShare from starting: uploads wait in the queue.
@@ -160,6 +197,15 @@ pub async fn start(
     );
     tokio::spawn(services.announcements.clone().run(shutdown_rx.clone()));
     tokio::spawn(services.media.clone().watch_storage(shutdown_rx.clone()));
+    tokio::spawn(heartbeat(services.clone(), shutdown_rx.clone()));
+    if services.db.backend() == Backend::Postgres {
+        let on = services.clone();
+        tokio::spawn(Cluster::listen(
+            common.database_url(),
+            move |event| on_event(&on, event),
+            shutdown_rx.clone(),
+        ));
+    }
     let worker = options
         .sync_worker
         .then(|| tokio::spawn(worker.run(shutdown_rx.clone())));
@@ -192,6 +238,52 @@ pub async fn start(
     })
 }
 
+/// Tells the other nodes this one is alive, until shutdown.
+async fn heartbeat(services: Services, mut stop: watch::Receiver<bool>) {
+    let cluster = services.cluster().clone();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(cluster.heartbeat_every()) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        let circuit_open = services.media.health().remote_status().circuit_open;
+        if let Err(e) = cluster.heartbeat(circuit_open).await {
+            tracing::warn!(error = %e, "could not heartbeat");
+        }
+    }
+}
+
+/// What another node (or this one) announced on the event bus: pages listening here hear of it now
+/// rather than at their next poll.
+fn on_event(services: &Services, event: &str) {
+    let s = services.clone();
+    match event {
+        "photo" => s.live.wake(),
+        "announcement" => {
+            tokio::spawn(async move {
+                if let Err(e) = s.announcements.refresh().await {
+                    tracing::warn!(error = %e, "could not read the current announcement");
+                }
+            });
+        }
+        "storage" => {
+            tokio::spawn(async move {
+                if let Err(e) = s.media.refresh_storage().await {
+                    tracing::warn!(error = %e, "could not read the storage status");
+                }
+            });
+        }
+        "deleted" => {
+            tokio::spawn(async move {
+                if let Err(e) = s.media.deletes().drop_deleted().await {
+                    tracing::warn!(error = %e, "could not drop deleted objects");
+                }
+            });
+        }
+        other => tracing::debug!(event = other, "unknown cluster event ignored"),
+    }
+}
+
 /// Connects to S3 (starting the embedded server when no endpoint is configured), opens the
 /// database (migrating it) and the cache. Shared by `serve` and the CLI commands that need S3.
 pub async fn open_services(
@@ -200,6 +292,7 @@ pub async fn open_services(
     node: Option<String>,
     cache_limits: CacheLimits,
     hide_after_reports: u32,
+    cluster: ClusterConfig,
 ) -> anyhow::Result<(Services, Option<embedded_s3::EmbeddedS3>)> {
     photoshare_domain::media::remote::validate_bucket(&s3.bucket).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&common.data_dir)
@@ -227,6 +320,7 @@ pub async fn open_services(
         remote: Remote::new(client, s3.bucket.clone()),
         cache_limits,
         hide_after_reports,
+        cluster,
     })
     .await
     .context("opening the database (connect and migrate)")?;

@@ -62,6 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     node,
                     Default::default(),
                     photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
+                    Default::default(),
                 )
                 .await?;
                 anyhow::Ok(services.media.fsck().run(repair).await?)
@@ -225,12 +226,17 @@ async fn cli_services(
     photoshare_domain::Services,
     Option<photoshare_server::embedded_s3::EmbeddedS3>,
 )> {
+    // The node whose cache the command writes to: run it on that node's machine with the same
+    // PHOTOSHARE_NODE (and data dir), so that node sends what it stored to S3.
     photoshare_server::open_services(
         common,
         s3,
-        None,
+        std::env::var("PHOTOSHARE_NODE")
+            .ok()
+            .filter(|n| !n.is_empty()),
         Default::default(),
         photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
+        Default::default(),
     )
     .await
 }

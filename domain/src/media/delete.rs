@@ -2,7 +2,8 @@
 //! local copy right after it commits, and the S3 copy through a durable queue the sync worker
 //! works — so an admin can delete during an S3 outage, and the removal happens when S3 is back.
 //! The queue's rows stay as tombstones once S3 is done: every other node drops its own copies
-//! (memory and disk) of what was deleted when its worker next looks (every 10 s).
+//! (memory and disk) of what was deleted as soon as the event bus tells it (several nodes on
+//! PostgreSQL), and in any case when its worker next looks (every 10 s).
 
 use super::objects::Objects;
 use crate::db::now_micros;
@@ -18,11 +19,24 @@ const MAX_DELETE_BACKOFF: Duration = Duration::from_secs(300);
 #[derive(Clone)]
 pub struct DeleteQueue {
     objects: Objects,
+    /// The newest tombstone this node has acted on (0 at start-up, so a node that was down
+    /// catches up).
+    seen: std::sync::Arc<tokio::sync::Mutex<i64>>,
 }
 
 impl DeleteQueue {
     pub fn new(objects: Objects) -> Self {
-        Self { objects }
+        Self {
+            objects,
+            seen: Default::default(),
+        }
+    }
+
+    /// Drops this node's copies of everything deleted since it last looked.
+    pub async fn drop_deleted(&self) -> Result<()> {
+        let mut seen = self.seen.lock().await;
+        *seen = self.drop_deleted_since(*seen).await?;
+        Ok(())
     }
 
     /// Within the caller's transaction: the object stops being PhotoShare's. Its S3 copy is
@@ -61,7 +75,7 @@ impl DeleteQueue {
     /// Drops this node's copies of every object deleted (on any node) after `since` (a
     /// `queued_at`), unless the same bytes are stored again. Returns the newest `queued_at` seen,
     /// to pass next time; 0 at start-up, so a node that was down catches up.
-    pub async fn drop_deleted_since(&self, since: i64) -> Result<i64> {
+    async fn drop_deleted_since(&self, since: i64) -> Result<i64> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT d.hash, d.queued_at FROM delete_queue d WHERE d.queued_at > $1
              AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.hash = d.hash)

@@ -39,11 +39,23 @@ impl Objects {
         hash: &ContentHash,
         size: u64,
     ) -> Result<()> {
+        let node = self.node().to_owned();
+        self.remember_cached_on(conn, &node, hash, size).await
+    }
+
+    /// Records that `node`'s cache holds `hash` (this node's, or a peer that took a copy).
+    pub(crate) async fn remember_cached_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        node: &str,
+        hash: &ContentHash,
+        size: u64,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO cache_entries (node, hash, size, last_access) VALUES ($1, $2, $3, $4)
              ON CONFLICT (node, hash) DO UPDATE SET last_access = excluded.last_access",
         )
-        .bind(self.node())
+        .bind(node)
         .bind(hash.to_hex())
         .bind(size as i64)
         .bind(now_micros())

@@ -45,4 +45,4 @@ pub use queue::{
     paused, set_paused, storage_status_of, sync_status, Backlog, StorageState, StorageStatus,
     SyncQueue, SyncState, SyncStatus,
 };
-pub use store::MediaStore;
+pub use store::{HandOver, MediaStore};

@@ -6,6 +6,7 @@ use super::cache::{self, LocalCache, Staged};
 use super::health::Health;
 use super::hot::HotSet;
 use super::remote::Remote;
+use crate::cluster::Cluster;
 use crate::db::{now_micros, Db};
 use crate::error::{Error, Problem, Result};
 use crate::metrics::Metrics;
@@ -27,6 +28,7 @@ pub(super) struct State {
     pub(super) node: String,
     pub(super) metrics: Arc<Metrics>,
     pub(super) health: Health,
+    pub(super) cluster: Cluster,
     /// Recently served objects, verified when loaded.
     pub(super) hot: HotSet,
     /// Cache reads not yet written to `cache_entries.last_access` (hash → time).
@@ -39,6 +41,8 @@ pub struct StoredObject {
     pub hash: ContentHash,
     pub size: u64,
     pub content_type: String,
+    /// Other nodes that hold a durable copy (with `--replicas 2`), recorded with the object.
+    pub replicas: Vec<String>,
 }
 
 /// Bytes to serve, with their type.
@@ -56,6 +60,7 @@ impl Objects {
         node: String,
         metrics: Arc<Metrics>,
         health: Health,
+        cluster: Cluster,
         memory_bytes: usize,
     ) -> Self {
         Self {
@@ -66,6 +71,7 @@ impl Objects {
                 node,
                 metrics,
                 health,
+                cluster,
                 hot: HotSet::new(memory_bytes),
                 reads: Mutex::new(HashMap::new()),
             }),
@@ -96,14 +102,40 @@ impl Objects {
         &self.inner.health
     }
 
-    /// Moves a staged upload under its content name in the cache.
+    /// The other app nodes: membership, copies to and from them.
+    pub fn cluster(&self) -> &Cluster {
+        &self.inner.cluster
+    }
+
+    /// Moves a staged upload under its content name in the cache and, with `--replicas 2`, puts
+    /// a durable copy on another node before returning (or, if none takes it within the replica
+    /// deadline, keeps the one copy: an outage of peers must not stop uploads).
     pub async fn keep(&self, staged: Staged, content_type: &str) -> Result<StoredObject> {
-        let obj = StoredObject {
+        let mut obj = StoredObject {
             hash: staged.hash,
             size: staged.len,
             content_type: content_type.to_owned(),
+            replicas: Vec::new(),
         };
         self.inner.cache.commit(staged).await?;
+        if self.inner.cluster.config().replicas > 1 {
+            let bytes = Bytes::from(tokio::fs::read(self.inner.cache.path_of(&obj.hash)).await?);
+            match self
+                .inner
+                .cluster
+                .replicate(&obj.hash, &bytes, content_type)
+                .await
+            {
+                Some(node) => {
+                    Metrics::inc(&self.inner.metrics.replicas);
+                    obj.replicas.push(node);
+                }
+                None => {
+                    Metrics::inc(&self.inner.metrics.replica_shortfalls);
+                    tracing::warn!(hash = %obj.hash, "no other node took a replica in time; kept with one copy");
+                }
+            }
+        }
         Ok(obj)
     }
 
@@ -142,6 +174,10 @@ impl Objects {
                     .await?;
             }
             self.remember_cached(conn, &obj.hash, obj.size).await?;
+            for node in &obj.replicas {
+                self.remember_cached_on(conn, node, &obj.hash, obj.size)
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -167,12 +203,12 @@ impl Objects {
     /// [`Objects::read`] below the in-memory set: the verified disk copy, or S3's.
     #[tracing::instrument(skip_all, fields(hash = %hash))]
     async fn load(&self, hash: &ContentHash) -> Result<Media> {
-        let content_type: Option<String> =
-            sqlx::query_scalar("SELECT content_type FROM objects WHERE hash = $1")
+        let known: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT content_type, synced_at FROM objects WHERE hash = $1")
                 .bind(hash.to_hex())
                 .fetch_optional(self.inner.db.pool())
                 .await?;
-        let content_type = content_type.ok_or_else(|| Error::from(Problem::NoSuchImage))?;
+        let (content_type, synced_at) = known.ok_or_else(|| Error::from(Problem::NoSuchImage))?;
         let m = &self.inner.metrics;
         match self.inner.cache.lookup(hash).await? {
             cache::Lookup::Hit(bytes) => {
@@ -191,28 +227,26 @@ impl Objects {
             cache::Lookup::Missing => self.forget_cached(hash).await?,
         }
         Metrics::inc(&m.cache_misses);
-        if self.inner.health.remote_status().circuit_open {
-            // S3 is known to be down: answer at once instead of waiting on it for every image.
-            return Err(Problem::Unavailable.into());
+        // Not in S3 yet, or S3 known to be down: another node's cache is the place to look first.
+        let circuit_open = self.inner.health.remote_status().circuit_open;
+        let peers_first = synced_at.is_none() || circuit_open;
+        let mut bytes = None;
+        if peers_first {
+            bytes = self.from_peers(hash).await?;
         }
-        let bytes = match self.inner.remote.get(hash).await {
-            Ok(Some(b)) => b,
-            Ok(None) => {
-                tracing::error!("object is in the database but neither in the cache nor in S3");
-                return Err(Problem::Unavailable.into());
+        if bytes.is_none() && synced_at.is_some() && !circuit_open {
+            bytes = self.from_s3(hash).await;
+            if bytes.is_none() && !peers_first {
+                bytes = self.from_peers(hash).await?;
             }
-            Err(e) => {
-                self.inner.health.note_remote(Err(&e));
-                tracing::warn!(error = %e, "read-through from S3 failed");
-                return Err(Problem::Unavailable.into());
+        }
+        let Some(bytes) = bytes else {
+            if synced_at.is_none() {
+                tracing::warn!("no node that holds this unsynced object is up");
             }
+            // S3 is down or lacks it, and no node up holds a copy: worth retrying later.
+            return Err(Problem::Unavailable.into());
         };
-        self.inner.health.note_remote(Ok(()));
-        if cache::sha256(&bytes) != *hash {
-            Metrics::inc(&m.corrupt_objects);
-            tracing::error!("S3 returned bytes that do not match their sha256; not served");
-            return Err(Problem::Unavailable.into());
-        }
         self.inner.cache.store_verified(hash, &bytes).await?;
         let mut conn = self.inner.db.pool().acquire().await?;
         self.remember_cached(&mut conn, hash, bytes.len() as u64)
@@ -222,5 +256,56 @@ impl Objects {
             content_type,
             hash: *hash,
         })
+    }
+
+    /// S3's copy, verified; `None` if S3 fails, lacks it or sends other bytes.
+    async fn from_s3(&self, hash: &ContentHash) -> Option<Bytes> {
+        let bytes = match self.inner.remote.get(hash).await {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                tracing::error!("object is recorded as synced but S3 does not have it");
+                return None;
+            }
+            Err(e) => {
+                self.inner.health.note_remote(Err(&e));
+                tracing::warn!(error = %e, "read-through from S3 failed");
+                return None;
+            }
+        };
+        self.inner.health.note_remote(Ok(()));
+        if cache::sha256(&bytes) != *hash {
+            Metrics::inc(&self.inner.metrics.corrupt_objects);
+            tracing::error!("S3 returned bytes that do not match their sha256; not served");
+            return None;
+        }
+        Some(bytes)
+    }
+
+    /// A verified copy from another node that holds one (checked by [`Cluster::fetch_from`]).
+    async fn from_peers(&self, hash: &ContentHash) -> Result<Option<Bytes>> {
+        let Some((peer, bytes)) = self.inner.cluster.fetch(hash).await? else {
+            return Ok(None);
+        };
+        Metrics::inc(&self.inner.metrics.peer_fetches);
+        tracing::debug!(peer = %peer.node, "object fetched from a peer");
+        Ok(Some(bytes))
+    }
+
+    /// The verified bytes of this node's own copy, for another node (`GET /internal/v1/objects/…`):
+    /// never S3's, never a peer's, so node-to-node calls cannot loop.
+    pub async fn local_copy(&self, hash: &ContentHash) -> Result<Option<Bytes>> {
+        if let Some((bytes, _)) = self.inner.hot.get(hash) {
+            return Ok(Some(bytes));
+        }
+        self.inner.cache.read_verified(hash).await
+    }
+
+    /// Takes a copy another node sends (a replica, or a hand-over): checked against its hash and
+    /// stored durably (fsynced). The sender records it in the database.
+    pub async fn take_copy(&self, hash: &ContentHash, bytes: &[u8]) -> Result<()> {
+        if cache::sha256(bytes) != *hash {
+            return Err(Problem::HashMismatch.into());
+        }
+        self.inner.cache.store_verified(hash, bytes).await
     }
 }

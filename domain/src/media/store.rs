@@ -10,11 +10,21 @@ use super::migrate::BucketMove;
 use super::objects::Objects;
 use super::queue::{SyncQueue, SyncState};
 use super::remote::Remote;
+use crate::cluster::Cluster;
 use crate::db::{rfc3339, Db};
 use crate::error::Result;
 use crate::metrics::Metrics;
 use crate::views::{ErrorEvent, StorageHealth, SyncAction};
 use std::sync::Arc;
+
+/// What [`MediaStore::hand_over`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct HandOver {
+    /// Objects now also held by another node.
+    pub handed: usize,
+    /// Objects that stay on this node's disk only.
+    pub kept: usize,
+}
 
 /// The media store. Clones share everything.
 #[derive(Clone)]
@@ -36,6 +46,7 @@ impl MediaStore {
         node: String,
         limits: CacheLimits,
         metrics: Arc<Metrics>,
+        cluster: Cluster,
     ) -> Self {
         let health = Health::new(remote.clone());
         let objects = Objects::new(
@@ -45,6 +56,7 @@ impl MediaStore {
             node,
             metrics,
             health.clone(),
+            cluster,
             limits.memory_bytes,
         );
         let queue = SyncQueue::new(db, health.clone());
@@ -107,6 +119,7 @@ impl MediaStore {
             }
         }
         tracing::warn!("sync changed by an admin");
+        self.objects.cluster().notify("storage");
         Ok(())
     }
 
@@ -138,6 +151,7 @@ impl MediaStore {
             oldest_unsynced_seconds: sync.oldest_unsynced_seconds,
             drained_last_minute: drained,
             pending_deletes,
+            single_copy_objects: self.single_copy_objects().await?,
             recent_errors: errors
                 .into_iter()
                 .map(|(at, message)| ErrorEvent {
@@ -146,6 +160,65 @@ impl MediaStore {
                 })
                 .collect(),
         })
+    }
+
+    /// On shutdown (several nodes): copies every object not yet in S3 that no other node holds to
+    /// a node that is up, and records the copy there, so that node sends it to S3 while this one
+    /// is away and serves it meanwhile. What no node takes stays on disk, this node's to send
+    /// when it returns; nothing is deleted here.
+    pub async fn hand_over(&self) -> Result<HandOver> {
+        let node = self.objects.node().to_owned();
+        let alone: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT o.hash, o.content_type, o.size FROM objects o
+               JOIN cache_entries c ON c.hash = o.hash AND c.node = $1
+             WHERE o.synced_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM cache_entries d WHERE d.hash = o.hash AND d.node <> $1)
+             ORDER BY o.created_at",
+        )
+        .bind(&node)
+        .fetch_all(self.objects.db().pool())
+        .await?;
+        let mut done = HandOver::default();
+        for (hex, content_type, size) in alone {
+            let Ok(hash) = hex.parse::<crate::types::ContentHash>() else {
+                continue;
+            };
+            let Some(bytes) = self.objects.cache().read_verified(&hash).await? else {
+                done.kept += 1;
+                continue;
+            };
+            match self
+                .objects
+                .cluster()
+                .replicate(&hash, &bytes, &content_type)
+                .await
+            {
+                Some(peer) => {
+                    let mut conn = self.objects.db().pool().acquire().await?;
+                    self.objects
+                        .remember_cached_on(&mut conn, &peer, &hash, size as u64)
+                        .await?;
+                    done.handed += 1;
+                }
+                None => done.kept += 1,
+            }
+        }
+        Ok(done)
+    }
+
+    /// Objects not yet in S3 that fewer nodes hold than `--replicas` asks (0 with one replica).
+    pub async fn single_copy_objects(&self) -> Result<i64> {
+        let replicas = i64::from(self.objects.cluster().config().replicas);
+        if replicas < 2 {
+            return Ok(0);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM objects o WHERE o.synced_at IS NULL
+               AND (SELECT COUNT(*) FROM cache_entries c WHERE c.hash = o.hash) < $1",
+        )
+        .bind(replicas)
+        .fetch_one(self.objects.db().pool())
+        .await?)
     }
 
     /// Re-reads storage health and tells the pages' listeners if what users are told changed.

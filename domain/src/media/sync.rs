@@ -245,7 +245,6 @@ impl SyncWorker {
         let mut budget_checked = Instant::now()
             .checked_sub(BUDGET_EVERY)
             .unwrap_or_else(Instant::now);
-        let mut deleted_seen = 0;
         loop {
             if *shutdown.borrow() {
                 break;
@@ -260,9 +259,8 @@ impl SyncWorker {
                     tracing::error!(error = %e, "could not read the bucket setting");
                 }
                 self.idle_probe().await;
-                match self.store.deletes().drop_deleted_since(deleted_seen).await {
-                    Ok(newest) => deleted_seen = newest,
-                    Err(e) => tracing::error!(error = %e, "could not read the deleted objects"),
+                if let Err(e) = self.store.deletes().drop_deleted().await {
+                    tracing::error!(error = %e, "could not read the deleted objects");
                 }
             }
             let idle = match self.tick().await {
@@ -292,18 +290,32 @@ impl SyncWorker {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // Only rows of objects this node holds a copy of (another node's upload is its to send,
+        // unless this node took a replica); a lease held by a node that is down is free at once.
         let sql = format!(
             "UPDATE sync_queue SET lease_until = $1, leased_by = $4, attempts = attempts + 1
-             WHERE hash IN (SELECT hash FROM sync_queue
-                            WHERE next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
-                            ORDER BY next_attempt_at LIMIT $3 {lock})
+             WHERE hash IN (SELECT q.hash FROM sync_queue q
+                            WHERE q.next_attempt_at <= $2
+                              AND (q.lease_until IS NULL OR q.lease_until < $2
+                                   OR q.leased_by IN (SELECT node FROM nodes WHERE stopped_at IS NOT NULL OR last_seen < $5))
+                              AND EXISTS (SELECT 1 FROM cache_entries c WHERE c.hash = q.hash AND c.node = $4)
+                            ORDER BY q.next_attempt_at LIMIT $3 {lock})
              RETURNING hash, attempts"
         );
+        let down_before = now
+            - self
+                .store
+                .objects()
+                .cluster()
+                .config()
+                .node_timeout
+                .as_micros() as i64;
         let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
             .bind(lease_until)
             .bind(now)
             .bind(self.config.batch)
             .bind(self.store.objects().node())
+            .bind(down_before)
             .fetch_all(self.store.objects().db().pool())
             .await?;
         // The content types of this claim's rows, in one query rather than one per object.
@@ -362,8 +374,12 @@ impl SyncWorker {
                         self.config.max_backoff
                     }
                     PushError::Local(_) => {
+                        // This node no longer holds it: leave the row to a node that does.
                         tracing::error!(error = %e, "the local copy of an unsynced object is unusable");
-                        self.config.max_backoff
+                        if let Err(e) = self.store.objects().forget_cached(&hash).await {
+                            tracing::warn!(error = %e, "could not forget the unusable copy");
+                        }
+                        self.config.base_backoff
                     }
                 };
                 self.reschedule(&hash, delay, &e.to_string()).await

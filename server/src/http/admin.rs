@@ -15,7 +15,7 @@ use photoshare_domain::media::SyncStatus;
 use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{page_request, user_in_path};
 use photoshare_domain::views::{
-    AdminOverview, AdminUserView, FsckRun, MigrateRun, SyncAction, UserAction,
+    AdminOverview, AdminUserView, FsckRun, MigrateRun, NodeList, SyncAction, UserAction,
 };
 use serde::Deserialize;
 
@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/fsck", get(fsck_status).post(start_fsck))
         .route("/bucket", get(bucket_move).post(start_bucket_move))
+        .route("/nodes", get(nodes))
         .route("/users", get(users))
         .route(
             "/users/{handle}/promote",
@@ -80,6 +81,13 @@ async fn overview(
     _: Admin,
 ) -> Result<Json<AdminOverview>, ApiError> {
     Ok(Json(state.services.admin_overview().await?))
+}
+
+/// Every app node: up or down, its backlog, its S3 circuit, its cache.
+async fn nodes(State(state): State<AppState>, _: Admin) -> Result<Json<NodeList>, ApiError> {
+    Ok(Json(NodeList {
+        items: state.services.cluster().nodes().await?,
+    }))
 }
 
 /// The console's fsck: the run going on this node, else the last one finished.

@@ -32,6 +32,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | LocaleUnknown
         | BadId { .. }
         | BadHash
+        | HashMismatch
         | BadCursor
         | BadLimit { .. }
         | BadLink
@@ -47,7 +48,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | BadBucket { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         BadRequest { .. } => StatusCode::BAD_REQUEST,
         HandleTaken { .. } | AlreadyReported | FsckRunning | MigrateRunning => StatusCode::CONFLICT,
-        BadCredentials | LoginRequired => StatusCode::UNAUTHORIZED,
+        BadCredentials | LoginRequired | ClusterSecret => StatusCode::UNAUTHORIZED,
         Suspended | AdminsOnly | NotCommentAuthor => StatusCode::FORBIDDEN,
         NoSuchUser { .. }
         | NoSuchPhoto

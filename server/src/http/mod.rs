@@ -4,6 +4,7 @@ mod admin;
 mod announce;
 mod api;
 mod auth;
+mod cluster;
 mod error;
 mod form;
 mod live;
@@ -81,6 +82,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/fsck"),
     ("POST", "/api/v1/admin/bucket"),
     ("GET", "/api/v1/admin/bucket"),
+    ("GET", "/api/v1/admin/nodes"),
     ("GET", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users/{handle}/promote"),
     ("POST", "/api/v1/admin/users/{handle}/ban"),
@@ -110,6 +112,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/p/{id}", axum::routing::get(share::photo_page))
         .route("/admin", axum::routing::get(admin::console_page))
         .merge(media::router())
+        .merge(cluster::router(state.max_upload))
         .merge(ops::router())
         .fallback_service(frontend)
         .with_state(state.clone());

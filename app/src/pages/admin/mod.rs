@@ -1,4 +1,4 @@
-//! The admin console: storage and cache health, integrity checks, moving to a new bucket,
+//! The admin console: storage and cache health, the app nodes, integrity checks, moving to a new bucket,
 //! announcements, the moderation queue and users. Only admins see it, and the API checks again on
 //! every call, so a non-admin never receives its data.
 //!
@@ -10,6 +10,7 @@ pub(crate) mod bucket;
 mod cache;
 pub(crate) mod fsck;
 pub(crate) mod moderation;
+mod nodes;
 pub(crate) mod parts;
 pub(crate) mod storage;
 pub(crate) mod users;
@@ -26,6 +27,7 @@ use fsck::FsckCard;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use moderation::ModerationCard;
+use nodes::NodesCard;
 use parts::{Overview, OVERVIEW_POLL_MS};
 use storage::StorageCard;
 use users::UsersCard;
@@ -74,6 +76,7 @@ fn Console() -> AnyView {
             .data
             .with(|o| o.as_ref().map(|o| o.bucket_move.clone()))
     });
+    let nodes = Memo::new(move |_| overview.data.with(|o| o.as_ref().map(|o| o.nodes.clone())));
     let queued = Signal::derive(move || {
         overview
             .data
@@ -87,6 +90,7 @@ fn Console() -> AnyView {
                 <div class="admin-grid">
                     <StorageCard storage=storage overview=overview />
                     <CacheCard cache=cache />
+                    <NodesCard nodes=nodes />
                     <FsckCard run=fsck overview=overview />
                     <BucketCard run=bucket_move overview=overview />
                     <AnnounceCard />

@@ -108,6 +108,15 @@ fn StorageFacts(s: StorageHealth) -> impl IntoView {
         Row::of(|| t("Synced in the last minute"), s.drained_last_minute),
         Row::of(|| t("Deletions waiting for S3"), s.pending_deletes),
     ];
+    let mut rows = rows;
+    if s.single_copy_objects > 0 {
+        // Only with --replicas 2: uploads taken while no other node could hold a copy.
+        rows.push(
+            Row::of(|| t("On one node only"), s.single_copy_objects)
+                .kind(Kind::Badge("warn"))
+                .id("single-copy"),
+        );
+    }
     view! {
         <Facts rows=rows />
         <h3>{move || t("Recent S3 errors")}</h3>

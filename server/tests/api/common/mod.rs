@@ -107,6 +107,12 @@ pub async fn spawn_app_started(
         demo: false,
         node: Some("test-node".into()),
         hide_after_reports: 3,
+        cluster: photoshare_server::config::ClusterArgs {
+            node_url: None,
+            cluster_secret: None,
+            replicas: 1,
+            node_timeout: 15,
+        },
     };
     adjust(&mut serve);
     let running = start(&common, &serve, options)
