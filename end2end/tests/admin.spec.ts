@@ -85,6 +85,10 @@ test('the console is for admins: a 403 page for users, a log-in prompt for stran
   await expect(admin.page.getByTestId('admin-console')).toBeVisible();
   await expect(admin.page.getByTestId('sync-state')).toBeVisible();
   await expect(admin.page.getByTestId('backlog-objects')).toHaveText(/^\d+$/);
+  // One node, this one, up.
+  await expect(admin.page.getByTestId('node')).toHaveCount(1);
+  await expect(admin.page.getByTestId('node')).toHaveAttribute('data-state', 'up');
+  await expect(admin.page.getByTestId('nodes-card')).toContainText('Up');
   await snap(admin.page, info, 'console');
   await admin.context.close();
 });
