@@ -125,6 +125,15 @@ impl FsckJob {
                 .await?
                 .into_iter()
                 .collect();
+        // Objects other nodes hold: with several nodes, an unsynced object this node never had is
+        // theirs to keep, not missing here (nor lost while one of them holds it).
+        let elsewhere: HashSet<String> =
+            sqlx::query_scalar("SELECT DISTINCT hash FROM cache_entries WHERE node <> $1")
+                .bind(self.objects.node())
+                .fetch_all(self.objects.db().pool())
+                .await?
+                .into_iter()
+                .collect();
         let known: HashSet<String> = rows.iter().map(|(h, _, _)| h.clone()).collect();
 
         for (hex, synced_at, content_type) in &rows {
@@ -136,13 +145,16 @@ impl FsckJob {
             let local_ok = matches!(local, Lookup::Hit(_));
             match local {
                 Lookup::Corrupt => report.corrupt_local.push(hex.clone()),
-                Lookup::Missing if synced_at.is_none() || cached.contains(hex) => {
+                Lookup::Missing
+                    if (synced_at.is_none() && !elsewhere.contains(hex))
+                        || cached.contains(hex) =>
+                {
                     report.missing_local.push(hex.clone())
                 }
                 _ => {}
             }
             if synced_at.is_none() {
-                if !local_ok {
+                if !local_ok && !elsewhere.contains(hex) {
                     report.lost.push(hex.clone());
                 }
                 continue; // S3 is not expected to have it yet

@@ -262,6 +262,16 @@ impl SyncWorker {
                 if let Err(e) = self.store.deletes().drop_deleted().await {
                     tracing::error!(error = %e, "could not read the deleted objects");
                 }
+                if self.store.objects().cluster().config().replicas > 1 {
+                    match self.store.hand_over().await {
+                        Ok(h) if h.handed > 0 => tracing::info!(
+                            copied = h.handed,
+                            "objects held by one node only now have a second copy"
+                        ),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "could not copy single-copy objects"),
+                    }
+                }
             }
             let idle = match self.tick().await {
                 Ok(r) => r.claimed == 0,

@@ -80,13 +80,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
         cache_bytes: s.media.budget().cached_bytes().await.unwrap_or(0),
         moderation_queue: s.moderation.queue_len().await.unwrap_or(0),
         single_copy_objects: s.media.single_copy_objects().await.unwrap_or(0),
-        nodes_up: s
-            .media
-            .objects()
-            .cluster()
-            .nodes()
-            .await
-            .map_or(0, |n| n.iter().filter(|n| n.state == "up").count() as i64),
+        nodes_up: s.cluster().up_count().await.unwrap_or(0),
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -372,3 +372,76 @@ async fn a_cluster_configuration_that_cannot_work_refuses_to_start() {
         );
     }
 }
+
+/// With --replicas 2 and no other node up (and S3 down), an upload is still accepted, with one copy, and the
+/// console and metrics say so; once a peer is back the object gets its second copy by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_with_no_peer_up_is_kept_with_one_copy_until_one_returns() {
+    let Some(pg) = harness::postgres().await else {
+        return;
+    };
+    let mut drill = Drill::start(&pg, 2, 2).await;
+    // S3 down too, so the objects stay unsynced (a synced object needs no second node).
+    drill.stop_s3().await;
+    assert!(drill.terminate_node(1).await);
+    let mateo = drill.user("mateo").await;
+    let photo = post_photo(&mateo, &drill.nodes[0].url("/api/v1/photos"), 300).await;
+    let admin = drill.admin().await;
+    let overview: photoshare_domain::views::AdminOverview = admin
+        .get(drill.nodes[0].url("/api/v1/admin/overview"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // (A small image's large and thumb sizes can be the same bytes: one object.)
+    let distinct: std::collections::BTreeSet<String> = hashes(&photo).into_iter().collect();
+    let n = distinct.len();
+    assert_eq!(overview.storage.single_copy_objects, n as i64, "{overview:?}");
+    let metrics = admin
+        .get(drill.nodes[0].url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(&format!("photoshare_single_copy_objects {n}\n")),
+        "{metrics}"
+    );
+    // One shortfall per object kept (original, large, thumb), identical bytes or not.
+    assert!(
+        metrics.contains("photoshare_replica_shortfalls_total 3\n"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("photoshare_nodes_up 1\n"), "{metrics}");
+
+    // node-2 returns: the objects get their second copy by themselves (node-2 fetches the recent
+    // photos it pins as it starts; node-1 copies what it alone holds every 10 s).
+    drill.start_node(1).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for h in hashes(&photo) {
+        loop {
+            let holders: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM cache_entries WHERE hash = $1")
+                    .bind(&h)
+                    .fetch_one(&drill.db)
+                    .await
+                    .unwrap();
+            if holders >= 2 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{h} still has one copy");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+    let copy = drill
+        .dir
+        .path()
+        .join("node-2/cache/objects")
+        .join(&photo.urls.large.trim_start_matches("/media/")[..2])
+        .join(photo.urls.large.trim_start_matches("/media/"));
+    assert!(copy.exists(), "node-2 holds the copy on its disk");
+}
