@@ -105,6 +105,18 @@ struct Inner {
     leaving: AtomicBool,
 }
 
+/// A row of `nodes` with its figures, as [`Cluster::nodes`] reads it.
+#[derive(sqlx::FromRow)]
+struct NodeRow {
+    node: String,
+    url: String,
+    last_seen: i64,
+    stopped_at: Option<i64>,
+    circuit_open: i64,
+    cache_bytes: i64,
+    backlog_objects: i64,
+}
+
 /// A node another can call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peer {
@@ -229,33 +241,36 @@ impl Cluster {
     pub async fn nodes(&self) -> Result<Vec<NodeView>> {
         let now = now_micros();
         let down_before = self.down_before();
-        let rows: Vec<(String, String, i64, Option<i64>, i64, i64, i64)> = sqlx::query_as(
+        let rows: Vec<NodeRow> = sqlx::query_as(
             "SELECT n.node, n.url, n.last_seen, n.stopped_at, n.circuit_open,
-                    CAST(COALESCE((SELECT SUM(c.size) FROM cache_entries c WHERE c.node = n.node), 0) AS BIGINT),
+                    CAST(COALESCE((SELECT SUM(c.size) FROM cache_entries c WHERE c.node = n.node), 0) AS BIGINT) AS cache_bytes,
                     (SELECT COUNT(*) FROM cache_entries c JOIN objects o ON o.hash = c.hash
-                      WHERE c.node = n.node AND o.synced_at IS NULL)
+                      WHERE c.node = n.node AND o.synced_at IS NULL) AS backlog_objects
              FROM nodes n ORDER BY n.node",
         )
         .fetch_all(self.inner.db.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(node, url, last_seen, stopped_at, circuit, cache_bytes, backlog)| NodeView {
-                    node,
-                    url,
-                    state: if stopped_at.is_none() && last_seen >= down_before {
-                        "up"
-                    } else {
-                        "down"
-                    }
-                    .into(),
-                    last_seen_seconds: ((now - last_seen) / 1_000_000).max(0),
-                    backlog_objects: backlog,
-                    circuit: if circuit != 0 { "open" } else { "closed" }.into(),
-                    cache_bytes,
-                },
-            )
+            .map(|r| NodeView {
+                state: if r.stopped_at.is_none() && r.last_seen >= down_before {
+                    "up"
+                } else {
+                    "down"
+                }
+                .into(),
+                last_seen_seconds: ((now - r.last_seen) / 1_000_000).max(0),
+                circuit: if r.circuit_open != 0 {
+                    "open"
+                } else {
+                    "closed"
+                }
+                .into(),
+                node: r.node,
+                url: r.url,
+                backlog_objects: r.backlog_objects,
+                cache_bytes: r.cache_bytes,
+            })
             .collect())
     }
 

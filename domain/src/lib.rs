@@ -117,7 +117,6 @@ mod services {
                 db.clone(),
                 cache,
                 config.remote,
-                config.node,
                 config.cache_limits,
                 metrics.clone(),
                 cluster,

@@ -25,7 +25,6 @@ pub(super) struct State {
     pub(super) db: Db,
     pub(super) cache: LocalCache,
     pub(super) remote: Remote,
-    pub(super) node: String,
     pub(super) metrics: Arc<Metrics>,
     pub(super) health: Health,
     pub(super) cluster: Cluster,
@@ -57,7 +56,6 @@ impl Objects {
         db: Db,
         cache: LocalCache,
         remote: Remote,
-        node: String,
         metrics: Arc<Metrics>,
         health: Health,
         cluster: Cluster,
@@ -68,7 +66,6 @@ impl Objects {
                 db,
                 cache,
                 remote,
-                node,
                 metrics,
                 health,
                 cluster,
@@ -90,8 +87,9 @@ impl Objects {
         &self.inner.remote
     }
 
+    /// This node's name (its cluster's).
     pub fn node(&self) -> &str {
-        &self.inner.node
+        self.inner.cluster.node()
     }
 
     pub fn metrics(&self) -> &Metrics {
@@ -162,7 +160,7 @@ impl Objects {
             .bind(&hash)
             .bind(obj.size as i64)
             .bind(&obj.content_type)
-            .bind(&self.inner.node)
+            .bind(self.node())
             .bind(now)
             .execute(&mut *conn)
             .await?;
@@ -232,12 +230,12 @@ impl Objects {
         let peers_first = synced_at.is_none() || circuit_open;
         let mut bytes = None;
         if peers_first {
-            bytes = self.from_peers(hash).await?;
+            bytes = self.read_peers(hash).await?;
         }
         if bytes.is_none() && synced_at.is_some() && !circuit_open {
-            bytes = self.from_s3(hash).await;
+            bytes = self.read_s3(hash).await;
             if bytes.is_none() && !peers_first {
-                bytes = self.from_peers(hash).await?;
+                bytes = self.read_peers(hash).await?;
             }
         }
         let Some(bytes) = bytes else {
@@ -259,7 +257,7 @@ impl Objects {
     }
 
     /// S3's copy, verified; `None` if S3 fails, lacks it or sends other bytes.
-    async fn from_s3(&self, hash: &ContentHash) -> Option<Bytes> {
+    async fn read_s3(&self, hash: &ContentHash) -> Option<Bytes> {
         let bytes = match self.inner.remote.get(hash).await {
             Ok(Some(b)) => b,
             Ok(None) => {
@@ -282,7 +280,7 @@ impl Objects {
     }
 
     /// A verified copy from another node that holds one (checked by [`Cluster::fetch_from`]).
-    async fn from_peers(&self, hash: &ContentHash) -> Result<Option<Bytes>> {
+    async fn read_peers(&self, hash: &ContentHash) -> Result<Option<Bytes>> {
         let Some((peer, bytes)) = self.inner.cluster.fetch(hash).await? else {
             return Ok(None);
         };

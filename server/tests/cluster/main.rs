@@ -398,7 +398,10 @@ async fn an_upload_with_no_peer_up_is_kept_with_one_copy_until_one_returns() {
     // (A small image's large and thumb sizes can be the same bytes: one object.)
     let distinct: std::collections::BTreeSet<String> = hashes(&photo).into_iter().collect();
     let n = distinct.len();
-    assert_eq!(overview.storage.single_copy_objects, n as i64, "{overview:?}");
+    assert_eq!(
+        overview.storage.single_copy_objects, n as i64,
+        "{overview:?}"
+    );
     let metrics = admin
         .get(drill.nodes[0].url("/metrics"))
         .send()
