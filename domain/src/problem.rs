@@ -127,13 +127,23 @@ macro_rules! problems {
         impl TryFrom<Wire> for Problem {
             type Error = String;
 
-            /// A value the code needs but the wire lacks reads as its default.
-            #[allow(unused_mut, unused_variables)]
+            /// A value the code needs but the wire lacks reads as its default. The code is looked
+            /// up in a table and the variant chosen by its index: a `match` on the strings would
+            /// cost the browser's download a comparison of its own for each code.
+            #[allow(unused_mut, unused_variables, unused_assignments)]
             fn try_from(mut w: Wire) -> Result<Self, String> {
-                Ok(match w.code.as_str() {
-                    $($code => Problem::$name { $($($field: w.$field.take().unwrap_or_default()),*)? },)*
-                    other => return Err(format!("unknown problem code {other}")),
-                })
+                const CODES: &[&str] = &[$($code),*];
+                let Some(found) = CODES.iter().position(|c| *c == w.code) else {
+                    return Err(format!("unknown problem code {}", w.code));
+                };
+                let mut i = 0;
+                $(
+                    if found == i {
+                        return Ok(Problem::$name { $($($field: w.$field.take().unwrap_or_default()),*)? });
+                    }
+                    i += 1;
+                )*
+                unreachable!("every code in the table has its variant")
             }
         }
     };
