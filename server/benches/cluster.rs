@@ -12,34 +12,12 @@ mod harness;
 
 use harness::{upload_image, Drill};
 use std::time::{Duration, Instant};
+use support::{ms, percentile, photo_jpeg};
+
+mod support;
 
 const UPLOADS: usize = 60;
 const WRK_SECONDS: &str = "10s";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// A photo-like 1600×1200 JPEG, different for each seed.
-fn photo_jpeg(seed: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(1600, 1200, |x, y| {
-        let n = ((x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ seed.wrapping_mul(97)) >> 27)
-            as u8;
-        let (fx, fy) = (x as f32 / 1600.0, y as f32 / 1200.0);
-        image::Rgb([
-            (200.0 * fx + 30.0 * (fy * 9.0).sin() + 20.0) as u8 + n,
-            (180.0 * fy + 20.0) as u8 + n,
-            (120.0 + 60.0 * (fx * 5.0).cos()) as u8 + n,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
-    out.into_inner()
-}
 
 /// Upload acknowledgement times through the balancer (sequential uploads, sync workers running).
 async fn uploads(pg: &str, replicas: u32, images: &[Vec<u8>]) -> (Vec<Duration>, u64, u64) {

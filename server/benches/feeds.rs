@@ -21,6 +21,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::{AnyConnection, Connection, Executor, Row};
 use std::time::{Duration, Instant};
+use support::{ms, percentile};
+
+mod support;
 
 const WARMUP: usize = 100;
 const GOAL_P99_MS: f64 = 5.0;
@@ -168,14 +171,6 @@ fn step_for(m: i64, skip: usize) -> i64 {
         .filter(|p| m % p != 0)
         .nth(skip)
         .expect("a coprime step")
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 async fn exec(conn: &mut AnyConnection, sql: &str) {

@@ -111,6 +111,16 @@ impl FsckJob {
         self.current.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
+    /// The hashes a query of `cache_entries` names, given this node's name as `$1`.
+    async fn hashes(&self, sql: &str) -> Result<HashSet<String>> {
+        Ok(sqlx::query_scalar(sql)
+            .bind(self.objects.node())
+            .fetch_all(self.objects.db().pool())
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     #[tracing::instrument(skip(self))]
     pub async fn run(&self, repair: bool) -> Result<FsckReport> {
         let mut report = FsckReport::default();
@@ -118,22 +128,14 @@ impl FsckJob {
             sqlx::query_as("SELECT hash, synced_at, content_type FROM objects")
                 .fetch_all(self.objects.db().pool())
                 .await?;
-        let cached: HashSet<String> =
-            sqlx::query_scalar("SELECT hash FROM cache_entries WHERE node = $1")
-                .bind(self.objects.node())
-                .fetch_all(self.objects.db().pool())
-                .await?
-                .into_iter()
-                .collect();
+        let cached = self
+            .hashes("SELECT hash FROM cache_entries WHERE node = $1")
+            .await?;
         // Objects other nodes hold: with several nodes, an unsynced object this node never had is
         // theirs to keep, not missing here (nor lost while one of them holds it).
-        let elsewhere: HashSet<String> =
-            sqlx::query_scalar("SELECT DISTINCT hash FROM cache_entries WHERE node <> $1")
-                .bind(self.objects.node())
-                .fetch_all(self.objects.db().pool())
-                .await?
-                .into_iter()
-                .collect();
+        let elsewhere = self
+            .hashes("SELECT DISTINCT hash FROM cache_entries WHERE node <> $1")
+            .await?;
         let known: HashSet<String> = rows.iter().map(|(h, _, _)| h.clone()).collect();
 
         for (hex, synced_at, content_type) in &rows {
