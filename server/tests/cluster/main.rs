@@ -448,3 +448,42 @@ async fn an_upload_with_no_peer_up_is_kept_with_one_copy_until_one_returns() {
         .join(photo.urls.large.trim_start_matches("/media/"));
     assert!(copy.exists(), "node-2 holds the copy on its disk");
 }
+
+/// With one copy (--replicas 1) on a node that is gone and S3 down, a photo cannot be served:
+/// every other node answers 503 with Retry-After, never a 500, and serves it again once S3 has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_every_holder_down_and_s3_down_an_image_is_503_with_retry_after() {
+    let Some(pg) = harness::postgres().await else {
+        return;
+    };
+    let mut drill = Drill::start(&pg, 2, 1).await;
+    let aiko = drill.user("aiko").await;
+    // S3 takes it first, so it can come back from there later; then an unsynced one.
+    let synced = post_photo(&aiko, &drill.nodes[0].url("/api/v1/photos"), 400).await;
+    drill.wait_drained(Duration::from_secs(30)).await;
+    drill.stop_s3().await;
+    let photo = post_photo(&aiko, &drill.nodes[0].url("/api/v1/photos"), 401).await;
+    drill.kill_node(0).await;
+    let anyone = Drill::client();
+    let thumb = &hashes(&photo)[2];
+    let r = anyone
+        .get(drill.nodes[1].url(&format!("/media/{thumb}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "30");
+    assert_eq!(r.json::<Problem>().await.unwrap(), Problem::Unavailable);
+    // Through the balancer too: the 503 is passed on, not turned into a 502.
+    let r = anyone
+        .get(drill.lb(&format!("/media/{thumb}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    // An image S3 had is still served by the surviving node once S3 is back.
+    drill.start_s3().await;
+    fetch_verified(&anyone, &drill.nodes[1].url(""), &hashes(&synced)[1])
+        .await
+        .unwrap();
+}
