@@ -43,7 +43,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `"${bin}" --data-dir "${dataDir}" serve --listen 127.0.0.1:${port} --dist "${dist}" --demo false`,
+    // Every test signs up from 127.0.0.1: more sign-ups than one address may make by default.
+    command: `"${bin}" --data-dir "${dataDir}" serve --listen 127.0.0.1:${port} --dist "${dist}" --demo false --limit-signups 1000`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

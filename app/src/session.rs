@@ -58,6 +58,17 @@ pub mod ssr {
         use_context::<Services>().ok_or(AppError(Problem::Internal))
     }
 
+    /// The address the current server-function call came from (as the server decided it).
+    pub fn client_addr() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<photoshare_domain::throttle::ClientAddr>()
+                    .map(|c| c.0.clone())
+            })
+            .unwrap_or_default()
+    }
+
     pub fn request_token() -> Option<String> {
         use_context::<http::request::Parts>().and_then(|p| token_from_headers(&p.headers))
     }

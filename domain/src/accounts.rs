@@ -17,6 +17,7 @@ use uuid::Uuid;
 /// How long a session lasts without logging in again.
 pub const SESSION_DAYS: i64 = 30;
 
+use crate::throttle::{Action, Throttle};
 pub use crate::types::User;
 
 /// The cookie that carries a session.
@@ -51,6 +52,7 @@ pub struct SessionToken(pub String);
 #[derive(Clone)]
 pub struct Accounts {
     db: Db,
+    throttle: Throttle,
 }
 
 async fn hash_password(password: Password) -> Result<String> {
@@ -117,8 +119,20 @@ struct LogInRow {
 }
 
 impl Accounts {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, throttle: Throttle) -> Self {
+        Self { db, throttle }
+    }
+
+    /// A visitor signs up from `client` (their address): as [`Accounts::sign_up`], counted
+    /// against the sign-ups an address may make (429 `rate_limited` past them).
+    pub async fn sign_up_from(
+        &self,
+        client: &str,
+        handle: &Handle,
+        password: &Password,
+    ) -> Result<User> {
+        self.throttle.hit(Action::SignUp, client).await?;
+        self.sign_up(handle, password, false).await
     }
 
     /// Creates an account. Fails with [`Problem::HandleTaken`] if the handle is taken.
@@ -158,10 +172,30 @@ impl Accounts {
         })
     }
 
-    /// Checks a handle and password. Takes about as long for an unknown handle as for a wrong
-    /// password, so the timing does not reveal which handles exist.
+    /// Checks a handle and password sent from `client` (an address). Takes about as long for an
+    /// unknown handle as for a wrong password, so the timing does not reveal which handles exist.
+    /// Every try counts against the account and the address; a right password takes its try
+    /// back. Past either limit the answer is 429 `rate_limited`, even for the right password,
+    /// while other accounts and addresses are unaffected.
     #[tracing::instrument(skip_all)]
-    pub async fn log_in(&self, handle: &str, password: &str) -> Result<User> {
+    pub async fn log_in(&self, handle: &str, password: &str, client: &str) -> Result<User> {
+        let account = handle.trim().to_lowercase();
+        self.throttle.hit(Action::LoginAddress, client).await?;
+        if let Err(e) = self.throttle.hit(Action::LoginAccount, &account).await {
+            self.throttle.forgive(Action::LoginAddress, client).await?;
+            return Err(e);
+        }
+        let result = self.check_password(handle, password).await;
+        if result.is_ok() {
+            self.throttle.forgive(Action::LoginAddress, client).await?;
+            self.throttle
+                .forgive(Action::LoginAccount, &account)
+                .await?;
+        }
+        result
+    }
+
+    async fn check_password(&self, handle: &str, password: &str) -> Result<User> {
         // A syntactically impossible handle cannot exist; still spend the hashing time.
         let row = match Handle::parse(handle) {
             Ok(h) => {
@@ -244,6 +278,9 @@ impl Accounts {
         user: &User,
         bytes: &[u8],
     ) -> Result<UserView> {
+        self.throttle
+            .hit(Action::Upload, &user.id.to_string())
+            .await?;
         let owned = bytes.to_vec();
         let icon = tokio::task::spawn_blocking(move || imaging::process_icon(&owned))
             .await

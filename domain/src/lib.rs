@@ -32,6 +32,8 @@ pub mod photos;
 pub mod social;
 #[cfg(feature = "server")]
 pub(crate) mod store;
+#[cfg(feature = "server")]
+pub mod throttle;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};
@@ -67,6 +69,8 @@ mod services {
         /// Open reports that hide a photo pending review.
         pub hide_after_reports: u32,
         pub cluster: crate::cluster::ClusterConfig,
+        /// How often accounts and addresses may try things ([`Limits::off`] for operator tools).
+        pub limits: crate::throttle::Limits,
     }
 
     /// Every domain service, wired once at start-up and shared by reference.
@@ -81,6 +85,7 @@ mod services {
         pub moderation: Moderation,
         pub announcements: Announcements,
         pub metrics: Arc<Metrics>,
+        pub throttle: crate::throttle::Throttle,
     }
 
     impl Services {
@@ -122,15 +127,22 @@ mod services {
                 cluster,
             );
             let live = Live::new();
+            let throttle = crate::throttle::Throttle::new(db.clone(), config.limits);
             // The bucket a finished `migrate-bucket` switched to wins over the configured one.
             media.bucket_move().follow().await?;
             Ok(Self {
-                moderation: Moderation::new(db.clone(), media.clone(), config.hide_after_reports),
+                moderation: Moderation::new(
+                    db.clone(),
+                    media.clone(),
+                    config.hide_after_reports,
+                    throttle.clone(),
+                ),
                 announcements: Announcements::new(db.clone(), media.clone()),
-                accounts: Accounts::new(db.clone()),
-                photos: Photos::new(db.clone(), media.clone(), live.clone()),
+                accounts: Accounts::new(db.clone(), throttle.clone()),
+                photos: Photos::new(db.clone(), media.clone(), live.clone(), throttle.clone()),
                 live,
-                social: Social::new(db.clone()),
+                social: Social::new(db.clone(), throttle.clone()),
+                throttle,
                 media,
                 metrics,
                 db,

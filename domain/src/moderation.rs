@@ -7,6 +7,7 @@ use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Problem, Result};
 use crate::media::MediaStore;
 use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow};
+use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{ContentHash, Cursor, Page, PhotoId};
 use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
@@ -28,15 +29,17 @@ pub struct Moderation {
     db: Db,
     media: MediaStore,
     hide_after: i64,
+    throttle: Throttle,
 }
 
 impl Moderation {
     /// `hide_after`: open reports that hide a photo pending review (at least 1).
-    pub fn new(db: Db, media: MediaStore, hide_after: u32) -> Self {
+    pub fn new(db: Db, media: MediaStore, hide_after: u32, throttle: Throttle) -> Self {
         Self {
             db,
             media,
             hide_after: i64::from(hide_after.max(1)),
+            throttle,
         }
     }
 
@@ -47,6 +50,9 @@ impl Moderation {
         photo: PhotoId,
         reason: &ReportReason,
     ) -> Result<ReportOutcome> {
+        self.throttle
+            .hit(Action::Comment, &reporter.id.to_string())
+            .await?;
         let mut tx = self.db.begin_write().await?;
         let row: Option<(String, Option<i64>)> =
             sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")

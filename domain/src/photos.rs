@@ -8,6 +8,7 @@ use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
 pub use crate::store::hot_score;
 use crate::store::{select_photos, visible_to, Keyset, PhotoRow};
+use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{Caption, ContentHash, Cursor, Page, PhotoId, PhotoView, UserId};
 use uuid::Uuid;
@@ -17,6 +18,7 @@ pub struct Photos {
     db: Db,
     media: MediaStore,
     live: Live,
+    throttle: Throttle,
 }
 
 /// The photo feeds. Each is keyset-paginated on its own sort key and the photo id.
@@ -73,8 +75,13 @@ impl Feed {
 }
 
 impl Photos {
-    pub fn new(db: Db, media: MediaStore, live: Live) -> Self {
-        Self { db, media, live }
+    pub fn new(db: Db, media: MediaStore, live: Live, throttle: Throttle) -> Self {
+        Self {
+            db,
+            media,
+            live,
+            throttle,
+        }
     }
 
     /// Publishes an upload that has been streamed to disk: checks it is an image we accept, makes
@@ -87,6 +94,9 @@ impl Photos {
         caption: Caption,
         staged: Staged,
     ) -> Result<PhotoView> {
+        self.throttle
+            .hit(Action::Upload, &owner.id.to_string())
+            .await?;
         let result = self.publish_inner(owner, caption, staged).await;
         let m = self.media.objects().metrics();
         match &result {

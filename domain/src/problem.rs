@@ -160,6 +160,7 @@ problems! {
     TextEmpty { field: Field } => "text_empty", "Please write {field}.";
     TextLong { field: Field, max: u32 } => "text_long", "That is too long: {field} has at most {max} characters.";
     TextControl { field: Field } => "text_control", "Please leave out control characters in {field}.";
+    TextEncoding { name: String } => "text_encoding", "The form field “{name}” is not UTF-8 text; nothing was stored.";
     LocaleUnknown => "locale_unknown", "The language is one of: en, ja.";
     BadId { kind: IdKind } => "bad_id", "That is not a valid {kind} id.";
     BadHash => "bad_hash", "That is not a sha256 content hash.";
@@ -197,6 +198,8 @@ problems! {
     Suspended => "suspended", "This account has been suspended by an administrator.";
     AdminsOnly => "admins_only", "Only administrators can do that.";
     NotCommentAuthor => "not_comment_author", "Only its author or an administrator can delete a comment.";
+    CrossSite => "cross_site", "This request came from another site, so it was refused; nothing was changed.";
+    RateLimited { seconds: u64, minutes: u64 } => "rate_limited", "Too many tries for now. Please try again in {minutes} min.";
     ClusterSecret => "cluster_secret", "Only PhotoShare's own nodes may call this: the cluster secret is missing or wrong.";
 
 
@@ -315,6 +318,9 @@ struct Wire {
     max_side: Option<u32>,
     max_megapixels: Option<u32>,
     bucket: Option<String>,
+    seconds: Option<u64>,
+    minutes: Option<u64>,
+    name: Option<String>,
 }
 
 /// A value in a problem's sentence.

@@ -7,6 +7,7 @@ use crate::error::{Error, Problem, Result};
 use crate::store::{
     hash_url, hot_score, not_found_photo, viewer_id, visible_to, Direction, Keyset, Sql,
 };
+use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
@@ -17,6 +18,7 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct Social {
     db: Db,
+    throttle: Throttle,
 }
 
 const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
@@ -76,8 +78,8 @@ fn not_found_user(handle: &str) -> Error {
 }
 
 impl Social {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, throttle: Throttle) -> Self {
+        Self { db, throttle }
     }
 
     async fn user_id(&self, handle: &Handle) -> Result<String> {
@@ -397,6 +399,9 @@ impl Social {
         photo: PhotoId,
         body: CommentBody,
     ) -> Result<CommentView> {
+        self.throttle
+            .hit(Action::Comment, &author.id.to_string())
+            .await?;
         self.photo_exists(photo, Some(author)).await?;
         let id = Uuid::now_v7();
         let now = now_micros();

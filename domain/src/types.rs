@@ -158,11 +158,18 @@ pub(crate) fn text(
         });
     }
     if s.chars()
-        .any(|c| c.is_control() && !(multiline && c == '\n'))
+        .any(|c| (c.is_control() && !(multiline && c == '\n')) || is_bidi_override(c))
     {
         return Err(Problem::TextControl { field });
     }
     Ok(s.to_owned())
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069): they can make
+/// text read in an order other than it is stored (a caption or link that is not what it seems).
+/// The left-to-right and right-to-left marks that mixed-script text needs stay allowed.
+pub fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 macro_rules! text_type {
@@ -549,6 +556,11 @@ mod tests {
             "夕焼け Закат"
         );
         assert!(Caption::parse("a\u{0007}b").is_err());
+        assert!(Caption::parse("a\u{0000}b").is_err());
+        // Bidi overrides could make a caption read other than it is; marks stay allowed.
+        assert!(Caption::parse("invoice\u{202E}gpj.exe").is_err());
+        assert!(Caption::parse("\u{2066}x\u{2069}").is_err());
+        assert!(Caption::parse("שלום \u{200F}world").is_ok());
         assert!(Caption::parse(&"é".repeat(501)).is_err());
         assert!(Caption::parse(&"é".repeat(500)).is_ok());
     }

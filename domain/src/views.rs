@@ -384,7 +384,16 @@ impl Link {
         let s = s.trim();
         let web = s.starts_with("https://") || s.starts_with("http://");
         let local = s.starts_with('/') && !s.starts_with("//");
-        if !(web || local) || s.len() > 2000 || s.chars().any(|c| c.is_control() || c == ' ') {
+        // Browsers read `\` as `/` in web addresses: `/\evil.example` would lead off-site.
+        if !(web || local)
+            || s.len() > 2000
+            || s.chars().any(|c| {
+                c.is_control()
+                    || c.is_whitespace()
+                    || c == '\\'
+                    || crate::types::is_bidi_override(c)
+            })
+        {
             return Err(crate::problem::Problem::BadLink);
         }
         Ok(Self(s.to_owned()))
@@ -418,6 +427,10 @@ mod tests {
         for bad in [
             "javascript:alert(1)",
             "//evil.example",
+            "/\\evil.example/x",
+            "\\\\evil.example",
+            "https://ok.example\\@evil.example",
+            "/path\u{202e}txt",
             "ftp://x",
             "a b",
             "",

@@ -1,12 +1,21 @@
 import { expect, test } from '@playwright/test';
-import { imageLoaded, snap } from './helpers';
+import { imageLoaded, PASSWORD, snap, uniqueHandle } from './helpers';
 import { makePng } from './images';
 
 test('a new user signs up, posts a photo, finds it in Recent, opens it and logs out', async ({ page }, info) => {
   const handle = `e2e_${Date.now().toString(36)}`;
   const caption = `Hello from Playwright 🌸 ${handle}`;
+  // The whole journey runs under the site's Content-Security-Policy: Chromium reports anything
+  // it blocks on the console.
+  const blocked: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) blocked.push(m.text());
+  });
 
-  await page.goto('/');
+  const first_load = await page.goto('/');
+  const csp = first_load!.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
+  expect(csp).toContain("frame-ancestors 'none'");
   await expect(page.getByRole('heading', { name: 'Recent photos' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Sign up' })).toBeVisible();
   await snap(page, info, '01-recent-signed-out');
@@ -54,6 +63,7 @@ test('a new user signs up, posts a photo, finds it in Recent, opens it and logs 
   await page.goto('/upload');
   await expect(page.getByText('log in to post photos')).toBeVisible();
   await snap(page, info, '06-logged-out');
+  expect(blocked).toEqual([]);
 });
 
 test('a wrong password is refused with a clear message', async ({ page }) => {
@@ -62,6 +72,21 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('alert')).toHaveText('Wrong handle or password.');
+});
+
+test('after too many wrong passwords the log-in form says to wait, in the reader\'s language', async ({ page, request }) => {
+  const handle = uniqueHandle('guessed');
+  expect((await request.post('/api/v1/accounts', { data: { handle, password: PASSWORD } })).status()).toBe(201);
+  for (let i = 0; i < 10; i++) {
+    const r = await request.post('/api/v1/session', { data: { handle, password: 'a wrong guess' } });
+    expect(r.status()).toBe(401);
+  }
+  await page.goto('/login');
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/^Too many tries for now\. Please try again in 1[0-5] min\.$/);
+  await expect(page.getByTestId('who')).toHaveCount(0);
 });
 
 test('a photo link that does not exist says so', async ({ page }) => {

@@ -213,6 +213,103 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub cluster: ClusterArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
+    /// Proxies (CIDRs or addresses, comma-separated) whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed: behind them the client is the right-most address in
+    /// `X-Forwarded-For` that is not one of them. Without it the client is the socket's peer.
+    #[arg(long, env = "PHOTOSHARE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<Cidr>,
+}
+
+/// How often one account or address may try things, per window (docs/OPERATIONS.md,
+/// "Security"); 0 turns a limit off. Answered 429 with `Retry-After`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Failed log-ins to one account per 15 minutes.
+    #[arg(long, env = "PHOTOSHARE_LIMIT_LOGIN_ACCOUNT", default_value_t = 10)]
+    pub limit_login_account: u32,
+    /// Failed log-ins from one client address per 15 minutes.
+    #[arg(long, env = "PHOTOSHARE_LIMIT_LOGIN_ADDRESS", default_value_t = 50)]
+    pub limit_login_address: u32,
+    /// Sign-ups from one client address per hour.
+    #[arg(long, env = "PHOTOSHARE_LIMIT_SIGNUPS", default_value_t = 30)]
+    pub limit_signups: u32,
+    /// Uploads (photos and icons) by one account per hour.
+    #[arg(long, env = "PHOTOSHARE_LIMIT_UPLOADS", default_value_t = 300)]
+    pub limit_uploads: u32,
+    /// Comments and reports by one account per hour.
+    #[arg(long, env = "PHOTOSHARE_LIMIT_COMMENTS", default_value_t = 120)]
+    pub limit_comments: u32,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> photoshare_domain::throttle::Limits {
+        photoshare_domain::throttle::Limits {
+            login_account: self.limit_login_account,
+            login_address: self.limit_login_address,
+            signups: self.limit_signups,
+            uploads: self.limit_uploads,
+            comments: self.limit_comments,
+        }
+    }
+}
+
+/// An address block, `10.0.0.0/8` or `2001:db8::/32`, or one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    net: std::net::IpAddr,
+    bits: u8,
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let (addr, bits) = match s.split_once('/') {
+            Some((a, b)) => (a, Some(b)),
+            None => (s, None),
+        };
+        let net: std::net::IpAddr = addr
+            .parse()
+            .map_err(|_| format!("{s:?} is not an address or CIDR block (e.g. 10.0.0.0/8)"))?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let bits = match bits {
+            Some(b) => b
+                .parse::<u8>()
+                .ok()
+                .filter(|b| *b <= max)
+                .ok_or_else(|| format!("{s:?}: the prefix length is 0 to {max}"))?,
+            None => max,
+        };
+        Ok(Self { net, bits })
+    }
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr::{V4, V6};
+        let ip = match ip {
+            V6(v6) => v6.to_ipv4_mapped().map(V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.net, ip) {
+            (V4(n), V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.bits)).unwrap_or(0);
+                u32::from(n) & mask == u32::from(a) & mask
+            }
+            (V6(n), V6(a)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.bits))
+                    .unwrap_or(0);
+                u128::from(n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Several app nodes on one PostgreSQL (docs/OPERATIONS.md, "Several app nodes").
@@ -318,5 +415,44 @@ mod tests {
         assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
         assert!(cli.common.database_url().starts_with("sqlite://"));
         assert!(Cli::try_parse_from(["photoshare", "serve", "--listen", "nonsense"]).is_err());
+        assert_eq!(
+            s.limits.limits(),
+            photoshare_domain::throttle::Limits::default()
+        );
+        assert!(s.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn trusted_proxies_are_address_blocks() {
+        let cli = Cli::try_parse_from([
+            "photoshare",
+            "serve",
+            "--trusted-proxies",
+            "10.0.0.0/8,127.0.0.1,2001:db8::/32",
+        ])
+        .unwrap();
+        let Command::Serve(s) = cli.command else {
+            panic!("serve expected")
+        };
+        let [net, one, v6] = s.trusted_proxies[..] else {
+            panic!("three blocks")
+        };
+        assert!(net.contains("10.1.2.3".parse().unwrap()));
+        assert!(!net.contains("11.0.0.1".parse().unwrap()));
+        assert!(one.contains("127.0.0.1".parse().unwrap()));
+        assert!(
+            one.contains("::ffff:127.0.0.1".parse().unwrap()),
+            "v4-mapped"
+        );
+        assert!(!one.contains("127.0.0.2".parse().unwrap()));
+        assert!(v6.contains("2001:db8::1".parse().unwrap()));
+        assert!(!v6.contains("2001:db9::1".parse().unwrap()));
+        for bad in ["10.0.0.0/33", "nonsense", "10.0.0.0/x", ""] {
+            assert!(bad.parse::<Cidr>().is_err(), "{bad}");
+        }
+        assert!("0.0.0.0/0"
+            .parse::<Cidr>()
+            .unwrap()
+            .contains("8.8.8.8".parse().unwrap()));
     }
 }

@@ -134,6 +134,7 @@ pub async fn start(
         },
         serve.hide_after_reports,
         cluster,
+        serve.limits.limits(),
     )
     .await?;
     services
@@ -215,16 +216,21 @@ pub async fn start(
             services: services.clone(),
             max_upload: serve.max_upload_bytes,
             dist: serve.dist.clone(),
+            csp: Default::default(),
+            trusted_proxies: std::sync::Arc::new(serve.trusted_proxies.clone()),
         },
         &serve.dist,
     );
     let mut rx = shutdown_rx;
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.wait_for(|stop| *stop).await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        })
+        .await
     });
     tracing::info!(%addr, "PhotoShare is listening");
     Ok(Running {
@@ -238,9 +244,11 @@ pub async fn start(
     })
 }
 
-/// Tells the other nodes this one is alive, until shutdown.
+/// Tells the other nodes this one is alive, until shutdown; and once an hour forgets throttle
+/// windows that ended long ago.
 async fn heartbeat(services: Services, mut stop: watch::Receiver<bool>) {
     let cluster = services.cluster().clone();
+    let mut swept = std::time::Instant::now();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(cluster.heartbeat_every()) => {}
@@ -249,6 +257,12 @@ async fn heartbeat(services: Services, mut stop: watch::Receiver<bool>) {
         let circuit_open = services.media.health().remote_status().circuit_open;
         if let Err(e) = cluster.heartbeat(circuit_open).await {
             tracing::warn!(error = %e, "could not heartbeat");
+        }
+        if swept.elapsed() >= Duration::from_secs(3600) {
+            swept = std::time::Instant::now();
+            if let Err(e) = services.throttle.sweep().await {
+                tracing::warn!(error = %e, "could not forget old throttle windows");
+            }
         }
     }
 }
@@ -293,6 +307,7 @@ pub async fn open_services(
     cache_limits: CacheLimits,
     hide_after_reports: u32,
     cluster: ClusterConfig,
+    limits: photoshare_domain::throttle::Limits,
 ) -> anyhow::Result<(Services, Option<embedded_s3::EmbeddedS3>)> {
     photoshare_domain::media::remote::validate_bucket(&s3.bucket).map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&common.data_dir)
@@ -321,6 +336,7 @@ pub async fn open_services(
         cache_limits,
         hide_after_reports,
         cluster,
+        limits,
     })
     .await
     .context("opening the database (connect and migrate)")?;

@@ -63,6 +63,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     Default::default(),
                     photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
                     Default::default(),
+                    photoshare_domain::throttle::Limits::off(),
                 )
                 .await?;
                 anyhow::Ok(services.media.fsck().run(repair).await?)
@@ -126,10 +127,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let handle =
                 Handle::parse(&handle).map_err(|e| anyhow::anyhow!("invalid handle: {e}"))?;
             let db = open_db(&cli.common).await?;
-            photoshare_domain::accounts::Accounts::new(db)
-                .promote(&handle)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            photoshare_domain::accounts::Accounts::new(
+                db.clone(),
+                photoshare_domain::throttle::Throttle::new(
+                    db,
+                    photoshare_domain::throttle::Limits::off(),
+                ),
+            )
+            .promote(&handle)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("@{handle} is now an admin.");
             Ok(())
         }
@@ -206,7 +213,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let password =
                 Password::parse(&password).map_err(|e| anyhow::anyhow!("invalid password: {e}"))?;
             let db = open_db(&cli.common).await?;
-            let accounts = photoshare_domain::accounts::Accounts::new(db);
+            let accounts = photoshare_domain::accounts::Accounts::new(
+                db.clone(),
+                photoshare_domain::throttle::Throttle::new(
+                    db,
+                    photoshare_domain::throttle::Limits::off(),
+                ),
+            );
             accounts
                 .sign_up(&handle, &password, true)
                 .await
@@ -237,6 +250,7 @@ async fn cli_services(
         Default::default(),
         photoshare_domain::moderation::DEFAULT_HIDE_AFTER,
         Default::default(),
+        photoshare_domain::throttle::Limits::off(),
     )
     .await
 }

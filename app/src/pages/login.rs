@@ -8,7 +8,11 @@ use photoshare_domain::types::UserView;
 #[server(prefix = "/api/sf", endpoint = "log_in", protocol = crate::sf::Sf)]
 pub async fn log_in(handle: String, password: String) -> Result<UserView, AppError> {
     let services = crate::session::ssr::services()?;
-    let user = services.accounts.log_in(&handle, &password).await?;
+    let client = crate::session::ssr::client_addr();
+    let user = services
+        .accounts
+        .log_in(&handle, &password, &client)
+        .await?;
     crate::session::ssr::start_session(&services, &user).await?;
     Ok(user.view())
 }

@@ -10,7 +10,11 @@ pub async fn sign_up(handle: String, password: String) -> Result<UserView, AppEr
     let services = crate::session::ssr::services()?;
     let handle = Handle::parse(&handle)?;
     let password = Password::parse(&password)?;
-    let user = services.accounts.sign_up(&handle, &password, false).await?;
+    let client = crate::session::ssr::client_addr();
+    let user = services
+        .accounts
+        .sign_up_from(&client, &handle, &password)
+        .await?;
     crate::session::ssr::start_session(&services, &user).await?;
     Ok(user.view())
 }

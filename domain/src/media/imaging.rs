@@ -4,7 +4,7 @@
 use crate::error::{Error, Problem, Result};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, RgbImage};
-use std::io::{BufReader, Cursor};
+use std::io::Cursor;
 use std::path::Path;
 
 /// Longest side of the grid thumbnail.
@@ -38,15 +38,106 @@ pub struct Processed {
 
 /// Checks that the file is an image we accept and makes the large and thumb sizes.
 pub fn process_file(path: &Path) -> Result<Processed> {
-    let file = std::fs::File::open(path)?;
-    let reader = ImageReader::new(BufReader::new(file)).with_guessed_format()?;
-    process(reader)
+    process_bytes(&std::fs::read(path)?)
 }
 
 /// As [`process_file`], for bytes in memory.
 pub fn process_bytes(bytes: &[u8]) -> Result<Processed> {
+    process(reader(bytes)?)
+}
+
+/// A reader of an upload whose format is known, once its container is whole: a decoder would
+/// fill in the missing part of a truncated file (grey rows), so a cut-off upload is refused
+/// (422 `image_unreadable`) before it is decoded.
+fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>> {
     let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
-    process(reader)
+    let whole = match reader.format() {
+        Some(ImageFormat::Jpeg) => jpeg_whole(bytes),
+        Some(ImageFormat::Png) => png_whole(bytes),
+        Some(ImageFormat::WebP) => webp_whole(bytes),
+        _ => true, // refused by format below
+    };
+    if !whole {
+        return Err(Problem::ImageUnreadable.into());
+    }
+    Ok(reader)
+}
+
+/// Whether a JPEG's markers run from its start to an end-of-image marker (data after it, such as
+/// a motion photo's video, is left alone).
+fn jpeg_whole(b: &[u8]) -> bool {
+    if !b.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut i = 2;
+    loop {
+        if b.get(i) != Some(&0xFF) {
+            return false;
+        }
+        while b.get(i) == Some(&0xFF) {
+            i += 1; // fill bytes
+        }
+        let Some(&marker) = b.get(i) else {
+            return false;
+        };
+        i += 1;
+        match marker {
+            0xD9 => return true,
+            0x01 | 0xD0..=0xD7 => continue, // markers without a length
+            _ => {
+                let Some(len) = b
+                    .get(i..i + 2)
+                    .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+                else {
+                    return false;
+                };
+                if len < 2 {
+                    return false;
+                }
+                i += len;
+                if marker == 0xDA {
+                    // Entropy-coded data: up to the next marker that is not a restart, a
+                    // stuffed 0xFF00 or a fill byte.
+                    loop {
+                        let (Some(&a), Some(&n)) = (b.get(i), b.get(i + 1)) else {
+                            return false;
+                        };
+                        if a == 0xFF && n != 0x00 && n != 0xFF && !(0xD0..=0xD7).contains(&n) {
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a PNG's chunks run whole up to its IEND chunk.
+fn png_whole(b: &[u8]) -> bool {
+    let mut i = 8;
+    while let Some(head) = b.get(i..i + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let Some(end) = i.checked_add(12).and_then(|e| e.checked_add(len)) else {
+            return false;
+        };
+        if end > b.len() {
+            return false;
+        }
+        if &head[4..8] == b"IEND" {
+            return true;
+        }
+        i = end;
+    }
+    false
+}
+
+/// Whether a WebP file is as long as its RIFF header says.
+fn webp_whole(b: &[u8]) -> bool {
+    b.get(4..8).is_some_and(|s| {
+        let size = u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize;
+        size.checked_add(8).is_some_and(|whole| whole <= b.len())
+    })
 }
 
 /// The MIME type of an accepted image, from its first bytes.
@@ -139,7 +230,7 @@ pub struct Icon {
 
 /// Checks an icon upload and makes its square sizes; never scales up.
 pub fn process_icon(bytes: &[u8]) -> Result<Icon> {
-    let d = decode(ImageReader::new(Cursor::new(bytes)).with_guessed_format()?)?;
+    let d = decode(reader(bytes)?)?;
     let side = d.img.width().min(d.img.height());
     let square = d.img.crop_imm(
         (d.img.width() - side) / 2,
@@ -175,7 +266,7 @@ pub struct Banner {
 /// Checks an announcement image and scales it to fit [`BANNER_PX`]. A PNG stays a PNG (status
 /// images are mostly text, which JPEG would blur); anything else becomes a JPEG. Metadata goes.
 pub fn process_banner(bytes: &[u8]) -> Result<Banner> {
-    let d = decode(ImageReader::new(Cursor::new(bytes)).with_guessed_format()?)?;
+    let d = decode(reader(bytes)?)?;
     let img = fit(&d.img, BANNER_PX);
     let (width, height) = (img.width(), img.height());
     if d.content_type == "image/png" {
@@ -264,6 +355,41 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
+    }
+
+    fn encoded(format: ImageFormat) -> Vec<u8> {
+        let img = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 77]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_cut_off_image_is_refused_before_it_is_decoded() {
+        for format in [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP] {
+            let whole = encoded(format);
+            assert!(process_bytes(&whole).is_ok(), "{format:?} whole");
+            for cut in [
+                whole.len() / 4,
+                whole.len() / 2,
+                whole.len() * 3 / 4,
+                whole.len() - 1,
+            ] {
+                let e = process_bytes(&whole[..cut]).err().unwrap();
+                assert_eq!(
+                    e.problem(),
+                    Problem::ImageUnreadable,
+                    "{format:?} cut at {cut} of {}",
+                    whole.len()
+                );
+                assert!(process_icon(&whole[..cut]).is_err());
+                assert!(process_banner(&whole[..cut]).is_err());
+            }
+        }
+        // Data after a JPEG's end (a motion photo's video) does not make it unreadable.
+        let mut motion = encoded(ImageFormat::Jpeg);
+        motion.extend_from_slice(b"\xFF\xDA\x00\x08ftypmp42 and some video");
+        assert!(process_bytes(&motion).is_ok());
     }
 
     #[test]

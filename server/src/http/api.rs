@@ -11,11 +11,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
 use photoshare_domain::accounts::User;
 use photoshare_domain::accounts::{clear_cookie, session_cookie};
 use photoshare_domain::photos::Feed;
 use photoshare_domain::problem::Problem;
+use photoshare_domain::throttle::ClientAddr;
 use photoshare_domain::types::{page_request, photo_in_path, Caption, Cursor, Handle, Password};
 use serde::Deserialize;
 
@@ -51,6 +53,7 @@ async fn signed_in(state: &AppState, user: User, status: StatusCode) -> Result<R
 
 async fn create_account(
     State(state): State<AppState>,
+    Extension(client): Extension<ClientAddr>,
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body?;
@@ -59,20 +62,21 @@ async fn create_account(
     let user = state
         .services
         .accounts
-        .sign_up(&handle, &password, false)
+        .sign_up_from(&client.0, &handle, &password)
         .await?;
     signed_in(&state, user, StatusCode::CREATED).await
 }
 
 async fn log_in(
     State(state): State<AppState>,
+    Extension(client): Extension<ClientAddr>,
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body?;
     let user = state
         .services
         .accounts
-        .log_in(&c.handle, &c.password)
+        .log_in(&c.handle, &c.password, &client.0)
         .await?;
     signed_in(&state, user, StatusCode::OK).await
 }
@@ -100,11 +104,12 @@ async fn upload(
 ) -> Result<Response, ApiError> {
     let mut multipart = form::multipart(multipart)?;
     state.services.media.budget().check_free_space()?;
-    let mut caption = String::new();
+    // A caption that is not UTF-8 is refused once the body is read (the client is still sending).
+    let mut caption = Ok(String::new());
     let mut staged = None;
     while let Some(mut field) = multipart.next_field().await? {
         match field.name() {
-            Some("caption") => caption = field.text().await?,
+            Some("caption") => caption = super::form::utf8(field).await,
             Some("image") => {
                 let mut staging = state
                     .services
@@ -129,7 +134,7 @@ async fn upload(
     if staged.len == 0 {
         return Err(ApiError(Problem::EmptyImage));
     }
-    let caption = Caption::parse(&caption)?;
+    let caption = Caption::parse(&caption?)?;
     let photo = state
         .services
         .photos

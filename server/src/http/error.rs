@@ -29,6 +29,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | TextEmpty { .. }
         | TextLong { .. }
         | TextControl { .. }
+        | TextEncoding { .. }
         | LocaleUnknown
         | BadId { .. }
         | BadHash
@@ -49,7 +50,8 @@ pub fn status_of(p: &Problem) -> StatusCode {
         BadRequest { .. } => StatusCode::BAD_REQUEST,
         HandleTaken { .. } | AlreadyReported | FsckRunning | MigrateRunning => StatusCode::CONFLICT,
         BadCredentials | LoginRequired | ClusterSecret => StatusCode::UNAUTHORIZED,
-        Suspended | AdminsOnly | NotCommentAuthor => StatusCode::FORBIDDEN,
+        Suspended | AdminsOnly | NotCommentAuthor | CrossSite => StatusCode::FORBIDDEN,
+        RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         NoSuchUser { .. }
         | NoSuchPhoto
         | NoSuchComment
@@ -75,6 +77,7 @@ pub fn retry_after(p: &Problem) -> Option<HeaderValue> {
     match p {
         Problem::Busy => Some(HeaderValue::from(RETRY_AFTER_BUSY_SECS)),
         Problem::Unavailable => Some(HeaderValue::from(RETRY_AFTER_UNAVAILABLE_SECS)),
+        Problem::RateLimited { seconds, .. } => Some(HeaderValue::from(*seconds)),
         _ => None,
     }
 }
@@ -132,6 +135,7 @@ impl From<JsonRejection> for ApiError {
     fn from(e: JsonRejection) -> Self {
         Self(match e {
             JsonRejection::MissingJsonContentType(_) => Problem::NotJson,
+            _ if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::RequestTooLarge,
             JsonRejection::JsonSyntaxError(_) => Problem::BadRequest {
                 detail: e.body_text(),
             },

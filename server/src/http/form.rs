@@ -30,6 +30,14 @@ pub(super) async fn drain(mut multipart: Multipart) {
     }
 }
 
+/// A text field's bytes as UTF-8 text: 422 `text_encoding` otherwise, rather than characters
+/// replaced by guesswork.
+pub(super) async fn utf8(field: axum::extract::multipart::Field<'_>) -> Result<String, ApiError> {
+    let name = field.name().unwrap_or_default().to_owned();
+    let bytes = field.bytes().await?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| ApiError(Problem::TextEncoding { name }))
+}
+
 /// A form with an image: its bytes and the text of every other field.
 pub(super) struct ImageForm {
     pub image: Vec<u8>,
@@ -56,7 +64,8 @@ pub(super) async fn image_form(mut multipart: Multipart, max: u64) -> Result<Ima
             continue;
         };
         if name != "image" {
-            fields.insert(name, field.text().await?);
+            let text = utf8(field).await?;
+            fields.insert(name, text);
             continue;
         }
         while let Some(chunk) = field.chunk().await? {

@@ -7,6 +7,7 @@ mod auth;
 mod cluster;
 mod error;
 mod form;
+mod guard;
 mod live;
 mod media;
 mod moderation;
@@ -20,14 +21,12 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use http::header::{HeaderName, HeaderValue};
 use leptos::prelude::provide_context;
 use photoshare_domain::metrics::Metrics;
 use photoshare_domain::problem::Problem;
 use std::path::Path;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -121,14 +120,19 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     Router::new()
         .fallback_service(routes)
         .layer(middleware::from_fn(error::json_errors))
+        .layer(middleware::from_fn(guard::same_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::client_addr,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,
         ))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::security_headers,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

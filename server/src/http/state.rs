@@ -9,6 +9,10 @@ pub struct AppState {
     pub max_upload: u64,
     /// The built front end (index.html, wasm, css).
     pub dist: std::path::PathBuf,
+    /// The web app's Content-Security-Policy, from the built index.html.
+    pub csp: super::guard::Csp,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: std::sync::Arc<Vec<crate::config::Cidr>>,
 }
 
 /// The app's index.html, for the routes that answer with it themselves (`/p/{id}`, `/admin`);

@@ -149,6 +149,14 @@ async fn admins_post_image_announcements_that_reach_open_pages_and_the_history()
             ],
             "link",
         ),
+        // Browsers read `\` as `/`: this would lead to //evil.example.
+        (
+            vec![
+                ("alt", "Down for maintenance"),
+                ("link", "/\\evil.example/x"),
+            ],
+            "link",
+        ),
         (
             vec![("alt", "Old news"), ("expires_at", "2001-01-01T00:00:00Z")],
             "future",

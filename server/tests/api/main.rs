@@ -14,6 +14,7 @@ mod crash;
 mod fsck;
 mod outage;
 mod routes;
+mod security;
 mod server_functions;
 mod social;
 mod tools;

@@ -113,6 +113,14 @@ pub async fn spawn_app_started(
             replicas: 1,
             node_timeout: 15,
         },
+        limits: photoshare_server::config::LimitArgs {
+            limit_login_account: 10,
+            limit_login_address: 50,
+            limit_signups: 30,
+            limit_uploads: 300,
+            limit_comments: 120,
+        },
+        trusted_proxies: Vec::new(),
     };
     adjust(&mut serve);
     let running = start(&common, &serve, options)

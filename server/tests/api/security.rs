@@ -1,0 +1,447 @@
+//! Security (issue 11): throttling in the database (log-ins per account and per address, sign-ups,
+//! uploads, comments and reports), the client address behind trusted proxies, cross-site request
+//! refusal, and the browser security headers.
+
+use crate::common::{png, problem_of, spawn_app, spawn_app_with, TestApp};
+use photoshare_domain::problem::Problem;
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn log_in(app: &TestApp, handle: &str, password: &str) -> reqwest::Response {
+    app.client()
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "handle": handle, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The 429 a throttled request gets: `rate_limited` with when to try again, in the body and in
+/// `Retry-After`.
+async fn assert_throttled(r: reqwest::Response, window_secs: u64) {
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(after >= 1 && after <= window_secs, "Retry-After {after}");
+    let text = r.text().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("Too many tries"),
+        "{body}"
+    );
+    match serde_json::from_str::<Problem>(&text).unwrap() {
+        Problem::RateLimited { seconds, minutes } => {
+            assert_eq!(seconds, after);
+            assert_eq!(minutes, seconds.div_ceil(60));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn failed_log_ins_are_throttled_per_account_even_for_the_right_password() {
+    let app = spawn_app_with(|s| s.limits.limit_login_account = 3).await;
+    app.signed_in("victim").await;
+    app.signed_in("bystander").await;
+    for _ in 0..3 {
+        let r = log_in(&app, "victim", "wrong password!").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Throttled now: the right password too, and any spelling of the handle.
+    assert_throttled(log_in(&app, "victim", "a long enough password").await, 900).await;
+    assert_throttled(log_in(&app, " VICTIM ", "wrong password!").await, 900).await;
+    // Another account is not affected.
+    let r = log_in(&app, "bystander", "a long enough password").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_right_password_does_not_count_against_the_account() {
+    let app = spawn_app_with(|s| s.limits.limit_login_account = 2).await;
+    app.signed_in("regular").await;
+    for _ in 0..5 {
+        let r = log_in(&app, "regular", "a long enough password").await;
+        assert_eq!(r.status(), StatusCode::OK, "logging in often is fine");
+    }
+    assert_eq!(
+        log_in(&app, "regular", "wrong password!").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in(&app, "regular", "a long enough password")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn failed_log_ins_are_throttled_per_address_across_accounts() {
+    let app = spawn_app_with(|s| s.limits.limit_login_address = 4).await;
+    for i in 0..4 {
+        let r = log_in(&app, &format!("nobody{i}"), "guess guess guess").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_throttled(log_in(&app, "nobody9", "guess guess guess").await, 900).await;
+}
+
+#[tokio::test]
+async fn sign_ups_are_throttled_per_address_and_a_trusted_proxy_names_the_address() {
+    // Directly: every sign-up comes from 127.0.0.1, whatever X-Forwarded-For claims.
+    let app = spawn_app_with(|s| s.limits.limit_signups = 2).await;
+    let sign_up = |handle: &'static str, forwarded: &'static str| {
+        let c = app.client();
+        let url = app.url("/api/v1/accounts");
+        async move {
+            c.post(url)
+                .header("x-forwarded-for", forwarded)
+                .json(&json!({ "handle": handle, "password": "a long enough password" }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(sign_up("first", "203.0.113.1").await.status(), 201);
+    assert_eq!(sign_up("second", "203.0.113.2").await.status(), 201);
+    assert_throttled(sign_up("third", "203.0.113.3").await, 3600).await;
+    let r = app
+        .client()
+        .get(app.url("/api/v1/users/third"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "the refused sign-up created nothing");
+
+    // Behind a trusted proxy (here: loopback), the right-most untrusted X-Forwarded-For address
+    // is the client: each address has its own count, and a forged left-most entry is ignored.
+    let app = spawn_app_with(|s| {
+        s.limits.limit_signups = 1;
+        s.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let sign_up = |handle: &'static str, forwarded: &'static str| {
+        let c = app.client();
+        let url = app.url("/api/v1/accounts");
+        async move {
+            c.post(url)
+                .header("x-forwarded-for", forwarded)
+                .json(&json!({ "handle": handle, "password": "a long enough password" }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(sign_up("ann", "198.51.100.7").await.status(), 201);
+    assert_eq!(sign_up("bob", "198.51.100.8").await.status(), 201);
+    assert_throttled(sign_up("cat", "1.2.3.4, 198.51.100.7").await, 3600).await;
+    assert_throttled(sign_up("dan", "198.51.100.8, 127.0.0.1").await, 3600).await;
+}
+
+#[tokio::test]
+async fn uploads_comments_and_reports_are_throttled_per_account() {
+    let app = spawn_app_with(|s| {
+        s.limits.limit_uploads = 2;
+        s.limits.limit_comments = 2;
+    })
+    .await;
+    let poster = app.signed_in("poster").await;
+    let other = app.signed_in("other").await;
+    let p = app.post_photo(&poster, png(40, 30, 1), "one").await;
+    app.post_photo(&poster, png(40, 30, 2), "two").await;
+    assert_throttled(app.upload(&poster, png(40, 30, 3), "three").await, 3600).await;
+    // The refused upload stored nothing; another account may still upload.
+    let mine: serde_json::Value = app.get_json(&poster, "/api/v1/users/poster/photos").await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+    app.post_photo(&other, png(40, 30, 4), "theirs").await;
+
+    let comments = format!("/api/v1/photos/{}/comments", p.id);
+    for body in ["nice", "lovely"] {
+        let (s, _) = app
+            .call(&other, "POST", &comments, Some(json!({ "body": body })))
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    // Comments and reports share one count.
+    let r = other
+        .post(app.url(&format!("/api/v1/photos/{}/reports", p.id)))
+        .json(&json!({ "reason": "spam" }))
+        .send()
+        .await
+        .unwrap();
+    assert_throttled(r, 3600).await;
+    let r = other
+        .post(app.url(&comments))
+        .json(&json!({ "body": "third" }))
+        .send()
+        .await
+        .unwrap();
+    assert_throttled(r, 3600).await;
+    let list: serde_json::Value = app.get_json(&other, &comments).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "nothing stored");
+}
+
+#[tokio::test]
+async fn a_state_changing_request_from_another_site_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let me = app.signed_in("target").await;
+    let before: serde_json::Value = app.get_json(&me, "/api/v1/me").await;
+    let change = |origin: Option<&'static str>, site: Option<&'static str>| {
+        let mut r = me
+            .patch(app.url("/api/v1/me"))
+            .json(&json!({ "display_name": "pwned" }));
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        if let Some(s) = site {
+            r = r.header("sec-fetch-site", s);
+        }
+        r.send()
+    };
+    for (origin, site) in [
+        (Some("https://evil.example"), None),
+        (Some("null"), None),
+        (Some("http://127.0.0.1.evil.example"), None),
+        (None, Some("cross-site")),
+        (None, Some("same-site")),
+    ] {
+        let r = change(origin, site).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{origin:?} {site:?}");
+        assert_eq!(problem_of(r).await, Problem::CrossSite);
+    }
+    let after: serde_json::Value = app.get_json(&me, "/api/v1/me").await;
+    assert_eq!(before, after, "nothing changed");
+
+    // Another site cannot sign a visitor in either (no cookie yet).
+    let r = app
+        .client()
+        .post(app.url("/api/v1/session"))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "handle": "target", "password": "a long enough password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers().get("set-cookie").is_none());
+
+    // The site itself, and scripts (no Origin), may.
+    let own = app.url("");
+    let r = me
+        .patch(app.url("/api/v1/me"))
+        .header("origin", own.trim_end_matches('/'))
+        .json(&json!({ "display_name": "Me" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = change(None, Some("same-origin")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = change(None, None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Reading is never refused.
+    let r = me
+        .get(app.url("/api/v1/me"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let c = app.signed_in("viewer").await;
+    let p = app.post_photo(&c, png(40, 30, 9), "x").await;
+    for path in ["/", "/admin", "/login", &format!("/p/{}", p.id)] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            h["content-type"].to_str().unwrap().starts_with("text/html"),
+            "{path}"
+        );
+        for part in [
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        let script = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!script.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+    }
+    // A reload's 304 keeps the page's own policy: it carries none that would replace it.
+    let first = c.get(app.url("/login")).send().await.unwrap();
+    let modified = first.headers()["last-modified"].clone();
+    let again = c
+        .get(app.url("/login"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.headers().get("content-security-policy").is_none());
+    let r = c.get(app.url(&p.urls.large)).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "default-src 'none'; sandbox"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    for path in ["/api/v1/photos/recent", "/healthz", "/api/v1/nothing-here"] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(r.headers()["x-frame-options"], "DENY", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_a_trusted_proxy_says_https() {
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let sign_up = |handle: &'static str, proto: &'static str| {
+        app.client()
+            .post(app.url("/api/v1/accounts"))
+            .header("x-forwarded-proto", proto)
+            .json(&json!({ "handle": handle, "password": "a long enough password" }))
+            .send()
+    };
+    let r = sign_up("overtls", "https").await.unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let r = sign_up("plain", "http").await.unwrap();
+    assert!(!r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+    // An untrusted peer's X-Forwarded-Proto is not believed.
+    let app = spawn_app().await;
+    let r = app
+        .client()
+        .post(app.url("/api/v1/accounts"))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({ "handle": "claims", "password": "a long enough password" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+}
+
+/// What an attacker tried first (issue 11's "found today"): each answered with a clear 4xx in the
+/// API's JSON shape, nothing stored.
+#[tokio::test]
+async fn hostile_inputs_found_by_hand_are_refused_cleanly() {
+    use reqwest::multipart::{Form, Part};
+    let app = spawn_app().await;
+    let c = app.signed_in("mallory").await;
+
+    // A JPEG, PNG and WebP cut short: the decoder would fill in the rest; refused as damaged.
+    let jpeg = {
+        let img = image::RgbImage::from_fn(200, 150, |x, y| image::Rgb([x as u8, y as u8, 9]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+        out.into_inner()
+    };
+    for cut in [jpeg.len() / 4, jpeg.len() / 2, jpeg.len() * 3 / 4] {
+        let r = app.upload(&c, jpeg[..cut].to_vec(), "cut").await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo cut at {cut}"
+        );
+        assert_eq!(problem_of(r).await, Problem::ImageUnreadable);
+        let icon = Form::new().part(
+            "image",
+            Part::bytes(jpeg[..cut].to_vec()).file_name("i.jpg"),
+        );
+        let r = c
+            .put(app.url("/api/v1/me/icon"))
+            .multipart(icon)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "icon cut at {cut}"
+        );
+    }
+
+    // A caption that is not UTF-8 is refused, not stored with replacement characters.
+    let form = Form::new()
+        .part("caption", Part::bytes(b"caf\xe9 \xff\xfe\xc0\xaf".to_vec()))
+        .part("image", Part::bytes(png(40, 30, 7)).file_name("p.png"));
+    let r = c
+        .post(app.url("/api/v1/photos"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        problem_of(r).await,
+        Problem::TextEncoding {
+            name: "caption".into()
+        }
+    );
+    let mine: serde_json::Value = app.get_json(&c, "/api/v1/users/mallory/photos").await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 0, "nothing stored");
+
+    // Invalid UTF-8 in a path parameter: the API's JSON error, not the framework's text.
+    for path in [
+        "/api/v1/photos/..%c0%af..%c0%afetc",
+        "/api/v1/users/%ff%fe",
+        "/api/v1/photos/%00/comments",
+    ] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        assert!(r.status().is_client_error(), "{path}: {}", r.status());
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}"
+        );
+        let _: Problem = r.json().await.unwrap();
+    }
+
+    // A JSON body over the limit is 413, not 422.
+    for size in [3_000_000, 50_000_000] {
+        let big = format!("{{\"handle\":\"{}\",\"password\":\"x\"}}", "a".repeat(size));
+        let r = app
+            .client()
+            .post(app.url("/api/v1/accounts"))
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .await;
+        // The server may answer before reading it all and close: a 413, or a cut connection.
+        if let Ok(r) = r {
+            assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{size}");
+            assert_eq!(problem_of(r).await, Problem::RequestTooLarge);
+        }
+    }
+    let r = c.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "still healthy");
+}
