@@ -222,6 +222,18 @@ pub struct ServeArgs {
     /// `X-Forwarded-For` that is not one of them. Without it the client is the socket's peer.
     #[arg(long, env = "PHOTOSHARE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<Cidr>,
+
+    /// Most connections open at once; more wait in the kernel's queue until one closes.
+    #[arg(long, env = "PHOTOSHARE_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's headers (a slow client cannot hold a connection).
+    #[arg(long, env = "PHOTOSHARE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request body may go without sending anything before the request fails.
+    #[arg(long, env = "PHOTOSHARE_BODY_IDLE_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_idle_timeout_secs: u64,
 }
 
 /// How often one account or address may try things, per window (docs/OPERATIONS.md,

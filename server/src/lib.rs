@@ -218,20 +218,15 @@ pub async fn start(
             dist: serve.dist.clone(),
             csp: Default::default(),
             trusted_proxies: std::sync::Arc::new(serve.trusted_proxies.clone()),
+            body_idle_timeout: Duration::from_secs(serve.body_idle_timeout_secs.max(1)),
         },
         &serve.dist,
     );
-    let mut rx = shutdown_rx;
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = rx.wait_for(|stop| *stop).await;
-        })
-        .await
-    });
+    let limits = ConnectionLimits {
+        max: serve.max_connections.max(1),
+        header_timeout: Duration::from_secs(serve.header_timeout_secs.max(1)),
+    };
+    let server = tokio::spawn(serve_connections(listener, app, limits, shutdown_rx));
     tracing::info!(%addr, "PhotoShare is listening");
     Ok(Running {
         addr,
@@ -242,6 +237,81 @@ pub async fn start(
         worker,
         _s3: embedded,
     })
+}
+
+/// How many connections, and how long a client may take to send its headers.
+struct ConnectionLimits {
+    max: usize,
+    header_timeout: Duration,
+}
+
+/// Accepts connections until `stop` turns true (HTTP/1.1; each request knows its peer as
+/// `ConnectInfo`), at most `limits.max` at once, each closed if its request headers do not arrive
+/// in time; then lets open connections finish what they are answering.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: ConnectionLimits,
+    stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max));
+    let mut open = tokio::task::JoinSet::new();
+    let mut stopping = stop.clone();
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            _ = stopped(&mut stopping) => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stopped(&mut stopping) => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: ::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let mut stop = stop.clone();
+        let header_timeout = limits.header_timeout;
+        open.spawn(async move {
+            let _slot = slot;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopped(&mut stop) => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+        while open.try_join_next().is_some() {}
+    }
+    drop(listener);
+    while open.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Until `stop` turns true (the watch's guard is not held across an await: the future stays
+/// `Send`).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 /// Tells the other nodes this one is alive, until shutdown; and once an hour forgets throttle

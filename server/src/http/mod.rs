@@ -130,6 +130,9 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             count_requests,
         ))
         .layer(CompressionLayer::new())
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.body_idle_timeout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::security_headers,

@@ -13,6 +13,8 @@ pub struct AppState {
     pub csp: super::guard::Csp,
     /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
     pub trusted_proxies: std::sync::Arc<Vec<crate::config::Cidr>>,
+    /// How long a request body may send nothing before the request fails.
+    pub body_idle_timeout: std::time::Duration,
 }
 
 /// The app's index.html, for the routes that answer with it themselves (`/p/{id}`, `/admin`);

@@ -445,3 +445,58 @@ async fn hostile_inputs_found_by_hand_are_refused_cleanly() {
     let r = c.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "still healthy");
 }
+
+/// A client that sends its headers or body too slowly is cut off (header and body-idle
+/// timeouts), and the connections open at once are capped: a request beyond the cap waits for a
+/// slot and is then answered.
+#[tokio::test]
+async fn slow_clients_cannot_hold_connections_and_connections_are_capped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|s| {
+        s.header_timeout_secs = 1;
+        s.body_idle_timeout_secs = 1;
+        s.max_connections = 2;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    // Headers that never end.
+    let mut headers = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    headers
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+        .await
+        .unwrap();
+    // A POST that sends 10 of the 1,000 bytes it announced.
+    let mut body = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    body.write_all(
+        b"POST /api/v1/accounts HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"handle\":",
+    )
+    .await
+    .unwrap();
+    // Both slots are taken: this request waits until a slow one is cut off, then is answered.
+    let r = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.client().get(app.url("/healthz")).send(),
+    )
+    .await
+    .expect("answered once a slot is free")
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // The slow ones were closed by the server (after an answer, for the body: a 4xx).
+    for (name, stream) in [("headers", &mut headers), ("body", &mut body)] {
+        let mut got = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut got),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{name}: still open"));
+        assert!(read.is_ok() || got.is_empty(), "{name}");
+        let text = String::from_utf8_lossy(&got);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 4"),
+            "{name}: {text}"
+        );
+    }
+    let r = app.client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "still healthy");
+}

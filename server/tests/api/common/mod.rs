@@ -121,6 +121,9 @@ pub async fn spawn_app_started(
             limit_comments: 120,
         },
         trusted_proxies: Vec::new(),
+        max_connections: 4096,
+        header_timeout_secs: 10,
+        body_idle_timeout_secs: 30,
     };
     adjust(&mut serve);
     let running = start(&common, &serve, options)
