@@ -620,4 +620,63 @@ mod tests {
         assert!(page_limit(Some(0)).is_err());
         assert!(page_limit(Some(101)).is_err());
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any string: a handle is refused or it is a clean, bounded, lower-case name.
+            #[test]
+            fn handles_are_clean_or_refused(raw in "\\PC{0,40}|[a-zA-Z0-9_ ]{0,35}") {
+                if let Ok(h) = Handle::parse(&raw) {
+                    let s = h.as_str();
+                    prop_assert!((Handle::MIN..=Handle::MAX).contains(&s.len()));
+                    prop_assert!(s.starts_with(|c: char| c.is_ascii_lowercase()));
+                    prop_assert!(s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+                    let again = Handle::parse(s).unwrap();
+                    prop_assert_eq!(again.as_str(), s);
+                }
+            }
+
+            /// Any text: a caption or comment is refused, or trimmed, bounded and free of control
+            /// and bidi-override characters (newlines only in comments).
+            #[test]
+            fn text_is_clean_or_refused(raw in "\\PC{0,20}[\\x00-\\x1f\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}]?\\PC{0,20}|\\PC{480,520}") {
+                if let Ok(c) = Caption::parse(&raw) {
+                    let s = c.as_str();
+                    prop_assert!(s.chars().count() <= 500);
+                    prop_assert!(!s.chars().any(|ch| ch.is_control() && ch != '\n' || is_bidi_override(ch)));
+                    prop_assert_eq!(s, s.trim());
+                }
+                if let Ok(c) = CommentBody::parse(&raw) {
+                    prop_assert!(!c.as_str().chars().any(|ch| (ch.is_control() && ch != '\n') || is_bidi_override(ch)));
+                }
+            }
+
+            /// Any string: a cursor is refused or reads back as itself; any cursor round-trips.
+            #[test]
+            fn cursors_round_trip_or_are_refused(raw in "\\PC{0,60}", key in any::<i64>(), id in any::<u128>()) {
+                if let Ok(c) = Cursor::parse(&raw) {
+                    prop_assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
+                }
+                let c = Cursor { key, id: Uuid::from_u128(id) };
+                prop_assert_eq!(Cursor::parse(&c.encode()).unwrap(), c);
+            }
+
+            /// Any string: a link is refused, or it is a web address or a local path that a
+            /// browser cannot read as another site.
+            #[test]
+            fn links_stay_on_the_web_or_on_this_site(raw in "[/\\\\a-z:.%@ ]{0,30}|\\PC{0,30}") {
+                if let Ok(l) = crate::views::Link::parse(&raw) {
+                    let s = l.as_str();
+                    let web = s.starts_with("https://") || s.starts_with("http://");
+                    prop_assert!(web || (s.starts_with('/') && !s.starts_with("//")));
+                    prop_assert!(!s.contains('\\') && !s.chars().any(char::is_whitespace));
+                }
+            }
+        }
+    }
 }

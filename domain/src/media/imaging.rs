@@ -487,4 +487,57 @@ mod tests {
             "{err}"
         );
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Any bytes behind an accepted format's signature: refused with a problem, or read;
+            /// never a panic, never a fault of ours.
+            #[test]
+            fn any_bytes_are_read_or_refused(
+                sig in 0usize..4,
+                body in proptest::collection::vec(any::<u8>(), 0..2048),
+            ) {
+                let head: &[u8] = match sig {
+                    0 => b"\x89PNG\r\n\x1a\n",
+                    1 => b"\xFF\xD8\xFF",
+                    2 => b"RIFF\x00\x01\x00\x00WEBPVP8 ",
+                    _ => b"",
+                };
+                let bytes = [head, &body].concat();
+                for result in [
+                    process_bytes(&bytes).map(|_| ()),
+                    process_icon(&bytes).map(|_| ()),
+                    process_banner(&bytes).map(|_| ()),
+                ] {
+                    if let Err(e) = result {
+                        prop_assert_ne!(e.problem(), Problem::Internal, "{:?}", e);
+                    }
+                }
+            }
+
+            /// A real image cut anywhere, or with a byte changed in its headers, is refused or
+            /// read: never a panic.
+            #[test]
+            fn damaged_images_are_read_or_refused(
+                format in 0usize..3,
+                cut in 0.0f64..1.0,
+                flip in 0usize..64,
+                to in any::<u8>(),
+            ) {
+                let format = [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::WebP][format];
+                let mut bytes = encoded(format);
+                let at = flip.min(bytes.len() - 1);
+                bytes[at] = to;
+                bytes.truncate(((bytes.len() as f64) * cut) as usize + 1);
+                if let Err(e) = process_bytes(&bytes) {
+                    prop_assert_ne!(e.problem(), Problem::Internal, "{:?}", e);
+                }
+            }
+        }
+    }
 }

@@ -17,4 +17,5 @@ mod routes;
 mod security;
 mod server_functions;
 mod social;
+mod sweep;
 mod tools;
