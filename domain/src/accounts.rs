@@ -78,16 +78,16 @@ async fn verify_password(password: String, phc: String) -> Result<bool> {
     .map_err(Error::internal)?
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The columns of a [`UserRow`], from `users`.
-const USER_COLUMNS: &str = "id, handle, display_name, is_admin, icon_hash, locale";
+pub(crate) const USER_COLUMNS: &str = "id, handle, display_name, is_admin, icon_hash, locale";
 
 /// A row of [`USER_COLUMNS`] (the log-in's query adds the password's hash and the ban).
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: String,
     handle: String,
     display_name: String,
@@ -97,7 +97,7 @@ struct UserRow {
 }
 
 impl UserRow {
-    fn user(self) -> Result<User> {
+    pub(crate) fn user(self) -> Result<User> {
         Ok(User {
             id: self.id.parse()?,
             handle: Handle::parse(&self.handle)?,

@@ -34,6 +34,8 @@ pub mod social;
 pub(crate) mod store;
 #[cfg(feature = "server")]
 pub mod throttle;
+#[cfg(feature = "server")]
+pub mod tokens;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};
@@ -86,6 +88,7 @@ mod services {
         pub announcements: Announcements,
         pub metrics: Arc<Metrics>,
         pub throttle: crate::throttle::Throttle,
+        pub tokens: crate::tokens::Tokens,
     }
 
     impl Services {
@@ -143,6 +146,7 @@ mod services {
                 live,
                 social: Social::new(db.clone(), throttle.clone()),
                 throttle,
+                tokens: crate::tokens::Tokens::new(db.clone()),
                 media,
                 metrics,
                 db,

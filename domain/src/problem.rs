@@ -20,6 +20,7 @@ pub enum Field {
     Comment,
     AltText,
     ReportReason,
+    TokenName,
 }
 
 impl Field {
@@ -32,16 +33,18 @@ impl Field {
             Field::Comment => "a comment",
             Field::AltText => "a description of the image (alt text)",
             Field::ReportReason => "a reason",
+            Field::TokenName => "a name for the token",
         }
     }
 
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 7] = [
         Field::Caption,
         Field::DisplayName,
         Field::Bio,
         Field::Comment,
         Field::AltText,
         Field::ReportReason,
+        Field::TokenName,
     ];
 }
 
@@ -164,6 +167,7 @@ problems! {
     LocaleUnknown => "locale_unknown", "The language is one of: en, ja.";
     BadId { kind: IdKind } => "bad_id", "That is not a valid {kind} id.";
     BadHash => "bad_hash", "That is not a sha256 content hash.";
+    BadScope { scope: String } => "bad_scope", "“{scope}” is not a scope: use read, write or admin.";
     HashMismatch => "hash_mismatch", "The bytes sent do not match their sha256; nothing was stored.";
     BadCursor => "bad_cursor", "That page cursor is not valid; start again from the first page.";
     BadLimit { max: u32 } => "bad_limit", "limit is between 1 and {max}.";
@@ -195,6 +199,9 @@ problems! {
     // Who may do what.
     BadCredentials => "bad_credentials", "Wrong handle or password.";
     LoginRequired => "login_required", "Please log in first.";
+    BadToken => "bad_token", "That access token is not valid: it was revoked or mistyped.";
+    TokenScope { scope: String } => "token_scope", "This access token may not do that: it lacks the “{scope}” scope.";
+    SessionRequired => "session_required", "Managing access tokens needs a signed-in session, not a token.";
     Suspended => "suspended", "This account has been suspended by an administrator.";
     AdminsOnly => "admins_only", "Only administrators can do that.";
     NotCommentAuthor => "not_comment_author", "Only its author or an administrator can delete a comment.";
@@ -208,6 +215,7 @@ problems! {
     NoSuchPhoto => "no_such_photo", "No such photo.";
     NoSuchComment => "no_such_comment", "No such comment.";
     NoSuchAnnouncement => "no_such_announcement", "No such announcement.";
+    NoSuchToken => "no_such_token", "No such access token.";
     NoSuchImage => "no_such_image", "No such image.";
     NoSuchEndpoint => "no_such_endpoint", "No such API endpoint.";
     MethodNotAllowed { allowed: String } => "method_not_allowed", "This endpoint does not take that method. It takes: {allowed}.";
@@ -321,6 +329,7 @@ struct Wire {
     seconds: Option<u64>,
     minutes: Option<u64>,
     name: Option<String>,
+    scope: Option<String>,
 }
 
 /// A value in a problem's sentence.

@@ -217,6 +217,15 @@ text_type!(
     true
 );
 
+text_type!(
+    TokenName,
+    "What an access token is for, as its owner names it (\"backup script\").",
+    Field::TokenName,
+    1,
+    60,
+    false
+);
+
 /// The languages the UI speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Locale {

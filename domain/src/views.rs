@@ -449,3 +449,54 @@ mod tests {
         assert_eq!(r.exit_code(), 1);
     }
 }
+
+/// What an access token may do: `read` (GET), `write` (every other method), `admin` (the admin
+/// routes; for admins only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, crate::problem::Problem> {
+        match s {
+            "read" => Ok(Scope::Read),
+            "write" => Ok(Scope::Write),
+            "admin" => Ok(Scope::Admin),
+            other => Err(crate::problem::Problem::BadScope {
+                scope: other.chars().take(40).collect(),
+            }),
+        }
+    }
+}
+
+/// A personal access token as its owner sees it (never its secret after creation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// When it was last used (to the minute); `null` if never.
+    pub last_used_at: Option<String>,
+}
+
+/// `POST /api/v1/tokens`: the new token, and its secret — shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub token: TokenView,
+    /// `pst_…`: send it as `Authorization: Bearer pst_…`.
+    pub secret: String,
+}

@@ -34,6 +34,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | BadId { .. }
         | BadHash
         | HashMismatch
+        | BadScope { .. }
         | BadCursor
         | BadLimit { .. }
         | BadLink
@@ -49,13 +50,19 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | BadBucket { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         BadRequest { .. } => StatusCode::BAD_REQUEST,
         HandleTaken { .. } | AlreadyReported | FsckRunning | MigrateRunning => StatusCode::CONFLICT,
-        BadCredentials | LoginRequired | ClusterSecret => StatusCode::UNAUTHORIZED,
-        Suspended | AdminsOnly | NotCommentAuthor | CrossSite => StatusCode::FORBIDDEN,
+        BadCredentials | LoginRequired | ClusterSecret | BadToken => StatusCode::UNAUTHORIZED,
+        Suspended
+        | AdminsOnly
+        | NotCommentAuthor
+        | CrossSite
+        | TokenScope { .. }
+        | SessionRequired => StatusCode::FORBIDDEN,
         RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         NoSuchUser { .. }
         | NoSuchPhoto
         | NoSuchComment
         | NoSuchAnnouncement
+        | NoSuchToken
         | NoSuchImage
         | NoSuchEndpoint => StatusCode::NOT_FOUND,
         MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

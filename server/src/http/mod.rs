@@ -15,6 +15,7 @@ mod ops;
 mod share;
 mod social;
 mod state;
+mod tokens;
 
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
@@ -87,6 +88,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/users/{handle}/ban"),
     ("POST", "/api/v1/admin/users/{handle}/unban"),
     ("GET", "/api/v1/status"),
+    ("POST", "/api/v1/tokens"),
+    ("GET", "/api/v1/tokens"),
+    ("DELETE", "/api/v1/tokens/{id}"),
 ];
 
 pub fn router(state: AppState, dist: &Path) -> Router {
@@ -100,7 +104,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .merge(social::router(state.max_upload))
                 .merge(announce::router(state.max_upload))
                 .merge(live::router())
-                .merge(moderation::router()),
+                .merge(moderation::router())
+                .merge(tokens::router()),
         )
         .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))

@@ -500,3 +500,204 @@ async fn slow_clients_cannot_hold_connections_and_connections_are_capped() {
     let r = app.client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "still healthy");
 }
+
+#[tokio::test]
+async fn personal_access_tokens_act_within_their_scopes_until_revoked() {
+    use photoshare_domain::views::{NewToken, Scope, TokenView};
+    let app = spawn_app().await;
+    let me = app.signed_in("scripter").await;
+    let make = |name: &str, scopes: &[&str]| {
+        me.post(app.url("/api/v1/tokens"))
+            .json(&json!({ "name": name, "scopes": scopes }))
+            .send()
+    };
+    let r = make("backup script", &["read"]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let reader: NewToken = r.json().await.unwrap();
+    assert!(reader.secret.starts_with("pst_") && reader.secret.len() > 40);
+    assert_eq!(reader.token.scopes, vec![Scope::Read]);
+    let writer: NewToken = make("uploader", &["write", "read", "write"])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(writer.token.scopes, vec![Scope::Read, Scope::Write]);
+
+    // Listed without their secrets, newest first.
+    let listed: Vec<TokenView> = app.get_as(&me, "/api/v1/tokens").await;
+    assert_eq!(
+        listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["uploader", "backup script"]
+    );
+    let text = me
+        .get(app.url("/api/v1/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !text.contains(&reader.secret) && !text.contains("pst_"),
+        "{text}"
+    );
+
+    // A token works without any cookie, within its scopes.
+    let bare = reqwest::Client::new();
+    let with = |secret: &str, r: reqwest::RequestBuilder| r.bearer_auth(secret.to_owned());
+    let r = with(&reader.secret, bare.get(app.url("/api/v1/me")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let who: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(who["handle"], "scripter");
+    let upload = |secret: &str| {
+        let form = reqwest::multipart::Form::new().part(
+            "image",
+            reqwest::multipart::Part::bytes(png(40, 30, 5)).file_name("p.png"),
+        );
+        with(secret, bare.post(app.url("/api/v1/photos")))
+            .header("origin", "https://elsewhere.example")
+            .multipart(form)
+            .send()
+    };
+    let r = upload(&reader.secret).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        problem_of(r).await,
+        Problem::TokenScope {
+            scope: "write".into()
+        }
+    );
+    // A write token may (and is not taken for another site's request: a browser cannot send it).
+    let r = upload(&writer.secret).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // A token cannot make or revoke tokens.
+    let r = with(&writer.secret, bare.post(app.url("/api/v1/tokens")))
+        .json(&json!({ "name": "more", "scopes": ["write"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem_of(r).await, Problem::SessionRequired);
+
+    // Refused: bad scopes and names, the admin scope for a user who is not an admin.
+    for (body, problem) in [
+        (
+            json!({ "name": "x", "scopes": ["root"] }),
+            Problem::BadScope {
+                scope: "root".into(),
+            },
+        ),
+        (
+            json!({ "name": "x", "scopes": [] }),
+            Problem::BadScope {
+                scope: String::new(),
+            },
+        ),
+        (
+            json!({ "name": " ", "scopes": ["read"] }),
+            Problem::TextEmpty {
+                field: photoshare_domain::problem::Field::TokenName,
+            },
+        ),
+        (
+            json!({ "name": "x", "scopes": ["admin"] }),
+            Problem::AdminsOnly,
+        ),
+    ] {
+        let r = me
+            .post(app.url("/api/v1/tokens"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{body}");
+        assert_eq!(problem_of(r).await, problem, "{body}");
+    }
+
+    // Revoked: it stops working at once; another's token cannot be revoked.
+    let other = app.signed_in("someoneelse").await;
+    let r = other
+        .delete(app.url(&format!("/api/v1/tokens/{}", reader.token.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = me
+        .delete(app.url(&format!("/api/v1/tokens/{}", reader.token.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = with(&reader.secret, bare.get(app.url("/api/v1/me")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(problem_of(r).await, Problem::BadToken);
+    let r = with("pst_forged", bare.get(app.url("/api/v1/photos/recent")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem_of(r).await, Problem::BadToken);
+
+    // Admin routes need the admin scope too.
+    let admin = app.admin("tokenadmin").await;
+    let plain: NewToken = admin
+        .post(app.url("/api/v1/tokens"))
+        .json(&json!({ "name": "ops", "scopes": ["read", "write"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let full: NewToken = admin
+        .post(app.url("/api/v1/tokens"))
+        .json(&json!({ "name": "ops admin", "scopes": ["read", "admin"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = with(&plain.secret, bare.get(app.url("/api/v1/admin/overview")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem_of(r).await,
+        Problem::TokenScope {
+            scope: "admin".into()
+        }
+    );
+    let r = with(&full.secret, bare.get(app.url("/api/v1/admin/overview")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Only the token's hash is stored.
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut db = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(stored.iter().all(|h| !h.contains("pst_") && h.len() == 64));
+    // Its use is noted.
+    let used: Vec<TokenView> = app.get_as(&me, "/api/v1/tokens").await;
+    assert!(used
+        .iter()
+        .find(|t| t.name == "uploader")
+        .unwrap()
+        .last_used_at
+        .is_some());
+}
