@@ -136,4 +136,7 @@ server_functions![
     pages::admin::moderation::Moderate,
     pages::admin::users::AdminUserPage,
     pages::admin::users::AdminUserAction,
+    pages::tokens::MyTokens,
+    pages::tokens::CreateToken,
+    pages::tokens::RevokeToken,
 ];

@@ -8,6 +8,7 @@ pub mod not_found;
 pub mod photo;
 pub mod settings;
 pub mod signup;
+pub mod tokens;
 pub mod top;
 pub mod upload;
 pub mod user;

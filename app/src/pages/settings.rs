@@ -20,6 +20,9 @@ pub fn SettingsPage() -> impl IntoView {
                 <ProfileForm />
             </RequireLogin>
         </section>
+        <Show when=move || use_me().user.with(|u| u.is_some())>
+            <crate::pages::tokens::TokensSection />
+        </Show>
     }
 }
 

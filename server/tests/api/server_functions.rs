@@ -502,5 +502,56 @@ async fn every_server_function_answers_through_http() {
         .into_iter()
         .map(str::to_owned)
         .collect();
+    // Access tokens, from a session: made (the secret once), listed, used, revoked.
+    let secret: String = sf
+        .ok(
+            &kim,
+            "create_token",
+            &[("name", "phone"), ("write", "true"), ("admin", "false")],
+        )
+        .await;
+    assert!(secret.starts_with("pst_"));
+    sf.refused(
+        &kim,
+        "create_token",
+        &[("name", "x"), ("write", "false"), ("admin", "true")],
+        StatusCode::FORBIDDEN,
+        "admins_only",
+    )
+    .await;
+    sf.refused(
+        &anon,
+        "my_tokens",
+        &[],
+        StatusCode::UNAUTHORIZED,
+        "login_required",
+    )
+    .await;
+    let mine: Vec<photoshare_domain::views::TokenView> = sf.ok(&kim, "my_tokens", &[]).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        mine[0].scopes,
+        [
+            photoshare_domain::views::Scope::Read,
+            photoshare_domain::views::Scope::Write
+        ]
+    );
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let () = sf.ok(&kim, "revoke_token", &[("id", &mine[0].id)]).await;
+    sf.refused(
+        &kim,
+        "revoke_token",
+        &[("id", &mine[0].id)],
+        StatusCode::NOT_FOUND,
+        "no_such_token",
+    )
+    .await;
+
     assert_eq!(sf.called, all, "every server function is exercised here");
 }
