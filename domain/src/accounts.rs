@@ -366,6 +366,12 @@ impl Accounts {
             UserAction::Unban => self.set_banned(handle, false).await?,
         }
         tracing::warn!("user changed by an admin");
+        let what = match action {
+            UserAction::Promote => "user.promote",
+            UserAction::Ban => "user.ban",
+            UserAction::Unban => "user.unban",
+        };
+        crate::audit::record(&self.db, Some(by), what, handle.as_str(), "").await;
         self.admin_view(handle).await
     }
 

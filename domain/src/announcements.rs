@@ -125,6 +125,7 @@ impl Announcements {
         self.media.queue().wake();
         self.media.objects().cluster().notify("announcement");
         tracing::info!(%id, by = author.map(|a| a.handle.to_string()), "announcement posted");
+        crate::audit::record(&self.db, author, "announcement.post", &id, alt.as_str()).await;
         self.refresh().await?;
         self.get(&id)
             .await?
@@ -179,6 +180,7 @@ impl Announcements {
             return Err(Problem::NoSuchAnnouncement.into());
         }
         tracing::info!("announcement taken down");
+        crate::audit::record(&self.db, Some(by), "announcement.delete", id, "").await;
         self.media.objects().cluster().notify("announcement");
         self.refresh().await
     }

@@ -11,6 +11,8 @@ pub mod accounts;
 #[cfg(feature = "server")]
 pub mod announcements;
 #[cfg(feature = "server")]
+pub mod audit;
+#[cfg(feature = "server")]
 pub mod cluster;
 #[cfg(feature = "server")]
 pub mod db;
@@ -89,6 +91,7 @@ mod services {
         pub metrics: Arc<Metrics>,
         pub throttle: crate::throttle::Throttle,
         pub tokens: crate::tokens::Tokens,
+        pub audit: crate::audit::Audit,
     }
 
     impl Services {
@@ -147,6 +150,7 @@ mod services {
                 social: Social::new(db.clone(), throttle.clone()),
                 throttle,
                 tokens: crate::tokens::Tokens::new(db.clone()),
+                audit: crate::audit::Audit::new(db.clone()),
                 media,
                 metrics,
                 db,

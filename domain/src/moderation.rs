@@ -188,6 +188,8 @@ impl Moderation {
             self.unhide(photo).await?;
             tracing::warn!("photo reviewed and kept");
         }
+        let what = if hidden { "photo.hide" } else { "photo.unhide" };
+        crate::audit::record(&self.db, Some(by), what, &photo.to_string(), "").await;
         Ok(())
     }
 
@@ -303,6 +305,17 @@ impl Moderation {
         }
         self.media.queue().wake();
         self.media.objects().cluster().notify("deleted");
+        crate::audit::record(
+            &self.db,
+            Some(by),
+            "photo.delete",
+            &photo.to_string(),
+            &format!(
+                "{} photos of the image deleted, its sha256 blocked",
+                victims.len()
+            ),
+        )
+        .await;
         tracing::warn!(
             photos = victims.len(),
             objects = gone.len(),

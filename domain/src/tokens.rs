@@ -117,6 +117,14 @@ impl Tokens {
         .execute(self.db.pool())
         .await?;
         tracing::info!(owner = %owner.handle, %id, scopes = %stored, "access token created");
+        crate::audit::record(
+            &self.db,
+            Some(owner),
+            "token.create",
+            name.as_str(),
+            &stored,
+        )
+        .await;
         Ok(NewToken {
             token: TokenView {
                 id,
@@ -152,6 +160,7 @@ impl Tokens {
             return Err(Problem::NoSuchToken.into());
         }
         tracing::info!(owner = %owner.handle, %id, "access token revoked");
+        crate::audit::record(&self.db, Some(owner), "token.revoke", id, "").await;
         Ok(())
     }
 

@@ -500,3 +500,20 @@ pub struct NewToken {
     /// `pst_…`: send it as `Authorization: Bearer pst_…`.
     pub secret: String,
 }
+
+/// One line of the audit log (`GET /api/v1/admin/audit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// Who did it (a handle); `null` for the command line.
+    pub actor: Option<String>,
+    /// `user.ban`, `photo.delete`, `sync.pause`, `token.create`, …
+    pub action: String,
+    /// What it was done to: a handle, a photo or announcement id, a bucket, a token's name.
+    pub target: String,
+    pub detail: String,
+    /// The client address, or `command line`.
+    pub address: String,
+}

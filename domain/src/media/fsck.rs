@@ -65,6 +65,13 @@ impl FsckJob {
             run.clone()
         };
         tracing::warn!("fsck started from the console");
+        crate::audit::record_soon(
+            self.objects.db(),
+            by,
+            "fsck.start",
+            self.objects.node().to_owned(),
+            if repair { "with repair" } else { "check only" }.into(),
+        );
         let job = self.clone();
         tokio::spawn(async move {
             let result = job.run(repair).await;

@@ -59,6 +59,13 @@ impl BucketMove {
             run.clone()
         };
         tracing::warn!("bucket move started from the console");
+        crate::audit::record_soon(
+            self.objects.db(),
+            by,
+            "bucket.move",
+            to.clone(),
+            format!("from {}", self.objects.remote().bucket()),
+        );
         let job = self.clone();
         tokio::spawn(async move {
             let result = job.run(&to, None).await;

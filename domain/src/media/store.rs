@@ -118,6 +118,12 @@ impl MediaStore {
         }
         tracing::warn!("sync changed by an admin");
         self.objects.cluster().notify("storage");
+        let what = match action {
+            SyncAction::Pause => "sync.pause",
+            SyncAction::Resume => "sync.resume",
+            SyncAction::Retry => "sync.retry",
+        };
+        crate::audit::record(self.objects.db(), Some(by), what, "sync", "").await;
         Ok(())
     }
 

@@ -13,9 +13,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use photoshare_domain::media::SyncStatus;
 use photoshare_domain::problem::Problem;
-use photoshare_domain::types::{page_request, user_in_path};
+use photoshare_domain::types::{page_request, user_in_path, Page};
 use photoshare_domain::views::{
-    AdminOverview, AdminUserView, FsckRun, MigrateRun, NodeList, SyncAction, UserAction,
+    AdminOverview, AdminUserView, AuditEntry, FsckRun, MigrateRun, NodeList, SyncAction, UserAction,
 };
 use serde::Deserialize;
 
@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/fsck", get(fsck_status).post(start_fsck))
         .route("/bucket", get(bucket_move).post(start_bucket_move))
         .route("/nodes", get(nodes))
+        .route("/audit", get(audit))
         .route("/users", get(users))
         .route(
             "/users/{handle}/promote",
@@ -165,6 +166,30 @@ async fn users(
         .list_for_admin(&query.q, cursor, limit)
         .await?;
     Ok(Json(page).into_response())
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    action: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// The audit log, newest first; `action` filters (`photo` for every `photo.…`).
+async fn audit(
+    State(state): State<AppState>,
+    _: Admin,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
+    let Query(query) = query?;
+    let (cursor, limit) = page_request(query.cursor.as_deref(), query.limit)?;
+    Ok(Json(
+        state
+            .services
+            .audit
+            .page(query.action.as_deref(), cursor, limit)
+            .await?,
+    ))
 }
 
 async fn user_action(

@@ -50,8 +50,10 @@ pub async fn client_addr(State(state): State<AppState>, mut req: Request, next: 
             .get(HeaderName::from_static("x-forwarded-proto"))
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
     let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    req.extensions_mut().insert(ClientAddr(client));
-    let mut response = next.run(req).await;
+    req.extensions_mut().insert(ClientAddr(client.clone()));
+    let mut response = photoshare_domain::audit::CLIENT
+        .scope(client, next.run(req))
+        .await;
     if https {
         let cookies: Vec<HeaderValue> = response
             .headers_mut()

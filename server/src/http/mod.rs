@@ -83,6 +83,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/bucket"),
     ("GET", "/api/v1/admin/bucket"),
     ("GET", "/api/v1/admin/nodes"),
+    ("GET", "/api/v1/admin/audit"),
     ("GET", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users/{handle}/promote"),
     ("POST", "/api/v1/admin/users/{handle}/ban"),

@@ -701,3 +701,96 @@ async fn personal_access_tokens_act_within_their_scopes_until_revoked() {
         .last_used_at
         .is_some());
 }
+
+#[tokio::test]
+async fn admin_actions_and_security_events_are_in_the_audit_log() {
+    use photoshare_domain::types::Page;
+    use photoshare_domain::views::AuditEntry;
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let admin = app.admin("auditor").await;
+    let user = app.signed_in("subject").await;
+    let photo = app.post_photo(&user, png(40, 30, 3), "x").await;
+    let from = |r: reqwest::RequestBuilder| r.header("x-forwarded-for", "198.51.100.23");
+    for (method, path) in [
+        ("POST", "/api/v1/admin/users/subject/ban".to_owned()),
+        ("POST", "/api/v1/admin/users/subject/unban".to_owned()),
+        ("POST", format!("/api/v1/admin/photos/{}/hide", photo.id)),
+        ("POST", "/api/v1/admin/sync/pause".to_owned()),
+        ("POST", "/api/v1/admin/sync/resume".to_owned()),
+        ("DELETE", format!("/api/v1/admin/photos/{}", photo.id)),
+    ] {
+        let r = from(admin.request(method.parse().unwrap(), app.url(&path)))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{method} {path}: {}", r.status());
+    }
+    // (A ban ends the user's sessions: another user makes the token.)
+    let maker = app.signed_in("maker").await;
+    let r = from(maker.post(app.url("/api/v1/tokens")))
+        .json(&json!({ "name": "cli", "scopes": ["read"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let log: Page<AuditEntry> = app.get_as(&admin, "/api/v1/admin/audit").await;
+    let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "token.create",
+            "photo.delete",
+            "sync.resume",
+            "sync.pause",
+            "photo.hide",
+            "user.unban",
+            "user.ban"
+        ],
+        "newest first"
+    );
+    let ban = log.items.iter().find(|e| e.action == "user.ban").unwrap();
+    assert_eq!(ban.actor.as_deref(), Some("auditor"));
+    assert_eq!(ban.target, "subject");
+    assert_eq!(ban.address, "198.51.100.23");
+    let token = &log.items[0];
+    assert_eq!(
+        (token.actor.as_deref(), token.target.as_str()),
+        (Some("maker"), "cli")
+    );
+    assert_eq!(log.items[1].target, photo.id);
+
+    // Filtered by a family of actions or one action; paginated.
+    let users: Page<AuditEntry> = app.get_as(&admin, "/api/v1/admin/audit?action=user").await;
+    assert_eq!(users.items.len(), 2);
+    let one: Page<AuditEntry> = app
+        .get_as(&admin, "/api/v1/admin/audit?action=sync.pause")
+        .await;
+    assert_eq!(one.items.len(), 1);
+    let first: Page<AuditEntry> = app.get_as(&admin, "/api/v1/admin/audit?limit=3").await;
+    assert_eq!(first.items.len(), 3);
+    let cursor = first.next_cursor.unwrap();
+    let rest: Page<AuditEntry> = app
+        .get_as(
+            &admin,
+            &format!("/api/v1/admin/audit?limit=10&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(rest.items.len(), 4);
+    assert_eq!(rest.next_cursor, None);
+
+    // Admins only.
+    let r = maker
+        .get(app.url("/api/v1/admin/audit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem_of(r).await, Problem::AdminsOnly);
+    let r = app
+        .client()
+        .get(app.url("/api/v1/admin/audit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
