@@ -136,6 +136,7 @@ server_functions![
     pages::admin::moderation::Moderate,
     pages::admin::users::AdminUserPage,
     pages::admin::users::AdminUserAction,
+    pages::admin::audit::AuditPage,
     pages::tokens::MyTokens,
     pages::tokens::CreateToken,
     pages::tokens::RevokeToken,

@@ -123,6 +123,18 @@ test('a reported photo is deleted from the moderation queue and the same image i
   });
   expect(again.status()).toBe(451);
   expect((await again.json()).error).toContain('removed by an administrator');
+
+  // The deletion is in the console's audit log, by this admin, and the filter finds it.
+  await admin.page.reload();
+  const audit = admin.page.getByTestId('audit-card');
+  const deleted = audit.getByTestId('audit-entry').filter({ hasText: photo.id });
+  await expect(deleted).toContainText('photo.delete');
+  await expect(deleted).toContainText(`@${admin.handle}`);
+  await audit.getByTestId('audit-filter').selectOption('user');
+  await expect(audit.getByTestId('audit-entry').filter({ hasText: photo.id })).toHaveCount(0);
+  await audit.getByTestId('audit-filter').selectOption('photo');
+  await expect(audit.getByTestId('audit-entry').filter({ hasText: photo.id })).toHaveCount(1);
+  await snap(admin.page, info, 'audit-log');
   await owner.context.close();
   await reporter.context.close();
   await admin.context.close();

@@ -502,6 +502,19 @@ async fn every_server_function_answers_through_http() {
         .into_iter()
         .map(str::to_owned)
         .collect();
+    // The audit log, admins only; the refused and the started bucket moves above are in it.
+    let log: Page<photoshare_domain::views::AuditEntry> =
+        sf.ok(&admin, "audit_log", &[("action", "bucket")]).await;
+    assert_eq!(log.items.len(), 1);
+    assert_eq!(log.items[0].target, "photoshare-next");
+    sf.refused(
+        &kim,
+        "audit_log",
+        &[("action", "")],
+        StatusCode::FORBIDDEN,
+        "admins_only",
+    )
+    .await;
     // Access tokens, from a session: made (the secret once), listed, used, revoked.
     let secret: String = sf
         .ok(

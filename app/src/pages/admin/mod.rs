@@ -1,11 +1,12 @@
 //! The admin console: storage and cache health, the app nodes, integrity checks, moving to a new bucket,
-//! announcements, the moderation queue and users. Only admins see it, and the API checks again on
+//! announcements, the moderation queue, users and the audit log. Only admins see it, and the API checks again on
 //! every call, so a non-admin never receives its data.
 //!
 //! This file holds the page, its layout and what several cards share; each card is in its own
 //! file below.
 
 mod announce;
+pub(crate) mod audit;
 pub(crate) mod bucket;
 mod cache;
 pub(crate) mod fsck;
@@ -21,6 +22,7 @@ use crate::components::{poll, ErrorMessage, RequireLogin};
 use crate::i18n::t;
 use crate::state::use_me;
 use announce::AnnounceCard;
+use audit::AuditCard;
 use bucket::BucketCard;
 use cache::CacheCard;
 use fsck::FsckCard;
@@ -96,6 +98,7 @@ fn Console() -> AnyView {
                     <AnnounceCard />
                     <ModerationCard queued=queued />
                     <UsersCard />
+                    <AuditCard />
                 </div>
             </section>
         </Show>
