@@ -486,6 +486,7 @@ pub const JA: &[(&str, &str)] = &[
     ("Only administrators can do that.", "その操作は管理者だけができます。"),
     ("Only its author or an administrator can delete a comment.", "コメントを削除できるのは、書いた本人か管理者だけです。"),
     ("No such access token.", "そのアクセストークンはありません。"),
+    ("No such session: it may have ended already.", "そのセッションはありません。すでに終了している可能性があります。"),
     ("That access token is not valid: it was revoked or mistyped.", "このアクセストークンは無効です。取り消されたか、入力が間違っています。"),
     ("This access token may not do that: it lacks the “{scope}” scope.", "このアクセストークンではできません。「{scope}」のスコープがありません。"),
     ("Managing access tokens needs a signed-in session, not a token.", "アクセストークンの管理には、トークンではなくログインしたセッションが必要です。"),

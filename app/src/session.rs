@@ -115,8 +115,20 @@ pub mod ssr {
 
     /// Starts a session for `user` and sets its cookie on the response.
     pub async fn start_session(services: &Services, user: &User) -> Result<(), AppError> {
-        let token = services.accounts.create_session(user).await?;
-        set_cookie(session_cookie(&token.0));
+        let parts = use_context::<http::request::Parts>();
+        let device = parts
+            .as_ref()
+            .and_then(|p| p.headers.get(http::header::USER_AGENT))
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
+        let token = services
+            .accounts
+            .create_session(user, &client_addr(), &device)
+            .await?;
+        set_cookie(session_cookie(
+            &token.0,
+            services.accounts.session_limits().max,
+        ));
         Ok(())
     }
 }

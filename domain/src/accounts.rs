@@ -34,10 +34,10 @@ pub fn token_from_cookies<'a>(headers: impl Iterator<Item = &'a str>) -> Option<
 
 /// `Set-Cookie` for a new session: HttpOnly so scripts never see it, SameSite=Lax so other sites
 /// cannot post with it.
-pub fn session_cookie(token: &str) -> String {
+pub fn session_cookie(token: &str, max_age: std::time::Duration) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        SESSION_DAYS * 86_400
+        max_age.as_secs()
     )
 }
 
@@ -51,11 +51,29 @@ pub struct SessionToken(pub String);
 
 #[derive(Clone)]
 pub struct Accounts {
-    db: Db,
-    throttle: Throttle,
+    pub(crate) db: Db,
+    pub(crate) throttle: Throttle,
+    pub(crate) limits: SessionLimits,
 }
 
-async fn hash_password(password: Password) -> Result<String> {
+/// How long sessions last: at most `max` from the log-in, and only while used at least every
+/// `idle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub max: std::time::Duration,
+    pub idle: std::time::Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            max: std::time::Duration::from_secs(SESSION_DAYS as u64 * 86_400),
+            idle: std::time::Duration::from_secs(14 * 86_400),
+        }
+    }
+}
+
+pub(crate) async fn hash_password(password: Password) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
@@ -120,7 +138,21 @@ struct LogInRow {
 
 impl Accounts {
     pub fn new(db: Db, throttle: Throttle) -> Self {
-        Self { db, throttle }
+        Self {
+            db,
+            throttle,
+            limits: SessionLimits::default(),
+        }
+    }
+
+    /// The same accounts with other session lifetimes.
+    pub fn with_session_limits(mut self, limits: SessionLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn session_limits(&self) -> SessionLimits {
+        self.limits
     }
 
     /// A visitor signs up from `client` (their address): as [`Accounts::sign_up`], counted
@@ -220,35 +252,71 @@ impl Accounts {
         }
     }
 
-    /// Starts a session for `user` and returns its token.
-    pub async fn create_session(&self, user: &User) -> Result<SessionToken> {
+    /// Starts a session for `user` from `client` (an address) on `device` (the browser's
+    /// User-Agent, shortened) and returns its token: a new one at every log-in.
+    pub async fn create_session(
+        &self,
+        user: &User,
+        client: &str,
+        device: &str,
+    ) -> Result<SessionToken> {
         let mut raw = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut raw);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
         let now = now_micros();
+        let device: String = device
+            .chars()
+            .filter(|c| !c.is_control() && !crate::types::is_bidi_override(*c))
+            .take(200)
+            .collect();
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen, address, device)
+             VALUES ($1, $2, $3, $4, $3, $5, $6)",
         )
         .bind(token_hash(&token))
         .bind(user.id.to_string())
         .bind(now)
-        .bind(now + SESSION_DAYS * 86_400 * 1_000_000)
+        .bind(now + self.limits.max.as_micros() as i64)
+        .bind(client)
+        .bind(device)
         .execute(self.db.pool())
         .await?;
         Ok(SessionToken(token))
     }
 
-    /// The user a session token belongs to, if the session is live.
+    /// The user a session token belongs to, if the session is live: before its end and used
+    /// within the idle limit. Notes the use (to the minute, not on every request).
     pub async fn user_for_session(&self, token: &str) -> Result<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.id, u.handle, u.display_name, u.is_admin, u.icon_hash, u.locale FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.banned_at IS NULL",
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            last_seen: Option<i64>,
+        }
+        let now = now_micros();
+        let hash = token_hash(token);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT u.id, u.handle, u.display_name, u.is_admin, u.icon_hash, u.locale, s.last_seen
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen, s.created_at) > $3
+               AND u.banned_at IS NULL",
         )
-        .bind(token_hash(token))
-        .bind(now_micros())
+        .bind(&hash)
+        .bind(now)
+        .bind(now - self.limits.idle.as_micros() as i64)
         .fetch_optional(self.db.pool())
         .await?;
-        row.map(UserRow::user).transpose()
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if row.last_seen.is_none_or(|t| now - t > 60_000_000) {
+            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(self.db.pool())
+                .await?;
+        }
+        row.user.user().map(Some)
     }
 
     /// Ends a session. Ending one that does not exist is not an error.

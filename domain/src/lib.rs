@@ -31,6 +31,8 @@ pub mod moderation;
 #[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
+pub mod sessions;
+#[cfg(feature = "server")]
 pub mod social;
 #[cfg(feature = "server")]
 pub(crate) mod store;

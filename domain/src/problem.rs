@@ -216,6 +216,7 @@ problems! {
     NoSuchComment => "no_such_comment", "No such comment.";
     NoSuchAnnouncement => "no_such_announcement", "No such announcement.";
     NoSuchToken => "no_such_token", "No such access token.";
+    NoSuchSession => "no_such_session", "No such session: it may have ended already.";
     NoSuchImage => "no_such_image", "No such image.";
     NoSuchEndpoint => "no_such_endpoint", "No such API endpoint.";
     MethodNotAllowed { allowed: String } => "method_not_allowed", "This endpoint does not take that method. It takes: {allowed}.";

@@ -517,3 +517,20 @@ pub struct AuditEntry {
     /// The client address, or `command line`.
     pub address: String,
 }
+
+/// One of my sessions (`GET /api/v1/me/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Names it for `DELETE /api/v1/me/sessions/{id}` (not a credential).
+    pub id: String,
+    /// The browser or app it was started from (its User-Agent).
+    pub device: String,
+    /// The client address it was started from.
+    pub address: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// When it was last used (to the minute).
+    pub last_seen_at: String,
+    /// The session of the request that asked.
+    pub current: bool,
+}

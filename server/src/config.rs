@@ -231,6 +231,14 @@ pub struct ServeArgs {
     #[arg(long, env = "PHOTOSHARE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
 
+    /// Days a session lasts from the log-in, used or not.
+    #[arg(long, env = "PHOTOSHARE_SESSION_MAX_DAYS", default_value_t = 30)]
+    pub session_max_days: u64,
+
+    /// Days a session may go unused before it ends.
+    #[arg(long, env = "PHOTOSHARE_SESSION_IDLE_DAYS", default_value_t = 14)]
+    pub session_idle_days: u64,
+
     /// Seconds a request body may go without sending anything before the request fails.
     #[arg(long, env = "PHOTOSHARE_BODY_IDLE_TIMEOUT_SECS", default_value_t = 30)]
     pub body_idle_timeout_secs: u64,

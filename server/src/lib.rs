@@ -122,7 +122,7 @@ pub async fn start(
         .with_context(|| format!("listening on {}", serve.listen))?;
     let addr = listener.local_addr()?;
 
-    let (services, embedded) = open_services(
+    let (mut services, embedded) = open_services(
         common,
         &serve.s3,
         serve.node.clone(),
@@ -137,6 +137,14 @@ pub async fn start(
         serve.limits.limits(),
     )
     .await?;
+    services.accounts =
+        services
+            .accounts
+            .clone()
+            .with_session_limits(photoshare_domain::accounts::SessionLimits {
+                max: Duration::from_secs(serve.session_max_days.max(1) * 86_400),
+                idle: Duration::from_secs(serve.session_idle_days.max(1) * 86_400),
+            });
     services
         .cluster()
         .register()

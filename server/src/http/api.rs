@@ -40,12 +40,34 @@ struct Credentials {
     password: String,
 }
 
-/// The signed-in user, with the cookie that keeps them signed in.
-async fn signed_in(state: &AppState, user: User, status: StatusCode) -> Result<Response, ApiError> {
-    let token = state.services.accounts.create_session(&user).await?;
+/// The browser or app a request comes from, as its User-Agent says (bytes that are not UTF-8
+/// replaced; the session keeps only printable characters).
+pub(super) fn device(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default()
+}
+
+/// The signed-in user, with the cookie that keeps them signed in (a new session).
+async fn signed_in(
+    state: &AppState,
+    user: User,
+    status: StatusCode,
+    client: &ClientAddr,
+    headers: &axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = state
+        .services
+        .accounts
+        .create_session(&user, &client.0, &device(headers))
+        .await?;
     Ok((
         status,
-        [(header::SET_COOKIE, session_cookie(&token.0))],
+        [(
+            header::SET_COOKIE,
+            session_cookie(&token.0, state.services.accounts.session_limits().max),
+        )],
         Json(user.view()),
     )
         .into_response())
@@ -54,6 +76,7 @@ async fn signed_in(state: &AppState, user: User, status: StatusCode) -> Result<R
 async fn create_account(
     State(state): State<AppState>,
     Extension(client): Extension<ClientAddr>,
+    headers: axum::http::HeaderMap,
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body?;
@@ -64,12 +87,13 @@ async fn create_account(
         .accounts
         .sign_up_from(&client.0, &handle, &password)
         .await?;
-    signed_in(&state, user, StatusCode::CREATED).await
+    signed_in(&state, user, StatusCode::CREATED, &client, &headers).await
 }
 
 async fn log_in(
     State(state): State<AppState>,
     Extension(client): Extension<ClientAddr>,
+    headers: axum::http::HeaderMap,
     body: Result<Json<Credentials>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body?;
@@ -78,7 +102,7 @@ async fn log_in(
         .accounts
         .log_in(&c.handle, &c.password, &client.0)
         .await?;
-    signed_in(&state, user, StatusCode::OK).await
+    signed_in(&state, user, StatusCode::OK, &client, &headers).await
 }
 
 async fn log_out(

@@ -62,6 +62,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | NoSuchPhoto
         | NoSuchComment
         | NoSuchAnnouncement
+        | NoSuchSession
         | NoSuchToken
         | NoSuchImage
         | NoSuchEndpoint => StatusCode::NOT_FOUND,

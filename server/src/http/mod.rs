@@ -12,6 +12,7 @@ mod live;
 mod media;
 mod moderation;
 mod ops;
+mod sessions;
 mod share;
 mod social;
 mod state;
@@ -89,6 +90,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/users/{handle}/ban"),
     ("POST", "/api/v1/admin/users/{handle}/unban"),
     ("GET", "/api/v1/status"),
+    ("GET", "/api/v1/me/sessions"),
+    ("DELETE", "/api/v1/me/sessions"),
+    ("DELETE", "/api/v1/me/sessions/{id}"),
+    ("PUT", "/api/v1/me/password"),
     ("POST", "/api/v1/tokens"),
     ("GET", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{id}"),
@@ -106,7 +111,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .merge(announce::router(state.max_upload))
                 .merge(live::router())
                 .merge(moderation::router())
-                .merge(tokens::router()),
+                .merge(tokens::router())
+                .merge(sessions::router()),
         )
         .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))

@@ -794,3 +794,157 @@ async fn admin_actions_and_security_events_are_in_the_audit_log() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn users_see_and_end_their_sessions_and_a_new_password_ends_the_others() {
+    use photoshare_domain::views::SessionView;
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let laptop = app.signed_in("traveller").await;
+    let log_in_from = |agent: &'static str, address: &'static str| {
+        let c = app.client();
+        let url = app.url("/api/v1/session");
+        async move {
+            let r = c
+                .post(url)
+                .header("user-agent", agent)
+                .header("x-forwarded-for", address)
+                .json(&json!({ "handle": "traveller", "password": "a long enough password" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+            (c, cookie)
+        }
+    };
+    let (phone, phone_cookie) = log_in_from("Phone Browser/1.0", "203.0.113.50").await;
+    let (tablet, tablet_cookie) = log_in_from("Tablet\u{202E}Evil/2.0", "203.0.113.51").await;
+    assert_ne!(phone_cookie, tablet_cookie, "a new session at every log-in");
+
+    let mine: Vec<SessionView> = app.get_as(&phone, "/api/v1/me/sessions").await;
+    assert_eq!(mine.len(), 3);
+    let current: Vec<&SessionView> = mine.iter().filter(|s| s.current).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].device, "Phone Browser/1.0");
+    assert_eq!(current[0].address, "203.0.113.50");
+    let tab = mine.iter().find(|s| s.address == "203.0.113.51").unwrap();
+    assert_eq!(
+        tab.device, "TabletEvil/2.0",
+        "no bidi override in what settings show"
+    );
+
+    // End the tablet's session from the phone: the tablet is signed out.
+    let r = phone
+        .delete(app.url(&format!("/api/v1/me/sessions/{}", tab.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = tablet.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // Another user's session, or nonsense, is not found.
+    let stranger = app.signed_in("stranger").await;
+    let laptop_id = mine
+        .iter()
+        .find(|s| !s.current && s.id != tab.id)
+        .unwrap()
+        .id
+        .clone();
+    for id in [laptop_id.as_str(), "not-an-id", "../../x"] {
+        let r = stranger
+            .delete(app.url(&format!("/api/v1/me/sessions/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{id}");
+    }
+    assert_eq!(
+        laptop
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // Changing the password needs the old one, and ends every other session.
+    let change = |old: &str, new: &str| {
+        phone
+            .put(app.url("/api/v1/me/password"))
+            .json(&json!({ "old_password": old, "new_password": new }))
+            .send()
+    };
+    let r = change("not my password", "a brand new password")
+        .await
+        .unwrap();
+    assert_eq!(problem_of(r).await, Problem::BadCredentials);
+    let r = change("a long enough password", "short").await.unwrap();
+    assert_eq!(problem_of(r).await, Problem::PasswordShort { min: 8 });
+    let r = change("a long enough password", "a brand new password")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        laptop
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED,
+        "other sessions ended"
+    );
+    assert_eq!(
+        phone
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK,
+        "this one goes on"
+    );
+    let r = log_in(&app, "traveller", "a brand new password").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        log_in(&app, "traveller", "a long enough password")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // "Log out everywhere else".
+    let r = phone
+        .delete(app.url("/api/v1/me/sessions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let left: Vec<SessionView> = app.get_as(&phone, "/api/v1/me/sessions").await;
+    assert_eq!(left.len(), 1);
+    assert!(left[0].current);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_before_its_end() {
+    let app = spawn_app_with(|s| s.session_idle_days = 1).await;
+    let c = app.signed_in("sleeper").await;
+    assert_eq!(
+        c.get(app.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    // Two days without use (moved back in the database).
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut db = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let two_days = 2 * 86_400 * 1_000_000i64;
+    sqlx::query("UPDATE sessions SET last_seen = last_seen - $1, created_at = created_at - $1")
+        .bind(two_days)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let r = c.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}

@@ -19,7 +19,15 @@ pub async fn audit_page(
 }
 
 /// The kinds the filter offers, as `action` prefixes.
-const KINDS: [&str; 7] = ["", "user", "photo", "sync", "announcement", "token", "bucket"];
+const KINDS: [&str; 7] = [
+    "",
+    "user",
+    "photo",
+    "sync",
+    "announcement",
+    "token",
+    "bucket",
+];
 
 /// A kind's label, in the UI's language.
 fn label(kind: &str) -> &'static str {

@@ -124,6 +124,8 @@ pub async fn spawn_app_started(
         max_connections: 4096,
         header_timeout_secs: 10,
         body_idle_timeout_secs: 30,
+        session_max_days: 30,
+        session_idle_days: 14,
     };
     adjust(&mut serve);
     let running = start(&common, &serve, options)
