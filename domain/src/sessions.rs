@@ -21,6 +21,38 @@ struct SessionRow {
     device: Option<String>,
 }
 
+/// "Chrome on Linux", from a User-Agent; one that names no browser we know is shown shortened.
+pub fn device_label(agent: &str) -> String {
+    let has = |s: &str| agent.contains(s);
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| has(mark))
+    .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| has(mark))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        _ => agent.chars().take(60).collect(),
+    }
+}
+
 impl Accounts {
     /// `user`'s live sessions, most recently used first; `current` (the caller's token) marked.
     pub async fn sessions(&self, user: &User, current: &str) -> Result<Vec<SessionView>> {
@@ -41,7 +73,7 @@ impl Accounts {
             .map(|r| SessionView {
                 current: r.token_hash == mine,
                 id: r.token_hash[..ID_LEN].to_owned(),
-                device: r.device.unwrap_or_default(),
+                device: device_label(r.device.as_deref().unwrap_or_default()),
                 address: r.address.unwrap_or_default(),
                 created_at: rfc3339(r.created_at),
                 last_seen_at: rfc3339(r.last_seen.unwrap_or(r.created_at)),
@@ -108,5 +140,24 @@ impl Accounts {
         )
         .await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device_label;
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        for (agent, label) in [
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36", "Chrome on Linux"),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1", "Safari on iOS"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox on Windows"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0", "Edge on Windows"),
+            ("curl/8.5.0", "curl/8.5.0"),
+            ("", ""),
+        ] {
+            assert_eq!(device_label(agent), label);
+        }
     }
 }

@@ -523,7 +523,8 @@ pub struct AuditEntry {
 pub struct SessionView {
     /// Names it for `DELETE /api/v1/me/sessions/{id}` (not a credential).
     pub id: String,
-    /// The browser or app it was started from (its User-Agent).
+    /// The browser and system it was started from ("Chrome on Linux", from its User-Agent; an
+    /// agent that names no browser PhotoShare knows, its first 60 characters).
     pub device: String,
     /// The client address it was started from.
     pub address: String,

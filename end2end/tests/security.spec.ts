@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newUser, snap } from './helpers';
+import { newUser, PASSWORD, snap } from './helpers';
 
 test('a user makes an access token in settings, a script uses it, and revoking it stops it', async ({ browser, playwright }, info) => {
   const { context, page, handle } = await newUser(browser, 'scripter');
@@ -30,5 +30,35 @@ test('a user makes an access token in settings, a script uses it, and revoking i
   expect((await after.json()).code).toBe('bad_token');
   await snap(page, info, 'settings-token-revoked');
   await script.dispose();
+  await context.close();
+});
+
+test('a user sees where they are logged in, logs another device out, and changes the password', async ({ browser }, info) => {
+  const { context, page, handle } = await newUser(browser, 'twodevices');
+  // The same account on a second device.
+  const other = await browser.newContext();
+  const r = await other.request.post('/api/v1/session', { data: { handle, password: PASSWORD } });
+  expect(r.status()).toBe(200);
+  await page.goto('/settings');
+  const sessions = page.getByTestId('sessions');
+  await expect(sessions.getByTestId('session')).toHaveCount(2);
+  await expect(sessions.getByTestId('session').filter({ hasText: 'This device' })).toHaveCount(1);
+  await snap(page, info, 'settings-sessions');
+  await sessions.getByTestId('session').filter({ hasNotText: 'This device' }).getByRole('button', { name: 'Log out' }).click();
+  await expect(sessions.getByTestId('session')).toHaveCount(1);
+  expect((await other.request.get('/api/v1/me')).status()).toBe(401);
+
+  // A wrong current password is refused; the right one changes it.
+  await sessions.getByLabel('Current password').fill('not my password');
+  await sessions.getByLabel('New password').fill('my brand new password');
+  await sessions.getByRole('button', { name: 'Change password' }).click();
+  await expect(sessions.getByRole('alert')).toHaveText('Wrong handle or password.');
+  await sessions.getByLabel('Current password').fill(PASSWORD);
+  await sessions.getByLabel('New password').fill('my brand new password');
+  await sessions.getByRole('button', { name: 'Change password' }).click();
+  await expect(sessions.getByRole('status')).toContainText('Password changed');
+  const again = await other.request.post('/api/v1/session', { data: { handle, password: 'my brand new password' } });
+  expect(again.status()).toBe(200);
+  await other.close();
   await context.close();
 });

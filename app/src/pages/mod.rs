@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod login;
 pub mod not_found;
 pub mod photo;
+pub mod sessions;
 pub mod settings;
 pub mod signup;
 pub mod tokens;

@@ -21,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
             </RequireLogin>
         </section>
         <Show when=move || use_me().user.with(|u| u.is_some())>
+            <crate::pages::sessions::SessionsSection />
             <crate::pages::tokens::TokensSection />
         </Show>
     }

@@ -515,6 +515,35 @@ async fn every_server_function_answers_through_http() {
         "admins_only",
     )
     .await;
+    // Sessions and password, from a session.
+    let sessions: Vec<photoshare_domain::views::SessionView> =
+        sf.ok(&kim, "my_sessions", &[]).await;
+    assert!(sessions.iter().any(|s| s.current));
+    sf.refused(
+        &kim,
+        "end_sessions",
+        &[("id", "0123456789abcdef")],
+        StatusCode::NOT_FOUND,
+        "no_such_session",
+    )
+    .await;
+    let () = sf.ok(&kim, "end_sessions", &[("id", "")]).await;
+    sf.refused(
+        &kim,
+        "change_password",
+        &[("old", "wrong password"), ("new", "a newer password")],
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    )
+    .await;
+    let () = sf
+        .ok(
+            &kim,
+            "change_password",
+            &[("old", "long enough pw"), ("new", "a newer password")],
+        )
+        .await;
+
     // Access tokens, from a session: made (the secret once), listed, used, revoked.
     let secret: String = sf
         .ok(
