@@ -490,6 +490,13 @@ impl Accounts {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<AdminUserView>> {
+        // (PostgreSQL cannot even compare text holding NUL; no handle holds a control character.)
+        if query.chars().any(char::is_control) {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        }
         let pattern = format!(
             "%{}%",
             query

@@ -90,6 +90,14 @@ impl Audit {
             keyset.columns()
         ));
         if let Some(action) = action.map(str::trim).filter(|a| !a.is_empty()) {
+            // Actions are dotted words: anything else matches none (and PostgreSQL cannot even
+            // compare text holding NUL).
+            if !action.chars().all(|c| c.is_ascii_lowercase() || c == '.') {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                });
+            }
             let exact = sql.bind(action.to_owned())?;
             let family = sql.bind(format!("{action}.%"))?;
             sql.push(&format!(" AND (action = {exact} OR action LIKE {family})"));

@@ -38,6 +38,9 @@ impl Action {
             Action::Upload => "upload",
             Action::Comment => "comment",
         };
+        // `who` may be anything a client typed (a handle that does not exist): bounded, and
+        // without the control characters PostgreSQL's text cannot hold.
+        let who: String = who.chars().filter(|c| !c.is_control()).take(100).collect();
         format!("{what}:{who}")
     }
 

@@ -151,6 +151,9 @@ impl Tokens {
 
     /// Revokes one of `owner`'s tokens: it stops working at once. 404 for another's or none.
     pub async fn revoke(&self, owner: &User, id: &str) -> Result<()> {
+        if Uuid::parse_str(id).is_err() {
+            return Err(Problem::NoSuchToken.into());
+        }
         let done = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(owner.id.to_string())
