@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{relative_time, t};
 use crate::state::use_me;
 use leptos::prelude::*;
-use photoshare_domain::views::{Scope, TokenView};
+use photoshare_domain::views::TokenView;
 
 /// The signed-in user's tokens, newest first.
 #[server(prefix = "/api/sf", endpoint = "my_tokens", protocol = crate::sf::Sf)]
@@ -19,6 +19,7 @@ pub async fn my_tokens() -> Result<Vec<TokenView>, AppError> {
 /// once (the page reloads the list for the rest).
 #[server(prefix = "/api/sf", endpoint = "create_token", protocol = crate::sf::Sf)]
 pub async fn create_token(name: String, write: bool, admin: bool) -> Result<String, AppError> {
+    use photoshare_domain::views::Scope;
     let (s, user) = crate::session::ssr::signed_in().await?;
     let name = photoshare_domain::types::TokenName::parse(&name)?;
     let mut scopes = vec![Scope::Read];

@@ -88,25 +88,24 @@ async fn failed_log_ins_are_throttled_per_address_across_accounts() {
     assert_throttled(log_in(&app, "nobody9", "guess guess guess").await, 900).await;
 }
 
+/// Signs up `handle` with an `X-Forwarded-For` header.
+async fn sign_up(app: &TestApp, handle: &str, forwarded: &str) -> reqwest::Response {
+    app.client()
+        .post(app.url("/api/v1/accounts"))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({ "handle": handle, "password": "a long enough password" }))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn sign_ups_are_throttled_per_address_and_a_trusted_proxy_names_the_address() {
     // Directly: every sign-up comes from 127.0.0.1, whatever X-Forwarded-For claims.
     let app = spawn_app_with(|s| s.limits.limit_signups = 2).await;
-    let sign_up = |handle: &'static str, forwarded: &'static str| {
-        let c = app.client();
-        let url = app.url("/api/v1/accounts");
-        async move {
-            c.post(url)
-                .header("x-forwarded-for", forwarded)
-                .json(&json!({ "handle": handle, "password": "a long enough password" }))
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    assert_eq!(sign_up("first", "203.0.113.1").await.status(), 201);
-    assert_eq!(sign_up("second", "203.0.113.2").await.status(), 201);
-    assert_throttled(sign_up("third", "203.0.113.3").await, 3600).await;
+    assert_eq!(sign_up(&app, "first", "203.0.113.1").await.status(), 201);
+    assert_eq!(sign_up(&app, "second", "203.0.113.2").await.status(), 201);
+    assert_throttled(sign_up(&app, "third", "203.0.113.3").await, 3600).await;
     let r = app
         .client()
         .get(app.url("/api/v1/users/third"))
@@ -122,22 +121,10 @@ async fn sign_ups_are_throttled_per_address_and_a_trusted_proxy_names_the_addres
         s.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
     })
     .await;
-    let sign_up = |handle: &'static str, forwarded: &'static str| {
-        let c = app.client();
-        let url = app.url("/api/v1/accounts");
-        async move {
-            c.post(url)
-                .header("x-forwarded-for", forwarded)
-                .json(&json!({ "handle": handle, "password": "a long enough password" }))
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    assert_eq!(sign_up("ann", "198.51.100.7").await.status(), 201);
-    assert_eq!(sign_up("bob", "198.51.100.8").await.status(), 201);
-    assert_throttled(sign_up("cat", "1.2.3.4, 198.51.100.7").await, 3600).await;
-    assert_throttled(sign_up("dan", "198.51.100.8, 127.0.0.1").await, 3600).await;
+    assert_eq!(sign_up(&app, "ann", "198.51.100.7").await.status(), 201);
+    assert_eq!(sign_up(&app, "bob", "198.51.100.8").await.status(), 201);
+    assert_throttled(sign_up(&app, "cat", "1.2.3.4, 198.51.100.7").await, 3600).await;
+    assert_throttled(sign_up(&app, "dan", "198.51.100.8, 127.0.0.1").await, 3600).await;
 }
 
 #[tokio::test]
@@ -646,24 +633,24 @@ async fn personal_access_tokens_act_within_their_scopes_until_revoked() {
 
     // Admin routes need the admin scope too.
     let admin = app.admin("tokenadmin").await;
-    let plain: NewToken = admin
-        .post(app.url("/api/v1/tokens"))
-        .json(&json!({ "name": "ops", "scopes": ["read", "write"] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let full: NewToken = admin
-        .post(app.url("/api/v1/tokens"))
-        .json(&json!({ "name": "ops admin", "scopes": ["read", "admin"] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let plain: NewToken = app
+        .call_as(
+            &admin,
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({ "name": "ops", "scopes": ["read", "write"] })),
+            StatusCode::CREATED,
+        )
+        .await;
+    let full: NewToken = app
+        .call_as(
+            &admin,
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({ "name": "ops admin", "scopes": ["read", "admin"] })),
+            StatusCode::CREATED,
+        )
+        .await;
     let r = with(&plain.secret, bare.get(app.url("/api/v1/admin/overview")))
         .send()
         .await

@@ -152,6 +152,7 @@ async fn live_events_and_deletions_cross_nodes() {
         worst < Duration::from_secs(1),
         "a photo posted on node-1 reached node-2's page after {worst:?}"
     );
+    println!("live event across nodes: worst of 3 after {worst:?}");
 
     // Node 2 reads a photo node 1 took (a copy fetched into its cache); an admin deletes it
     // through node 1; node 2's copy goes within seconds, and it no longer serves it.
@@ -253,6 +254,11 @@ async fn a_rolling_restart_under_upload_load_fails_no_upload() {
         results.len() >= 10,
         "the load kept coming: {}",
         results.len()
+    );
+    println!(
+        "rolling restart of 3 nodes: {} uploads through nginx, {} failed",
+        results.len(),
+        failed.len()
     );
 
     // Every acknowledged upload is served through the balancer and reaches S3.
