@@ -55,12 +55,15 @@ pub async fn client_addr(State(state): State<AppState>, mut req: Request, next: 
         .scope(client, next.run(req))
         .await;
     if https {
+        // Every Set-Cookie (HeaderMap::remove would hand back only the first).
         let cookies: Vec<HeaderValue> = response
-            .headers_mut()
-            .remove(header::SET_COOKIE)
-            .into_iter()
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
             .collect();
         let h = response.headers_mut();
+        h.remove(header::SET_COOKIE);
         for cookie in cookies {
             let secure = cookie
                 .to_str()
