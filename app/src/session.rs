@@ -113,13 +113,19 @@ pub mod ssr {
         Ok((services, user))
     }
 
+    /// The browser or app a request comes from, as its User-Agent says (bytes that are not UTF-8
+    /// replaced; the session keeps only printable characters). The JSON API reads it here too.
+    pub fn device(headers: &HeaderMap) -> String {
+        headers
+            .get(http::header::USER_AGENT)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default()
+    }
+
     /// Starts a session for `user` and sets its cookie on the response.
     pub async fn start_session(services: &Services, user: &User) -> Result<(), AppError> {
-        let parts = use_context::<http::request::Parts>();
-        let device = parts
-            .as_ref()
-            .and_then(|p| p.headers.get(http::header::USER_AGENT))
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        let device = use_context::<http::request::Parts>()
+            .map(|p| device(&p.headers))
             .unwrap_or_default();
         let token = services
             .accounts

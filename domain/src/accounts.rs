@@ -46,6 +46,11 @@ pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
+/// The condition a session `s` must meet to be live, given now (`$2`) and the idle limit's start
+/// (`$3`): before its end, and used since. Shared by the log-in check and the list in settings.
+pub(crate) const LIVE_SESSION: &str =
+    "s.expires_at > $2 AND COALESCE(s.last_seen, s.created_at) > $3";
+
 /// A session token as the client holds it (the cookie's value). Only its hash is stored.
 pub struct SessionToken(pub String);
 
@@ -295,12 +300,11 @@ impl Accounts {
         }
         let now = now_micros();
         let hash = token_hash(token);
-        let row: Option<Row> = sqlx::query_as(
+        let row: Option<Row> = sqlx::query_as(&format!(
             "SELECT u.id, u.handle, u.display_name, u.is_admin, u.icon_hash, u.locale, s.last_seen
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND COALESCE(s.last_seen, s.created_at) > $3
-               AND u.banned_at IS NULL",
-        )
+             WHERE s.token_hash = $1 AND {LIVE_SESSION} AND u.banned_at IS NULL"
+        ))
         .bind(&hash)
         .bind(now)
         .bind(now - self.limits.idle.as_micros() as i64)

@@ -2,7 +2,7 @@
 //! and change the password (which ends every other session). A session is named by the first 16
 //! hex digits of its token's sha256: enough to tell sessions apart, useless to sign in with.
 
-use crate::accounts::{token_hash, Accounts};
+use crate::accounts::{token_hash, Accounts, LIVE_SESSION};
 use crate::db::{now_micros, rfc3339};
 use crate::error::Result;
 use crate::problem::Problem;
@@ -57,11 +57,11 @@ impl Accounts {
     /// `user`'s live sessions, most recently used first; `current` (the caller's token) marked.
     pub async fn sessions(&self, user: &User, current: &str) -> Result<Vec<SessionView>> {
         let now = now_micros();
-        let rows: Vec<SessionRow> = sqlx::query_as(
-            "SELECT token_hash, created_at, last_seen, address, device FROM sessions
-             WHERE user_id = $1 AND expires_at > $2 AND COALESCE(last_seen, created_at) > $3
-             ORDER BY COALESCE(last_seen, created_at) DESC",
-        )
+        let rows: Vec<SessionRow> = sqlx::query_as(&format!(
+            "SELECT token_hash, created_at, last_seen, address, device FROM sessions s
+             WHERE user_id = $1 AND {LIVE_SESSION}
+             ORDER BY COALESCE(last_seen, created_at) DESC"
+        ))
         .bind(user.id.to_string())
         .bind(now)
         .bind(now - self.limits.idle.as_micros() as i64)

@@ -40,15 +40,6 @@ struct Credentials {
     password: String,
 }
 
-/// The browser or app a request comes from, as its User-Agent says (bytes that are not UTF-8
-/// replaced; the session keeps only printable characters).
-pub(super) fn device(headers: &axum::http::HeaderMap) -> String {
-    headers
-        .get(header::USER_AGENT)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default()
-}
-
 /// The signed-in user, with the cookie that keeps them signed in (a new session).
 async fn signed_in(
     state: &AppState,
@@ -60,7 +51,11 @@ async fn signed_in(
     let token = state
         .services
         .accounts
-        .create_session(&user, &client.0, &device(headers))
+        .create_session(
+            &user,
+            &client.0,
+            &photoshare_app::session::ssr::device(headers),
+        )
         .await?;
     Ok((
         status,

@@ -517,14 +517,7 @@ async fn personal_access_tokens_act_within_their_scopes_until_revoked() {
         listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         ["uploader", "backup script"]
     );
-    let text = me
-        .get(app.url("/api/v1/tokens"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.get_text(&me, "/api/v1/tokens").await;
     assert!(
         !text.contains(&reader.secret) && !text.contains("pst_"),
         "{text}"
