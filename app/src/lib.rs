@@ -143,4 +143,9 @@ server_functions![
     pages::tokens::MyTokens,
     pages::tokens::CreateToken,
     pages::tokens::RevokeToken,
+    pages::two_factor::MyTwoFactor,
+    pages::two_factor::StartTwoFactor,
+    pages::two_factor::ConfirmTwoFactor,
+    pages::two_factor::ChangeTwoFactor,
+    pages::account::DeleteAccount,
 ];

@@ -104,12 +104,11 @@ pub mod ssr {
         Ok((services, user))
     }
 
-    /// The services and the signed-in admin; `login_required` or `admins_only` otherwise.
+    /// The services and the signed-in admin; `login_required`, `admins_only` or
+    /// `two_factor_needed` otherwise.
     pub async fn admin() -> Result<(Services, User), AppError> {
         let (services, user) = signed_in().await?;
-        if !user.is_admin {
-            return Err(AppError(Problem::AdminsOnly));
-        }
+        services.accounts.check_admin(&user).await?;
         Ok((services, user))
     }
 

@@ -59,6 +59,8 @@ pub struct Accounts {
     pub(crate) db: Db,
     pub(crate) throttle: Throttle,
     pub(crate) limits: SessionLimits,
+    /// Administrators may act as such only with two-factor sign-in on (`--require-admin-2fa`).
+    pub(crate) require_admin_2fa: bool,
 }
 
 /// How long sessions last: at most `max` from the log-in, and only while used at least every
@@ -147,7 +149,26 @@ impl Accounts {
             db,
             throttle,
             limits: SessionLimits::default(),
+            require_admin_2fa: false,
         }
+    }
+
+    /// The same accounts, requiring (or not) two-factor sign-in of administrators.
+    pub fn with_require_admin_2fa(mut self, required: bool) -> Self {
+        self.require_admin_2fa = required;
+        self
+    }
+
+    /// Whether `user` may act as an administrator: 403 `admins_only` for others, and 403
+    /// `two_factor_needed` for an administrator without two-factor sign-in when it is required.
+    pub async fn check_admin(&self, user: &User) -> Result<()> {
+        if !user.is_admin {
+            return Err(Problem::AdminsOnly.into());
+        }
+        if self.require_admin_2fa && !self.has_two_factor(user).await? {
+            return Err(Problem::TwoFactorNeeded.into());
+        }
+        Ok(())
     }
 
     /// The same accounts with other session lifetimes.
@@ -209,21 +230,62 @@ impl Accounts {
         })
     }
 
-    /// Checks a handle and password sent from `client` (an address). Takes about as long for an
-    /// unknown handle as for a wrong password, so the timing does not reveal which handles exist.
-    /// Every try counts against the account and the address; a right password takes its try
-    /// back. Past either limit the answer is 429 `rate_limited`, even for the right password,
-    /// while other accounts and addresses are unaffected.
+    /// Checks a handle and password sent from `client` (an address), and the second factor
+    /// (`code`: an authenticator app's code or a recovery code) when the account has two-factor
+    /// sign-in on: without one the answer is 401 `two_factor_required`, so the client asks for
+    /// it and sends all three again. Takes about as long for an unknown handle as for a wrong
+    /// password, so the timing does not reveal which handles exist. Every try counts against the
+    /// account and the address; a try that passes takes it back. Past either limit the answer is
+    /// 429 `rate_limited`, even for the right password, while other accounts and addresses are
+    /// unaffected.
     #[tracing::instrument(skip_all)]
-    pub async fn log_in(&self, handle: &str, password: &str, client: &str) -> Result<User> {
+    pub async fn log_in(
+        &self,
+        handle: &str,
+        password: &str,
+        code: Option<&str>,
+        client: &str,
+    ) -> Result<User> {
+        self.throttled(handle, client, async {
+            let user = self.check_password(handle, password).await?;
+            self.second_factor_of_log_in(&user, code).await?;
+            Ok(user)
+        })
+        .await
+    }
+
+    /// A signed-in user types their password again before a change that needs it (a new
+    /// password, two-factor sign-in, deleting the account): checked, throttled and timed like a
+    /// log-in, without the second factor.
+    pub async fn confirm_password(&self, user: &User, password: &str, client: &str) -> Result<()> {
+        let handle = user.handle.as_str();
+        self.throttled(handle, client, self.check_password(handle, password))
+            .await
+            .map(drop)
+    }
+
+    /// Runs `check` counted against `handle`'s account and `client`'s address (429 past either
+    /// limit); a check that passes takes its try back.
+    async fn throttled(
+        &self,
+        handle: &str,
+        client: &str,
+        check: impl std::future::Future<Output = Result<User>>,
+    ) -> Result<User> {
         let account = handle.trim().to_lowercase();
         self.throttle.hit(Action::LoginAddress, client).await?;
         if let Err(e) = self.throttle.hit(Action::LoginAccount, &account).await {
             self.throttle.forgive(Action::LoginAddress, client).await?;
             return Err(e);
         }
-        let result = self.check_password(handle, password).await;
-        if result.is_ok() {
+        let result = check.await;
+        // The right password of an account that still needs its second factor is no failure
+        // either: the next try, with the code, counts on its own.
+        let passed = matches!(
+            &result,
+            Ok(_) | Err(Error::Refused(Problem::TwoFactorRequired))
+        );
+        if passed {
             self.throttle.forgive(Action::LoginAddress, client).await?;
             self.throttle
                 .forgive(Action::LoginAccount, &account)

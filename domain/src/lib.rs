@@ -29,6 +29,8 @@ pub mod metrics;
 #[cfg(feature = "server")]
 pub mod moderation;
 #[cfg(feature = "server")]
+pub mod my_data;
+#[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
 pub mod sessions;
@@ -40,6 +42,8 @@ pub(crate) mod store;
 pub mod throttle;
 #[cfg(feature = "server")]
 pub mod tokens;
+#[cfg(feature = "server")]
+pub mod two_factor;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};

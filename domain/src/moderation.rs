@@ -9,7 +9,7 @@ use crate::media::MediaStore;
 use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow};
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
-use crate::types::{ContentHash, Cursor, Page, PhotoId};
+use crate::types::{Cursor, Page, PhotoId};
 use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
 use std::collections::BTreeSet;
 
@@ -276,35 +276,9 @@ impl Moderation {
                 .await?;
             hashes.extend([o.clone(), l.clone(), t.clone()]);
         }
-        let mut gone = Vec::new();
-        for hash in hashes {
-            let used: i64 = sqlx::query_scalar(
-                "SELECT (SELECT COUNT(*) FROM photos WHERE original_hash = $1 OR large_hash = $1 OR thumb_hash = $1)
-                      + (SELECT COUNT(*) FROM users WHERE icon_hash = $1 OR icon_large_hash = $1)
-                      + (SELECT COUNT(*) FROM announcements WHERE image_hash = $1)",
-            )
-            .bind(&hash)
-            .fetch_one(&mut *tx)
-            .await?;
-            if used > 0 {
-                continue;
-            }
-            self.media.deletes().forget_object(&mut tx, &hash).await?;
-            gone.push(hash);
-        }
+        let gone = self.media.deletes().forget_unused(&mut tx, hashes).await?;
         tx.commit().await?;
-        for hash in &gone {
-            // Other nodes' copies can no longer be served (no row names them); they drop them by
-            // the delete queue's tombstones when the event bus tells them (below).
-            let Ok(h) = hash.parse::<ContentHash>() else {
-                continue;
-            };
-            if let Err(e) = self.media.objects().drop_local(&h).await {
-                tracing::warn!(%h, error = %e, "could not remove a deleted object's file");
-            }
-        }
-        self.media.queue().wake();
-        self.media.objects().cluster().notify("deleted");
+        self.media.drop_forgotten(&gone).await;
         crate::audit::record(
             &self.db,
             Some(by),

@@ -194,6 +194,9 @@ problems! {
     MigrateRunning => "migrate_running", "A move to a new bucket is already running; wait for its report.";
     BadBucket { bucket: String } => "bad_bucket", "“{bucket}” is not a valid S3 bucket name: 3 to 63 characters of a–z, 0–9, - and ., starting and ending with a letter or digit.";
     FsckRunning => "fsck_running", "fsck is already running; wait for its report.";
+    TwoFactorOn => "two_factor_on", "Two-factor sign-in is already on.";
+    TwoFactorOff => "two_factor_off", "Two-factor sign-in is not on: turn it on first.";
+    LastAdmin => "last_admin", "You are the only administrator: make someone else an administrator before you delete this account.";
 
 
     // Who may do what.
@@ -201,7 +204,11 @@ problems! {
     LoginRequired => "login_required", "Please log in first.";
     BadToken => "bad_token", "That access token is not valid: it was revoked or mistyped.";
     TokenScope { scope: String } => "token_scope", "This access token may not do that: it lacks the “{scope}” scope.";
-    SessionRequired => "session_required", "Managing access tokens needs a signed-in session, not a token.";
+    SessionRequired => "session_required", "That needs a signed-in session, not an access token.";
+    TwoFactorRequired => "two_factor_required", "Enter the 6-digit code from your authenticator app, or one of your recovery codes.";
+    BadTwoFactorCode => "bad_two_factor_code", "That code is not right, or it was used already. Enter the current 6-digit code from your authenticator app, or an unused recovery code.";
+    TwoFactorNeeded => "two_factor_needed", "Administrators must turn on two-factor sign-in (in Settings) before they can use the console.";
+    ConfirmMismatch { handle: String } => "confirm_mismatch", "To delete the account, type its handle “{handle}” exactly.";
     Suspended => "suspended", "This account has been suspended by an administrator.";
     AdminsOnly => "admins_only", "Only administrators can do that.";
     NotCommentAuthor => "not_comment_author", "Only its author or an administrator can delete a comment.";

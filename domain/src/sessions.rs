@@ -122,7 +122,7 @@ impl Accounts {
         client: &str,
     ) -> Result<()> {
         // The same check, throttling and timing as a log-in.
-        self.log_in(user.handle.as_str(), old, client).await?;
+        self.confirm_password(user, old, client).await?;
         let phc = crate::accounts::hash_password(new.clone()).await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(phc)

@@ -189,7 +189,7 @@ impl Social {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let count = self.bump_favorites(&mut tx, photo, added as i64).await?;
+        let count = bump_favorites(&mut tx, &photo.to_string(), added as i64).await?;
         tx.commit().await?;
         Ok(count)
     }
@@ -204,38 +204,8 @@ impl Social {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let count = self
-            .bump_favorites(&mut tx, photo, -(removed as i64))
-            .await?;
+        let count = bump_favorites(&mut tx, &photo.to_string(), -(removed as i64)).await?;
         tx.commit().await?;
-        Ok(count)
-    }
-
-    /// Moves a photo's favorites count by `delta` and recomputes its popularity from it. The first
-    /// UPDATE locks the row (Postgres) or the database (SQLite) until commit, so the score always
-    /// matches the count.
-    async fn bump_favorites(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        photo: PhotoId,
-        delta: i64,
-    ) -> Result<i64> {
-        let (count, created_at): (i64, i64) = sqlx::query_as(
-            "UPDATE photos SET favorites_count = favorites_count + $1 WHERE id = $2
-             RETURNING favorites_count, created_at",
-        )
-        .bind(delta)
-        .bind(photo.to_string())
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(not_found_photo)?;
-        if delta != 0 {
-            sqlx::query("UPDATE photos SET hot = $1 WHERE id = $2")
-                .bind(hot_score(count, created_at))
-                .bind(photo.to_string())
-                .execute(&mut **tx)
-                .await?;
-        }
         Ok(count)
     }
 
@@ -502,4 +472,31 @@ impl Social {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Moves a photo's favorites count by `delta` and recomputes its popularity from it. The first
+/// UPDATE locks the row (Postgres) or the database (SQLite) until commit, so the score always
+/// matches the count.
+pub(crate) async fn bump_favorites(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    photo: &str,
+    delta: i64,
+) -> Result<i64> {
+    let (count, created_at): (i64, i64) = sqlx::query_as(
+        "UPDATE photos SET favorites_count = favorites_count + $1 WHERE id = $2
+         RETURNING favorites_count, created_at",
+    )
+    .bind(delta)
+    .bind(photo)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(not_found_photo)?;
+    if delta != 0 {
+        sqlx::query("UPDATE photos SET hot = $1 WHERE id = $2")
+            .bind(hot_score(count, created_at))
+            .bind(photo)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(count)
 }

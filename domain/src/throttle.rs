@@ -27,6 +27,8 @@ pub enum Action {
     Upload,
     /// Comments and reports by one account.
     Comment,
+    /// Data exports by one account (each reads every original it has).
+    Export,
 }
 
 impl Action {
@@ -37,6 +39,7 @@ impl Action {
             Action::SignUp => "signup",
             Action::Upload => "upload",
             Action::Comment => "comment",
+            Action::Export => "export",
         };
         // `who` may be anything a client typed (a handle that does not exist): bounded, and
         // without the control characters PostgreSQL's text cannot hold.
@@ -47,7 +50,9 @@ impl Action {
     pub fn window(self) -> Duration {
         match self {
             Action::LoginAccount | Action::LoginAddress => Duration::from_secs(15 * 60),
-            Action::SignUp | Action::Upload | Action::Comment => Duration::from_secs(3600),
+            Action::SignUp | Action::Upload | Action::Comment | Action::Export => {
+                Duration::from_secs(3600)
+            }
         }
     }
 }
@@ -60,6 +65,7 @@ pub struct Limits {
     pub signups: u32,
     pub uploads: u32,
     pub comments: u32,
+    pub exports: u32,
 }
 
 impl Default for Limits {
@@ -70,6 +76,7 @@ impl Default for Limits {
             signups: 30,
             uploads: 300,
             comments: 120,
+            exports: 10,
         }
     }
 }
@@ -83,6 +90,7 @@ impl Limits {
             signups: 0,
             uploads: 0,
             comments: 0,
+            exports: 0,
         }
     }
 
@@ -93,6 +101,7 @@ impl Limits {
             Action::SignUp => self.signups,
             Action::Upload => self.uploads,
             Action::Comment => self.comments,
+            Action::Export => self.exports,
         }
     }
 }

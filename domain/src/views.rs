@@ -535,3 +535,33 @@ pub struct SessionView {
     /// The session of the request that asked.
     pub current: bool,
 }
+
+/// `GET /api/v1/me/2fa`: whether two-factor sign-in is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    /// RFC 3339, UTC; `null` while it is off.
+    pub enabled_at: Option<String>,
+    /// Recovery codes not used yet (0 while it is off).
+    pub recovery_codes_left: i64,
+}
+
+/// `POST /api/v1/me/2fa`: a new secret to put in an authenticator app; on only once
+/// `POST /api/v1/me/2fa/confirm` gets a code it made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorEnrolment {
+    /// The secret in base32, for typing into an app by hand.
+    pub secret: String,
+    /// `otpauth://totp/…`, what the QR code holds.
+    pub otpauth_uri: String,
+    /// The QR code of `otpauth_uri`: `size` modules a side, the dark ones as an SVG path
+    /// (`M x,y h1v1h-1z` each), without the quiet zone.
+    pub qr_size: u32,
+    pub qr_path: String,
+}
+
+/// One-time recovery codes, each good for one sign-in instead of an app's code: shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}

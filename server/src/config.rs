@@ -239,6 +239,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PHOTOSHARE_SESSION_IDLE_DAYS", default_value_t = 14)]
     pub session_idle_days: u64,
 
+    /// Administrators must have two-factor sign-in on to use the console and the admin API
+    /// (403 `two_factor_needed` until they turn it on in Settings).
+    #[arg(long, env = "PHOTOSHARE_REQUIRE_ADMIN_2FA", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub require_admin_2fa: bool,
+
     /// Seconds a request body may go without sending anything before the request fails.
     #[arg(long, env = "PHOTOSHARE_BODY_IDLE_TIMEOUT_SECS", default_value_t = 30)]
     pub body_idle_timeout_secs: u64,
@@ -263,6 +268,9 @@ pub struct LimitArgs {
     /// Comments and reports by one account per hour.
     #[arg(long, env = "PHOTOSHARE_LIMIT_COMMENTS", default_value_t = 120)]
     pub limit_comments: u32,
+    /// Data exports per account per hour.
+    #[arg(long, env = "PHOTOSHARE_LIMIT_EXPORTS", default_value_t = 10)]
+    pub limit_exports: u32,
 }
 
 impl LimitArgs {
@@ -273,6 +281,7 @@ impl LimitArgs {
             signups: self.limit_signups,
             uploads: self.limit_uploads,
             comments: self.limit_comments,
+            exports: self.limit_exports,
         }
     }
 }

@@ -137,14 +137,14 @@ pub async fn start(
         serve.limits.limits(),
     )
     .await?;
-    services.accounts =
-        services
-            .accounts
-            .clone()
-            .with_session_limits(photoshare_domain::accounts::SessionLimits {
-                max: Duration::from_secs(serve.session_max_days.max(1) * 86_400),
-                idle: Duration::from_secs(serve.session_idle_days.max(1) * 86_400),
-            });
+    services.accounts = services
+        .accounts
+        .clone()
+        .with_session_limits(photoshare_domain::accounts::SessionLimits {
+            max: Duration::from_secs(serve.session_max_days.max(1) * 86_400),
+            idle: Duration::from_secs(serve.session_idle_days.max(1) * 86_400),
+        })
+        .with_require_admin_2fa(serve.require_admin_2fa);
     services
         .cluster()
         .register()

@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod account;
 pub mod admin;
 pub mod announcements;
 pub mod feeds;
@@ -11,5 +12,6 @@ pub mod settings;
 pub mod signup;
 pub mod tokens;
 pub mod top;
+pub mod two_factor;
 pub mod upload;
 pub mod user;

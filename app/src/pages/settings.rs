@@ -22,7 +22,9 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
         <Show when=move || use_me().user.with(|u| u.is_some())>
             <crate::pages::sessions::SessionsSection />
+            <crate::pages::two_factor::TwoFactorSection />
             <crate::pages::tokens::TokensSection />
+            <crate::pages::account::AccountSection />
         </Show>
     }
 }

@@ -72,6 +72,35 @@ impl DeleteQueue {
         Ok(())
     }
 
+    /// Within the caller's transaction: those of `hashes` that no photo, icon or announcement
+    /// uses any more stop being PhotoShare's ([`DeleteQueue::forget_object`]). Returns them, for
+    /// [`super::MediaStore::drop_forgotten`] once the transaction has committed.
+    pub(crate) async fn forget_unused(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        hashes: impl IntoIterator<Item = String>,
+    ) -> Result<Vec<String>> {
+        let mut gone = Vec::new();
+        for hash in hashes
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let used: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM photos WHERE original_hash = $1 OR large_hash = $1 OR thumb_hash = $1)
+                      + (SELECT COUNT(*) FROM users WHERE icon_hash = $1 OR icon_large_hash = $1)
+                      + (SELECT COUNT(*) FROM announcements WHERE image_hash = $1)",
+            )
+            .bind(&hash)
+            .fetch_one(&mut *conn)
+            .await?;
+            if used == 0 {
+                self.forget_object(conn, &hash).await?;
+                gone.push(hash);
+            }
+        }
+        Ok(gone)
+    }
+
     /// Drops this node's copies of every object deleted (on any node) after `since` (a
     /// `queued_at`), unless the same bytes are stored again. Returns the newest `queued_at` seen,
     /// to pass next time; 0 at start-up, so a node that was down catches up.

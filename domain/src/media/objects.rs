@@ -198,6 +198,19 @@ impl Objects {
         Ok(media)
     }
 
+    /// An object as [`Objects::read`] finds it, without keeping it in memory afterwards: for
+    /// reading many objects once (an export), which would otherwise push out what is served.
+    pub async fn read_through(&self, hash: &ContentHash) -> Result<Media> {
+        match self.inner.hot.get(hash) {
+            Some((bytes, content_type)) => Ok(Media {
+                bytes,
+                content_type: content_type.to_string(),
+                hash: *hash,
+            }),
+            None => self.load(hash).await,
+        }
+    }
+
     /// [`Objects::read`] below the in-memory set: the verified disk copy, or S3's.
     #[tracing::instrument(skip_all, fields(hash = %hash))]
     async fn load(&self, hash: &ContentHash) -> Result<Media> {

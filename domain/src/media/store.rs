@@ -104,6 +104,24 @@ impl MediaStore {
         &self.bucket_move
     }
 
+    /// After the transaction that forgot `gone` ([`DeleteQueue::forget_unused`]) committed: this
+    /// node's copies go now; other nodes drop theirs when the event bus tells them (no row names
+    /// them any more, so they are not served meanwhile), and S3's go through the delete queue.
+    pub async fn drop_forgotten(&self, gone: &[String]) {
+        for hash in gone {
+            let Ok(h) = hash.parse::<crate::types::ContentHash>() else {
+                continue;
+            };
+            if let Err(e) = self.objects.drop_local(&h).await {
+                tracing::warn!(%h, error = %e, "could not remove a deleted object's file");
+            }
+        }
+        self.queue.wake();
+        if !gone.is_empty() {
+            self.objects.cluster().notify("deleted");
+        }
+    }
+
     /// An admin pauses, resumes or retries the sync (the console, `POST /api/v1/admin/sync/…`).
     /// Retry makes both queues due now: removals from S3 ride the same switch as uploads.
     #[tracing::instrument(skip_all, fields(?action, admin = %by.handle))]

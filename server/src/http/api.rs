@@ -38,6 +38,9 @@ pub fn router(max_upload: u64) -> Router<AppState> {
 struct Credentials {
     handle: String,
     password: String,
+    /// The second factor, for an account with two-factor sign-in on (log-in only).
+    #[serde(default)]
+    code: Option<String>,
 }
 
 /// The signed-in user, with the cookie that keeps them signed in (a new session).
@@ -95,7 +98,7 @@ async fn log_in(
     let user = state
         .services
         .accounts
-        .log_in(&c.handle, &c.password, &client.0)
+        .log_in(&c.handle, &c.password, c.code.as_deref(), &client.0)
         .await?;
     signed_in(&state, user, StatusCode::OK, &client, &headers).await
 }

@@ -112,7 +112,8 @@ impl FromRequestParts<AppState> for SessionUser {
     }
 }
 
-/// Extracting this answers 401 without a session, 403 for a signed-in user who is not an admin,
+/// Extracting this answers 401 without a session, 403 for a signed-in user who is not an admin
+/// (or, with `--require-admin-2fa`, an admin without two-factor sign-in: `two_factor_needed`),
 /// and 403 `token_scope` for a token without the `admin` scope.
 pub struct Admin(pub User);
 
@@ -123,9 +124,7 @@ impl FromRequestParts<AppState> for Admin {
         let caller = caller(parts, state)
             .await?
             .ok_or(ApiError(Problem::LoginRequired))?;
-        if !caller.user.is_admin {
-            return Err(ApiError(Problem::AdminsOnly));
-        }
+        state.services.accounts.check_admin(&caller.user).await?;
         caller.may(Scope::Admin)?;
         Ok(Admin(caller.user))
     }

@@ -47,15 +47,24 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | AdminNotBannable
         | MissingImage
         | BadInput { .. }
+        | ConfirmMismatch { .. }
         | BadBucket { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         BadRequest { .. } => StatusCode::BAD_REQUEST,
-        HandleTaken { .. } | AlreadyReported | FsckRunning | MigrateRunning => StatusCode::CONFLICT,
-        BadCredentials | LoginRequired | ClusterSecret | BadToken => StatusCode::UNAUTHORIZED,
+        HandleTaken { .. }
+        | AlreadyReported
+        | FsckRunning
+        | MigrateRunning
+        | TwoFactorOn
+        | TwoFactorOff
+        | LastAdmin => StatusCode::CONFLICT,
+        BadCredentials | LoginRequired | ClusterSecret | BadToken | TwoFactorRequired
+        | BadTwoFactorCode => StatusCode::UNAUTHORIZED,
         Suspended
         | AdminsOnly
         | NotCommentAuthor
         | CrossSite
         | TokenScope { .. }
+        | TwoFactorNeeded
         | SessionRequired => StatusCode::FORBIDDEN,
         RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         NoSuchUser { .. }

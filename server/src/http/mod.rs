@@ -1,5 +1,6 @@
 //! HTTP: the routes that are not server functions, and the layers around everything.
 
+mod account;
 mod admin;
 mod announce;
 mod api;
@@ -27,6 +28,7 @@ use leptos::prelude::provide_context;
 use photoshare_domain::metrics::Metrics;
 use photoshare_domain::problem::Problem;
 use std::path::Path;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -97,6 +99,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/tokens"),
     ("GET", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{id}"),
+    ("GET", "/api/v1/me/2fa"),
+    ("POST", "/api/v1/me/2fa"),
+    ("DELETE", "/api/v1/me/2fa"),
+    ("POST", "/api/v1/me/2fa/confirm"),
+    ("POST", "/api/v1/me/2fa/recovery-codes"),
+    ("GET", "/api/v1/me/export"),
+    ("DELETE", "/api/v1/me"),
 ];
 
 pub fn router(state: AppState, dist: &Path) -> Router {
@@ -112,7 +121,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .merge(live::router())
                 .merge(moderation::router())
                 .merge(tokens::router())
-                .merge(sessions::router()),
+                .merge(sessions::router())
+                .merge(account::router()),
         )
         .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))
@@ -141,7 +151,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             state.clone(),
             count_requests,
         ))
-        .layer(CompressionLayer::new())
+        // Not the data exports: stored photos do not compress, and gzip would cost CPU for nothing.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+        ))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             state.body_idle_timeout,
         ))

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod account;
 mod admin;
 mod api;
 mod cache;

@@ -16,14 +16,18 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// The arguments as the browser sends them: a JSON object, numbers and booleans as such, and
-/// `a[b]` as the field `b` of the object `a`.
+/// The arguments as the browser sends them: a JSON object, numbers and booleans as such (but a
+/// value in double quotes, such as a code of digits, as a string), and `a[b]` as the field `b` of
+/// the object `a`.
 fn json_args(form: &[(&str, &str)]) -> Value {
     let mut args = serde_json::Map::new();
     for (name, value) in form {
         let value = match *value {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
+            v if v.len() > 1 && v.starts_with('"') && v.ends_with('"') => {
+                Value::from(&v[1..v.len() - 1])
+            }
             v => v
                 .parse::<u64>()
                 .map(Value::from)
@@ -594,6 +598,85 @@ async fn every_server_function_answers_through_http() {
         "no_such_token",
     )
     .await;
+
+    // Two-factor sign-in, from a session: on with the app's code, asked at log-in, new recovery
+    // codes, off.
+    let status: photoshare_domain::views::TwoFactorStatus = sf.ok(&kim, "my_two_factor", &[]).await;
+    assert!(!status.enabled);
+    sf.refused(
+        &kim,
+        "start_two_factor",
+        &[("password", "wrong password")],
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    )
+    .await;
+    let e: photoshare_domain::views::TwoFactorEnrolment = sf
+        .ok(
+            &kim,
+            "start_two_factor",
+            &[("password", "a newer password")],
+        )
+        .await;
+    let secret = crate::account::base32_decode(&e.secret);
+    let app_code = format!("\"{}\"", crate::account::code(&secret, 0));
+    let codes: photoshare_domain::views::RecoveryCodes = sf
+        .ok(&kim, "confirm_two_factor", &[("code", &app_code)])
+        .await;
+    let login = [("handle", "kim"), ("password", "a newer password")];
+    sf.refused(
+        &kim,
+        "log_in",
+        &login,
+        StatusCode::UNAUTHORIZED,
+        "two_factor_required",
+    )
+    .await;
+    let _: UserView = sf
+        .ok(
+            &kim,
+            "log_in",
+            &[login[0], login[1], ("code", &codes.codes[0])],
+        )
+        .await;
+    let fresh: Option<photoshare_domain::views::RecoveryCodes> = sf
+        .ok(
+            &kim,
+            "change_two_factor",
+            &[("password", ""), ("code", &codes.codes[1])],
+        )
+        .await;
+    let fresh = fresh.unwrap().codes;
+    assert_eq!(fresh.len(), 10);
+    let off: Option<photoshare_domain::views::RecoveryCodes> = sf
+        .ok(
+            &kim,
+            "change_two_factor",
+            &[("password", "a newer password"), ("code", &fresh[0])],
+        )
+        .await;
+    assert_eq!(off, None);
+    let status: photoshare_domain::views::TwoFactorStatus = sf.ok(&kim, "my_two_factor", &[]).await;
+    assert!(!status.enabled);
+
+    // Deleting the account: the handle typed again, then gone, and signed out.
+    sf.refused(
+        &kim,
+        "delete_account",
+        &[("password", "a newer password"), ("confirm", "kimm")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "confirm_mismatch",
+    )
+    .await;
+    let () = sf
+        .ok(
+            &kim,
+            "delete_account",
+            &[("password", "a newer password"), ("confirm", "kim")],
+        )
+        .await;
+    let me: Option<UserView> = sf.ok(&kim, "me", &[]).await;
+    assert_eq!(me, None);
 
     assert_eq!(sf.called, all, "every server function is exercised here");
 }

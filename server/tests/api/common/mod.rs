@@ -119,6 +119,7 @@ pub async fn spawn_app_started(
             limit_signups: 30,
             limit_uploads: 300,
             limit_comments: 120,
+            limit_exports: 10,
         },
         trusted_proxies: Vec::new(),
         max_connections: 4096,
@@ -126,6 +127,7 @@ pub async fn spawn_app_started(
         body_idle_timeout_secs: 30,
         session_max_days: 30,
         session_idle_days: 14,
+        require_admin_2fa: false,
     };
     adjust(&mut serve);
     let running = start(&common, &serve, options)
