@@ -431,6 +431,62 @@ async fn hundreds_of_hostile_inputs_get_a_clear_4xx_and_store_nothing() {
             outcomes.push(refused(format!("{path}: {name}"), r).await);
         }
     }
+    // The account's own JSON endpoints, signed in: the same bodies, then hostile codes against an
+    // enrolment that was started (nothing turns two-factor on, nothing deletes the account).
+    for (name, body) in &bodies {
+        for (method, path) in [
+            ("POST", "/api/v1/me/2fa"),
+            ("POST", "/api/v1/me/2fa/confirm"),
+            ("DELETE", "/api/v1/me/2fa"),
+            ("DELETE", "/api/v1/me"),
+        ] {
+            let r = user
+                .request(method.parse().unwrap(), app.url(path))
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            outcomes.push(refused(format!("{method} {path}: {name}"), r).await);
+        }
+    }
+    let r = user
+        .post(app.url("/api/v1/me/2fa"))
+        .json(&json!({ "password": "a long enough password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "an enrolment to aim at");
+    let long_code = "9".repeat(100_000);
+    for code in [
+        "\u{0}12345",
+        "123456\u{202e}",
+        "' OR '1'='1",
+        "<script>alert(1)</script>",
+        "-12345",
+        "1e5",
+        "１２３４５６",
+        "",
+        long_code.as_str(),
+    ] {
+        let r = user
+            .post(app.url("/api/v1/me/2fa/confirm"))
+            .json(&json!({ "code": code }))
+            .send()
+            .await
+            .unwrap();
+        outcomes.push(refused(format!("2fa confirm code {:.20}", code), r).await);
+        let r = user
+            .delete(app.url("/api/v1/me"))
+            .json(&json!({ "password": "wrong", "confirm": code, "code": code }))
+            .send()
+            .await
+            .unwrap();
+        outcomes.push(refused(format!("delete account confirm {:.20}", code), r).await);
+    }
+    let r = user.get(app.url("/api/v1/me/2fa")).send().await.unwrap();
+    let status: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status["enabled"], false, "no hostile code turned it on");
     let raw_invalid: &[u8] = b"{\"handle\":\"\xff\xfe\xc0\xaf\",\"password\":\"a long password\"}";
     let r = app
         .client()
