@@ -6,10 +6,12 @@
 #           and on Postgres (127.0.0.1:5432), against p99 < 5 ms;
 #   thumbs  making the large and thumb sizes of a 12-megapixel JPEG vs vipsthumbnail;
 #   cluster several app nodes behind nginx: upload latency with replicas 1 vs 2, cached-media
-#           requests/s with 1 vs 3 nodes (needs PostgreSQL on 127.0.0.1:5432).
+#           requests/s with 1 vs 3 nodes (needs PostgreSQL on 127.0.0.1:5432);
+#   account "export my data" throughput and memory, "delete my account" time, for a user with
+#           200 photos, on SQLite and on Postgres.
 # Installs the comparators from Debian if missing. Loopback only.
 #
-#   scripts/bench.sh                    all four
+#   scripts/bench.sh                    all five
 #   scripts/bench.sh feeds thumbs       just those (leading bench names pick)
 #   scripts/bench.sh feeds -- sqlite    the rest goes to `cargo bench` (here: feeds on SQLite only)
 # feeds also reads PHOTOSHARE_BENCH_SCALE (e.g. 0.1 for a quick try) and PHOTOSHARE_BENCH_REQUESTS.
@@ -18,11 +20,11 @@ set -euo pipefail
 benches=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    media|feeds|thumbs|cluster) benches+=("$1"); shift ;;
+    media|feeds|thumbs|cluster|account) benches+=("$1"); shift ;;
     *) break ;;
   esac
 done
-[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs cluster)
+[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs cluster account)
 wants() { [[ " ${benches[*]} " == *" $1 "* ]]; }
 missing=()
 if wants media || wants cluster; then
@@ -38,7 +40,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if { wants feeds || wants cluster; } && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+if { wants feeds || wants cluster || wants account; } && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   say "PostgreSQL is not running on 127.0.0.1:5432 (scripts/setup.sh test starts it); run 'scripts/bench.sh feeds -- sqlite' for SQLite alone"
 fi
 cd "$PHOTOSHARE_ROOT"
