@@ -299,7 +299,9 @@ pub fn UserRow(user: UserSummary, #[prop(optional)] rank: Option<usize>) -> impl
 
 /// Every image gets alt text: the caption, or who posted it.
 pub fn alt_text(photo: &PhotoView) -> String {
-    if photo.caption.is_empty() {
+    if !photo.alt.is_empty() {
+        photo.alt.clone()
+    } else if photo.caption.is_empty() {
         t("Photo by @{n}").replace("{n}", &photo.owner)
     } else {
         photo.caption.clone()

@@ -123,6 +123,8 @@ server_functions![
     pages::photo::AddComment,
     pages::photo::DeleteComment,
     pages::photo::SendReport,
+    pages::photo_edit::EditPhoto,
+    pages::photo_edit::DeletePhoto,
     pages::user::GetProfile,
     pages::user::SetFan,
     pages::user::UserListPage,

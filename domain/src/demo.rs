@@ -119,7 +119,11 @@ pub async fn seed_if_new(services: &Services) -> Result<Option<Seeded>> {
             let staged = services.media.objects().cache().stage_bytes(&jpeg).await?;
             let photo = services
                 .photos
-                .publish(&user, Caption::parse(caption)?, staged)
+                .publish(
+                    &user,
+                    crate::photos::PhotoText::captioned(Caption::parse(caption)?),
+                    staged,
+                )
                 .await?;
             own.push(photo.id.parse::<PhotoId>()?);
         }

@@ -125,7 +125,7 @@ impl Live {
             (since.unwrap_or_else(crate::db::now_micros), String::new())
         });
         let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT created_at, id FROM photos WHERE (created_at, id) > ($1, $2)
+            "SELECT created_at, id FROM photos WHERE (created_at, id) > ($1, $2) AND unlisted = 0
              ORDER BY created_at, id LIMIT 100",
         )
         .bind(at)

@@ -7,11 +7,33 @@ use crate::media::cache::Staged;
 use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
 pub use crate::store::hot_score;
-use crate::store::{select_photos, visible_to, Keyset, PhotoRow};
+use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow};
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
-use crate::types::{Caption, ContentHash, Cursor, Page, PhotoId, PhotoView, UserId};
+use crate::types::{
+    Caption, ContentHash, Cursor, Page, PhotoAlt, PhotoId, PhotoView, UserId, Visibility,
+};
+use crate::views::PhotoChange;
 use uuid::Uuid;
+
+/// What a person writes about a photo they post.
+#[derive(Debug, Clone)]
+pub struct PhotoText {
+    pub caption: Caption,
+    pub alt: PhotoAlt,
+    pub visibility: Visibility,
+}
+
+impl PhotoText {
+    /// A public photo with this caption and no alt text (imports, the demo).
+    pub fn captioned(caption: Caption) -> Self {
+        Self {
+            caption,
+            alt: PhotoAlt::parse("").expect("empty alt text is allowed"),
+            visibility: Visibility::Public,
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Photos {
@@ -42,9 +64,13 @@ impl Feed {
     fn parts(self) -> (&'static str, Keyset, Option<UserId>) {
         let recent = Keyset::newest_first("p.created_at", "p.id");
         match self {
-            Feed::Recent => ("WHERE p.hidden_at IS NULL", recent, None),
+            Feed::Recent => (
+                "WHERE p.hidden_at IS NULL AND p.unlisted = 0",
+                recent,
+                None,
+            ),
             Feed::Popular => (
-                "WHERE p.hidden_at IS NULL",
+                "WHERE p.hidden_at IS NULL AND p.unlisted = 0",
                 Keyset {
                     float: true,
                     ..Keyset::newest_first("p.hot", "p.id")
@@ -56,17 +82,18 @@ impl Feed {
             Feed::Fans(u) => (
                 "WHERE p.id IN (SELECT f.id FROM photos f
                     WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = {user})
-                    AND f.hidden_at IS NULL",
+                    AND f.hidden_at IS NULL AND f.unlisted = 0",
                 recent,
                 Some(u),
             ),
+            // Unlisted photos only on one's own page and in one's own favorites (see `feed`).
             Feed::By(u) => (
-                "WHERE p.owner_id = {user} AND p.hidden_at IS NULL",
+                "WHERE p.owner_id = {user} AND p.hidden_at IS NULL AND p.unlisted = 0",
                 recent,
                 Some(u),
             ),
             Feed::FavoritesOf(u) => (
-                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = {user} AND p.hidden_at IS NULL",
+                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = {user} AND p.hidden_at IS NULL AND p.unlisted = 0",
                 Keyset::newest_first("fv.created_at", "fv.photo_id"),
                 Some(u),
             ),
@@ -91,13 +118,13 @@ impl Photos {
     pub async fn publish(
         &self,
         owner: &User,
-        caption: Caption,
+        text: PhotoText,
         staged: Staged,
     ) -> Result<PhotoView> {
         self.throttle
             .hit(Action::Upload, &owner.id.to_string())
             .await?;
-        let result = self.publish_inner(owner, caption, staged).await;
+        let result = self.publish_inner(owner, text, staged).await;
         let m = self.media.objects().metrics();
         match &result {
             Ok(_) => Metrics::inc(&m.uploads),
@@ -109,7 +136,7 @@ impl Photos {
     async fn publish_inner(
         &self,
         owner: &User,
-        caption: Caption,
+        text: PhotoText,
         staged: Staged,
     ) -> Result<PhotoView> {
         let banned: Option<Option<i64>> =
@@ -147,12 +174,12 @@ impl Photos {
             .record(&mut tx, &[&original, &large, &thumb])
             .await?;
         sqlx::query(
-            "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at, hot, upload_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO photos (id, owner_id, caption, original_hash, large_hash, thumb_hash, width, height, created_at, hot, upload_hash, alt, unlisted)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(id.to_string())
         .bind(owner.id.to_string())
-        .bind(caption.as_str())
+        .bind(text.caption.as_str())
         .bind(original.hash.to_hex())
         .bind(large.hash.to_hex())
         .bind(thumb.hash.to_hex())
@@ -161,6 +188,8 @@ impl Photos {
         .bind(created_at)
         .bind(hot_score(0, created_at))
         .bind(upload_hash.to_hex())
+        .bind(text.alt.as_str())
+        .bind((text.visibility == Visibility::Unlisted) as i64)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -233,6 +262,106 @@ impl Photos {
         }
     }
 
+    /// The owner of a photo `by` may change or delete: its owner id. 404 for a photo `by` cannot
+    /// see, 403 `not_photo_owner` for one they see but is not theirs (admins may).
+    async fn own_photo(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: PhotoId,
+        by: &User,
+    ) -> Result<String> {
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+        let (owner, hidden) = row.ok_or_else(not_found_photo)?;
+        if !visible_to(hidden.is_some(), &owner, Some(by)) {
+            return Err(not_found_photo());
+        }
+        if owner != by.id.to_string() && !by.is_admin {
+            return Err(Problem::NotPhotoOwner.into());
+        }
+        Ok(owner)
+    }
+
+    /// Changes a photo's caption, alt text or visibility (the fields given; each checked before
+    /// anything is written). Its owner or an admin.
+    pub async fn edit(&self, id: PhotoId, by: &User, change: &PhotoChange) -> Result<PhotoView> {
+        let caption = change.caption.as_deref().map(Caption::parse).transpose()?;
+        let alt = change.alt.as_deref().map(PhotoAlt::parse).transpose()?;
+        let visibility = change
+            .visibility
+            .as_deref()
+            .map(Visibility::parse)
+            .transpose()?;
+        let mut tx = self.db.begin_write().await?;
+        let owner = self.own_photo(&mut tx, id, by).await?;
+        sqlx::query(
+            "UPDATE photos SET caption = COALESCE($1, caption), alt = COALESCE($2, alt),
+                unlisted = COALESCE($3, unlisted), edited_at = $4
+             WHERE id = $5",
+        )
+        .bind(caption.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(alt.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(visibility.map(|v| (v == Visibility::Unlisted) as i64))
+        .bind(now_micros())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if owner != by.id.to_string() {
+            crate::audit::record(&self.db, Some(by), "photo.edit", &id.to_string(), "").await;
+        }
+        self.get(id, Some(by)).await?.ok_or_else(not_found_photo)
+    }
+
+    /// Deletes a photo for good, by its owner or an admin: its favorites, comments and reports
+    /// go with it; its objects leave every cache now and S3 through the delete queue, unless
+    /// another photo (an icon, an announcement) uses the same bytes. Unlike an admin's removal
+    /// (`Moderation::delete`) the image is not blocklisted: it may be posted again. Works during
+    /// an S3 outage.
+    #[tracing::instrument(skip(self, by), fields(by = %by.handle))]
+    pub async fn delete(&self, id: PhotoId, by: &User) -> Result<()> {
+        let mut tx = self.db.begin_write().await?;
+        let owner = self.own_photo(&mut tx, id, by).await?;
+        let (original, large, thumb): (String, String, String) = sqlx::query_as(
+            "SELECT original_hash, large_hash, thumb_hash FROM photos WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        for table in ["comments", "favorites", "reports"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE photo_id = $1"))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM photos WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let gone = self
+            .media
+            .deletes()
+            .forget_unused(&mut tx, [original, large, thumb])
+            .await?;
+        tx.commit().await?;
+        self.media.drop_forgotten(&gone).await;
+        if owner != by.id.to_string() {
+            crate::audit::record(
+                &self.db,
+                Some(by),
+                "photo.delete",
+                &id.to_string(),
+                "deleted as its owner could (not blocklisted)",
+            )
+            .await;
+        }
+        tracing::info!(objects = gone.len(), "photo deleted");
+        Ok(())
+    }
+
     /// One page of a feed, `limit` photos, continuing after `cursor`, as `viewer` sees it.
     pub async fn feed(
         &self,
@@ -247,7 +376,11 @@ impl Photos {
             Some(u) => sql.bind(u.to_string())?,
             None => String::new(),
         };
-        sql.push(" ").push(&filter.replace("{user}", &user));
+        let mut filter = filter.replace("{user}", &user);
+        if about.is_some() && about == viewer.map(|v| v.id) {
+            filter = filter.replace(" AND p.unlisted = 0", "");
+        }
+        sql.push(" ").push(&filter);
         if matches!(feed, Feed::Fans(_)) {
             // The fans feed pages inside its id subquery, which the filter opened.
             Keyset::newest_first("f.created_at", "f.id").page(&mut sql, cursor, limit)?;

@@ -171,6 +171,7 @@ problems! {
     HashMismatch => "hash_mismatch", "The bytes sent do not match their sha256; nothing was stored.";
     BadCursor => "bad_cursor", "That page cursor is not valid; start again from the first page.";
     BadLimit { max: u32 } => "bad_limit", "limit is between 1 and {max}.";
+    BadVisibility => "bad_visibility", "A photo is either public (in the feeds) or unlisted (only by its link).";
     BadLink => "bad_link", "The link must be a web address (https://…) or a path on this site (/…).";
     BadExpiry => "bad_expiry", "The expiry must be a date and time like 2026-12-01T18:00:00Z (RFC 3339).";
     ExpiryPast => "expiry_past", "The expiry must be in the future.";
@@ -212,6 +213,7 @@ problems! {
     Suspended => "suspended", "This account has been suspended by an administrator.";
     AdminsOnly => "admins_only", "Only administrators can do that.";
     NotCommentAuthor => "not_comment_author", "Only its author or an administrator can delete a comment.";
+    NotPhotoOwner => "not_photo_owner", "Only its owner or an administrator can change or delete a photo.";
     CrossSite => "cross_site", "This request came from another site, so it was refused; nothing was changed.";
     RateLimited { seconds: u64, minutes: u64 } => "rate_limited", "Too many tries for now. Please try again in {minutes} min.";
     ClusterSecret => "cluster_secret", "Only PhotoShare's own nodes may call this: the cluster secret is missing or wrong.";

@@ -104,12 +104,14 @@ impl Social {
         }
     }
 
-    /// A user's public profile, as `viewer` sees it.
+    /// A user's public profile, as `viewer` sees it: the photos counted are those their page
+    /// lists for `viewer` (unlisted ones only for their owner).
     pub async fn profile(&self, handle: &Handle, viewer: Option<&User>) -> Result<ProfileView> {
         let row: ProfileRow = sqlx::query_as(
             "SELECT u.handle, u.display_name, u.bio, u.icon_hash, u.icon_large_hash, u.fans_count,
                 u.idols_count, u.created_at,
-                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id) AS photos_count,
+                (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id AND p.hidden_at IS NULL
+                    AND (p.unlisted = 0 OR p.owner_id = $2)) AS photos_count,
                 (SELECT COUNT(*) FROM fans f WHERE f.idol_id = u.id AND f.fan_id = $2) AS is_fan
              FROM users u WHERE u.handle = $1",
         )

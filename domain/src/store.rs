@@ -5,7 +5,7 @@
 
 use crate::db::{rfc3339, Db};
 use crate::error::{Error, Problem, Result};
-use crate::types::{media_url, ContentHash, Cursor, Page, PhotoUrls, PhotoView, User};
+use crate::types::{media_url, ContentHash, Cursor, Page, PhotoUrls, PhotoView, User, Visibility};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ pub(crate) fn select_photos(viewer: Option<&User>, extra: &str) -> Result<Sql> {
     sql.push(&format!(
         "SELECT p.id, p.caption, p.original_hash, p.large_hash, p.thumb_hash, p.width, p.height,
             p.created_at, p.favorites_count, p.comments_count, p.owner_id, u.handle,
-            u.display_name, u.icon_hash, p.hidden_at,
+            u.display_name, u.icon_hash, p.hidden_at, p.alt, p.unlisted, p.edited_at,
             CAST(CASE WHEN mf.user_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS favorited{extra}
         FROM photos p JOIN users u ON u.id = p.owner_id
         LEFT JOIN favorites mf ON mf.photo_id = p.id AND mf.user_id = {viewer}"
@@ -44,6 +44,9 @@ pub(crate) struct PhotoRow {
     display_name: String,
     icon_hash: Option<String>,
     hidden_at: Option<i64>,
+    alt: String,
+    unlisted: i64,
+    edited_at: Option<i64>,
     favorited: i64,
 }
 
@@ -67,6 +70,13 @@ impl PhotoRow {
             comments_count: self.comments_count,
             favorited: self.favorited != 0,
             hidden: self.hidden_at.is_some(),
+            alt: self.alt,
+            visibility: if self.unlisted != 0 {
+                Visibility::Unlisted
+            } else {
+                Visibility::Public
+            },
+            edited_at: self.edited_at.map(rfc3339),
         })
     }
 }

@@ -136,6 +136,52 @@ impl From<Caption> for String {
     }
 }
 
+/// A photo's text alternative, read out by screen readers and shown when the image cannot be:
+/// any script, up to 1,500 characters (as Mastodon allows), trimmed; may be empty (the caption is
+/// then the fallback).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoAlt(String);
+
+impl PhotoAlt {
+    pub const MAX: usize = 1500;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        text(raw, Field::AltText, 0, Self::MAX, true).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a photo shows: in the feeds, its owner's page, tags and search (`public`), or only to who
+/// has its link (`unlisted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Unlisted,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+        }
+    }
+
+    /// `public` or `unlisted`; anything else is 422 `bad_visibility`.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        match raw.trim() {
+            "public" => Ok(Visibility::Public),
+            "unlisted" => Ok(Visibility::Unlisted),
+            _ => Err(Problem::BadVisibility),
+        }
+    }
+}
+
 /// Free text a person writes (caption, display name, bio, comment, alt text, report reason): any
 /// script, trimmed, within a length, without control characters (newlines only where
 /// `multiline`).
@@ -500,6 +546,15 @@ pub struct PhotoView {
     /// Hidden pending review (only its owner and admins still see it).
     #[serde(default)]
     pub hidden: bool,
+    /// The text alternative its owner wrote; empty if none (then the caption stands in).
+    #[serde(default)]
+    pub alt: String,
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// When its owner last changed the caption, alt text or visibility (RFC 3339, UTC); `null`
+    /// if never.
+    #[serde(default)]
+    pub edited_at: Option<String>,
 }
 
 /// A comment as the UI and the API show it.

@@ -565,3 +565,15 @@ pub struct TwoFactorEnrolment {
 pub struct RecoveryCodes {
     pub codes: Vec<String>,
 }
+
+/// `PATCH /api/v1/photos/{id}`: what to change of a photo; a field left out stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoChange {
+    #[serde(default)]
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub alt: Option<String>,
+    /// `public` or `unlisted`.
+    #[serde(default)]
+    pub visibility: Option<String>,
+}

@@ -96,6 +96,8 @@ test('popular ranks a favorited photo above a newer one', async ({ browser }, in
   await expect(recent.first()).toHaveAttribute('alt', newer.caption);
   await page.getByRole('link', { name: 'Popular' }).click();
   await expect(page.getByRole('heading', { name: 'Popular photos' })).toBeVisible();
+  // The heading changes before the new page of photos arrives: wait for it.
+  await expect(page.getByTestId('photo-grid').getByRole('img', { name: older.caption })).toBeVisible();
   const alts = await page.getByTestId('photo-grid').locator('li img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')));
   expect(alts.indexOf(older.caption)).toBeLessThan(alts.indexOf(newer.caption));
   expect(alts.indexOf(older.caption)).toBeGreaterThanOrEqual(0);

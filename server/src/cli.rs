@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Context};
 use photoshare_domain::media::cache::sha256;
+use photoshare_domain::photos::PhotoText;
 use photoshare_domain::types::{Caption, Handle};
 use photoshare_domain::views::{AltText, AnnouncementView, Link};
 use photoshare_domain::Services;
@@ -100,7 +101,7 @@ pub async fn import(
         let staged = services.media.objects().cache().stage_bytes(&bytes).await?;
         match services
             .photos
-            .publish(&user, caption_from_name(path), staged)
+            .publish(&user, PhotoText::captioned(caption_from_name(path)), staged)
             .await
         {
             Ok(photo) => {

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod login;
 pub mod not_found;
 pub mod photo;
+pub mod photo_edit;
 pub mod sessions;
 pub mod settings;
 pub mod signup;

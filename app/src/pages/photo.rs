@@ -5,13 +5,14 @@ use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton};
 use crate::error::AppError;
 use crate::i18n::{relative_time, t, Text};
 use crate::pages::admin::{Moderated, ModerationActions};
+use crate::pages::photo_edit::PhotoOwnerTools;
 use crate::pages::user::user_list_page;
 use crate::state::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView};
+use photoshare_domain::types::{CommentBody, CommentView, Page, PhotoView, Visibility};
 use photoshare_domain::views::{FavoriteState, ReportReason, UserList};
 
 #[server(prefix = "/api/sf", endpoint = "photo", protocol = crate::sf::Sf)]
@@ -171,6 +172,17 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
         Moderated::Deleted => navigate("/", Default::default()),
     });
     let photo_id = StoredValue::new(photo.id.clone());
+    let current = RwSignal::new(photo.clone());
+    let can_edit = {
+        let owner = photo.owner.clone();
+        move || {
+            me.user
+                .with(|u| u.as_ref().is_some_and(|u| u.handle == owner || u.is_admin))
+        }
+    };
+    let saved = UnsyncCallback::new(move |p: PhotoView| current.set(p));
+    let navigate_away = leptos_router::hooks::use_navigate();
+    let deleted = UnsyncCallback::new(move |()| navigate_away("/", Default::default()));
     view! {
         <Title text=title />
         <article class="photo-detail">
@@ -180,7 +192,7 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                     src=photo.urls.large.clone()
                     srcset=srcset
                     sizes="(max-width: 1280px) 100vw, 1280px"
-                    alt=alt
+                    alt=move || current.with(alt_text)
                     width=w
                     height=h
                 />
@@ -200,7 +212,11 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                         </span>
                     </a>
                 </p>
-                <p class="caption" data-testid="caption">{photo.caption.clone()}</p>
+                <p class="caption" data-testid="caption">{move || current.with(|p| p.caption.clone())}</p>
+                <Show when=move || current.with(|p| p.visibility == Visibility::Unlisted)>
+                    <p><span class="badge" data-testid="unlisted-badge">{move || t("Unlisted")}</span> " "
+                    <span class="hint">{move || t("Only people with the link see this photo.")}</span></p>
+                </Show>
                 <p class="meta">
                     <time datetime=photo.created_at.clone()>{move || relative_time(&created)}</time>
                     " · "
@@ -225,6 +241,9 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                 <ErrorMessage message=error />
                 <Show when=can_report>
                     <ReportPhoto photo_id=photo_id.get_value() />
+                </Show>
+                <Show when=can_edit>
+                    <PhotoOwnerTools photo=current.get_untracked() on_saved=saved on_deleted=deleted />
                 </Show>
                 <Show when=move || me.is_admin()>
                     <ModerationActions photo_id=photo_id.get_value() hidden=hidden in_queue=false on_done=moderated />

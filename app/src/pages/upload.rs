@@ -4,7 +4,7 @@ use crate::components::{ErrorMessage, RequireLogin};
 use crate::format::percent;
 use crate::i18n::{t, tn, Text};
 use leptos::prelude::*;
-use photoshare_domain::types::{Caption, PhotoView};
+use photoshare_domain::types::{Caption, PhotoAlt, PhotoView};
 
 /// The largest file the page sends; the server's default limit (`--max-upload-bytes`) says the same.
 pub const MAX_UPLOAD_MB: i64 = 25;
@@ -24,6 +24,8 @@ pub fn UploadPage() -> impl IntoView {
 #[component]
 fn UploadForm() -> impl IntoView {
     let caption = RwSignal::new(String::new());
+    let alt = RwSignal::new(String::new());
+    let unlisted = RwSignal::new(false);
     let preview = RwSignal::new(None::<String>);
     let file_name = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<f64>);
@@ -59,6 +61,7 @@ fn UploadForm() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let caption_error = move || {
         Caption::parse(&caption.get())
+            .and_then(|_| PhotoAlt::parse(&alt.get()))
             .err()
             .map(|e| crate::error::say(&e))
     };
@@ -78,7 +81,18 @@ fn UploadForm() -> impl IntoView {
         f.send::<PhotoView>(
             "POST",
             "/api/v1/photos",
-            &[("caption", &caption.get_untracked())],
+            &[
+                ("caption", &caption.get_untracked()),
+                ("alt", &alt.get_untracked()),
+                (
+                    "visibility",
+                    if unlisted.get_untracked() {
+                        "unlisted"
+                    } else {
+                        "public"
+                    },
+                ),
+            ],
             move |p| progress.set(Some(p)),
             move |result| match result {
                 // Recent, where the new photo is now at the top.
@@ -111,11 +125,7 @@ fn UploadForm() -> impl IntoView {
                 <input class="visually-hidden" type="file" name="image" accept="image/jpeg,image/png,image/webp,image/*" on:change=on_input data-testid="file-input" />
             </label>
             <p class="hint">{move || file_name.get().unwrap_or_else(|| tn("JPEG, PNG or WebP, up to {n} MB.", MAX_UPLOAD_MB))}</p>
-            <label>
-                {move || t("Caption")}
-                <textarea name="caption" rows="3" maxlength="500" bind:value=caption placeholder=move || t("Say something about it (optional)")></textarea>
-                <small class="hint">{move || format!("{} / 500", caption.with(|c| c.chars().count()))}</small>
-            </label>
+            <crate::pages::photo_edit::PhotoTextFields caption=caption alt=alt unlisted=unlisted />
             <ErrorMessage message=error />
             <UploadProgress progress=progress />
             <button class="button primary" type="submit" disabled=move || progress.with(|p| p.is_some())>

@@ -15,10 +15,13 @@ use axum::Extension;
 use axum::{Json, Router};
 use photoshare_domain::accounts::User;
 use photoshare_domain::accounts::{clear_cookie, session_cookie};
-use photoshare_domain::photos::Feed;
+use photoshare_domain::photos::{Feed, PhotoText};
 use photoshare_domain::problem::Problem;
 use photoshare_domain::throttle::ClientAddr;
-use photoshare_domain::types::{page_request, photo_in_path, Caption, Cursor, Handle, Password};
+use photoshare_domain::types::{
+    page_request, photo_in_path, Caption, Cursor, Handle, Password, PhotoAlt, Visibility,
+};
+use photoshare_domain::views::PhotoChange;
 use serde::Deserialize;
 
 pub fn router(max_upload: u64) -> Router<AppState> {
@@ -31,7 +34,7 @@ pub fn router(max_upload: u64) -> Router<AppState> {
         )
         .route("/photos/recent", get(recent))
         .route("/status", get(status))
-        .route("/photos/{id}", get(photo))
+        .route("/photos/{id}", get(photo).patch(edit).delete(delete_photo))
 }
 
 #[derive(Deserialize)]
@@ -128,10 +131,14 @@ async fn upload(
     state.services.media.budget().check_free_space()?;
     // A caption that is not UTF-8 is refused once the body is read (the client is still sending).
     let mut caption = Ok(String::new());
+    let mut alt = Ok(String::new());
+    let mut visibility = Ok("public".to_owned());
     let mut staged = None;
     while let Some(mut field) = multipart.next_field().await? {
         match field.name() {
             Some("caption") => caption = super::form::utf8(field).await,
+            Some("alt") => alt = super::form::utf8(field).await,
+            Some("visibility") => visibility = super::form::utf8(field).await,
             Some("image") => {
                 let mut staging = state
                     .services
@@ -156,12 +163,12 @@ async fn upload(
     if staged.len == 0 {
         return Err(ApiError(Problem::EmptyImage));
     }
-    let caption = Caption::parse(&caption?)?;
-    let photo = state
-        .services
-        .photos
-        .publish(&user, caption, staged)
-        .await?;
+    let text = PhotoText {
+        caption: Caption::parse(&caption?)?,
+        alt: PhotoAlt::parse(&alt?)?,
+        visibility: Visibility::parse(&visibility?)?,
+    };
+    let photo = state.services.photos.publish(&user, text, staged).await?;
     let location = format!("/api/v1/photos/{}", photo.id);
     Ok((
         StatusCode::CREATED,
@@ -226,4 +233,31 @@ async fn photo(
         .await?
         .ok_or(ApiError(Problem::NoSuchPhoto))?;
     Ok(Json(photo).into_response())
+}
+
+/// Changes a photo's caption, alt text or visibility: its owner or an admin.
+async fn edit(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    body: Result<Json<PhotoChange>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let id = photo_in_path(&id)?;
+    let Json(change) = body?;
+    let photo = state.services.photos.edit(id, &user, &change).await?;
+    Ok(Json(photo).into_response())
+}
+
+/// Deletes a photo: its owner or an admin (not blocklisted; see the admin's removal for that).
+async fn delete_photo(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .photos
+        .delete(photo_in_path(&id)?, &user)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -48,6 +48,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | MissingImage
         | BadInput { .. }
         | ConfirmMismatch { .. }
+        | BadVisibility
         | BadBucket { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         BadRequest { .. } => StatusCode::BAD_REQUEST,
         HandleTaken { .. }
@@ -62,6 +63,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         Suspended
         | AdminsOnly
         | NotCommentAuthor
+        | NotPhotoOwner
         | CrossSite
         | TokenScope { .. }
         | TwoFactorNeeded

@@ -45,6 +45,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/photos"),
     ("GET", "/api/v1/photos/recent"),
     ("GET", "/api/v1/photos/{id}"),
+    ("PATCH", "/api/v1/photos/{id}"),
+    ("DELETE", "/api/v1/photos/{id}"),
     ("GET", "/api/v1/photos/popular"),
     ("GET", "/api/v1/feeds/fans"),
     ("GET", "/api/v1/users/{handle}/photos"),

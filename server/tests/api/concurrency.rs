@@ -447,8 +447,8 @@ async fn method_not_allowed_is_json_with_allow() {
     let photo = app.post_photo(&c, png(16, 16, 1), "x").await;
     let id = &photo.id;
     for (method, path, allow) in [
-        ("PATCH", format!("/api/v1/photos/{id}"), "GET"),
-        ("DELETE", format!("/api/v1/photos/{id}"), "GET"),
+        ("PUT", format!("/api/v1/photos/{id}"), "PATCH"),
+        ("POST", format!("/api/v1/photos/{id}"), "DELETE"),
         ("POST", "/api/v1/photos/recent".to_owned(), "GET"),
         ("GET", "/api/v1/session".to_owned(), "POST"),
         ("PUT", "/api/v1/admin/sync/pause".to_owned(), "POST"),

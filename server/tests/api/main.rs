@@ -13,6 +13,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod fsck;
+mod my_photos;
 mod outage;
 mod routes;
 mod security;

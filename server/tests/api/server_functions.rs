@@ -599,6 +599,39 @@ async fn every_server_function_answers_through_http() {
     )
     .await;
 
+    // A photo's owner changes its text or deletes it; nobody else may.
+    let mia = app.signed_in("mia").await;
+    let id = app.post_photo(&mia, png(80, 60, 9), "typo").await.id;
+    let change = [
+        ("id", id.as_str()),
+        ("change[caption]", "fixed"),
+        ("change[alt]", "A test card"),
+    ];
+    let edited: PhotoView = sf.ok(&mia, "edit_photo", &change).await;
+    assert_eq!(
+        (edited.caption.as_str(), edited.alt.as_str()),
+        ("fixed", "A test card")
+    );
+    sf.refused(
+        &kim,
+        "edit_photo",
+        &change,
+        StatusCode::FORBIDDEN,
+        "not_photo_owner",
+    )
+    .await;
+    sf.refused(
+        &kim,
+        "delete_photo",
+        &[("id", &id)],
+        StatusCode::FORBIDDEN,
+        "not_photo_owner",
+    )
+    .await;
+    let () = sf.ok(&mia, "delete_photo", &[("id", &id)]).await;
+    let gone: Option<PhotoView> = sf.ok(&kim, "photo", &[("id", &id)]).await;
+    assert_eq!(gone, None);
+
     // Two-factor sign-in, from a session: on with the app's code, asked at log-in, new recovery
     // codes, off.
     let status: photoshare_domain::views::TwoFactorStatus = sf.ok(&kim, "my_two_factor", &[]).await;
