@@ -150,4 +150,6 @@ server_functions![
     pages::two_factor::ConfirmTwoFactor,
     pages::two_factor::ChangeTwoFactor,
     pages::account::DeleteAccount,
+    pages::blocks::SetRelation,
+    pages::blocks::MyBlocks,
 ];

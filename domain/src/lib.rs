@@ -13,6 +13,8 @@ pub mod announcements;
 #[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
+pub mod blocks;
+#[cfg(feature = "server")]
 pub mod cluster;
 #[cfg(feature = "server")]
 pub mod db;

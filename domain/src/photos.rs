@@ -1,5 +1,6 @@
 //! Photos: publishing an upload and reading the feeds.
 
+use crate::blocks::{blocked_between, no_block, not_muted};
 use crate::db::{now_micros, Db};
 use crate::error::{Error, Problem, Result};
 use crate::live::Live;
@@ -7,7 +8,7 @@ use crate::media::cache::Staged;
 use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
 pub use crate::store::hot_score;
-use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow};
+use crate::store::{not_found_photo, select_photos, viewer_id, visible_to, Keyset, PhotoRow};
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{
@@ -380,6 +381,20 @@ impl Photos {
         if about.is_some() && about == viewer.map(|v| v.id) {
             filter = filter.replace(" AND p.unlisted = 0", "");
         }
+        // Nothing of users with a block between them and the viewer; the feeds leave out whom
+        // the viewer muted too. (The fans feed filters inside its id subquery.)
+        if viewer.is_some() {
+            let me = sql.bind(viewer_id(viewer))?;
+            let owner = if matches!(feed, Feed::Fans(_)) {
+                "f.owner_id"
+            } else {
+                "p.owner_id"
+            };
+            filter.push_str(&format!(" AND {}", no_block(&me, owner)));
+            if matches!(feed, Feed::Recent | Feed::Popular | Feed::Fans(_)) {
+                filter.push_str(&format!(" AND {}", not_muted(&me, owner)));
+            }
+        }
         sql.push(" ").push(&filter);
         if matches!(feed, Feed::Fans(_)) {
             // The fans feed pages inside its id subquery, which the filter opened.
@@ -392,7 +407,8 @@ impl Photos {
         keyset.finish(rows, limit, PhotoRow::view)
     }
 
-    /// One photo. A photo hidden pending review is there only for its owner and admins.
+    /// One photo. A photo hidden pending review is there only for its owner and admins; one of a
+    /// user with a block between them and `viewer` is not there for `viewer`.
     pub async fn get(&self, id: PhotoId, viewer: Option<&User>) -> Result<Option<PhotoView>> {
         let mut sql = select_photos(viewer, "")?;
         let id = sql.bind(id.to_string())?;
@@ -402,6 +418,10 @@ impl Photos {
         };
         let owner = row.owner_id.clone();
         let photo = row.view()?;
+        let mut conn = self.db.pool().acquire().await?;
+        if blocked_between(&mut conn, &viewer_id(viewer), &owner).await? {
+            return Ok(None);
+        }
         Ok(visible_to(photo.hidden, &owner, viewer).then_some(photo))
     }
 }

@@ -178,6 +178,7 @@ problems! {
     EmptyImage => "empty_image", "The image file is empty.";
     ImageUnreadable => "image_unreadable", "That image could not be read; the file may be damaged or incomplete.";
     OwnFan => "own_fan", "You cannot be your own fan.";
+    OwnBlock => "own_block", "You cannot block or mute yourself.";
     OwnReport => "own_report", "You cannot report your own photo.";
     AdminNotBannable => "admin_not_bannable", "Admins cannot be banned.";
     /// A request the HTTP layer could not read (bad JSON, a missing field); the detail is the
@@ -213,6 +214,7 @@ problems! {
     Suspended => "suspended", "This account has been suspended by an administrator.";
     AdminsOnly => "admins_only", "Only administrators can do that.";
     NotCommentAuthor => "not_comment_author", "Only its author or an administrator can delete a comment.";
+    BlockedUser => "blocked_user", "You cannot do that: one of you has blocked the other.";
     NotPhotoOwner => "not_photo_owner", "Only its owner or an administrator can change or delete a photo.";
     CrossSite => "cross_site", "This request came from another site, so it was refused; nothing was changed.";
     RateLimited { seconds: u64, minutes: u64 } => "rate_limited", "Too many tries for now. Please try again in {minutes} min.";

@@ -2,6 +2,7 @@
 //! shown on a page (favorites, comments, fans) is kept on its row and changed in the same
 //! transaction as the thing it counts, so reading a feed never counts anything.
 
+use crate::blocks::{blocked_between, no_block};
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
 use crate::store::{
@@ -17,15 +18,15 @@ use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct Social {
-    db: Db,
+    pub(crate) db: Db,
     throttle: Throttle,
 }
 
-const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
+pub(crate) const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
 
 /// A row of [`USER_SUMMARY`].
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(crate) struct SummaryRow {
     handle: String,
     display_name: String,
     icon_hash: Option<String>,
@@ -33,7 +34,7 @@ struct SummaryRow {
 }
 
 impl SummaryRow {
-    fn view(self) -> Result<UserSummary> {
+    pub(crate) fn view(self) -> Result<UserSummary> {
         Ok(UserSummary {
             handle: self.handle,
             display_name: self.display_name,
@@ -56,6 +57,8 @@ struct ProfileRow {
     created_at: i64,
     photos_count: i64,
     is_fan: i64,
+    blocked: i64,
+    muted: i64,
 }
 
 /// A comment with its author.
@@ -82,7 +85,7 @@ impl Social {
         Self { db, throttle }
     }
 
-    async fn user_id(&self, handle: &Handle) -> Result<String> {
+    pub(crate) async fn user_id(&self, handle: &Handle) -> Result<String> {
         sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
             .bind(handle.as_str())
             .fetch_optional(self.db.pool())
@@ -91,7 +94,8 @@ impl Social {
     }
 
     /// The photo is there for `viewer`: a photo hidden pending review is only there for its
-    /// owner and admins (so nobody else favorites, comments on or reads it).
+    /// owner and admins, and a photo of a user with a block between them and `viewer` is not
+    /// there for `viewer` (so nobody else favorites, comments on or reads it).
     async fn photo_exists(&self, photo: PhotoId, viewer: Option<&User>) -> Result<()> {
         let found: Option<(String, Option<i64>)> =
             sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
@@ -99,7 +103,14 @@ impl Social {
                 .fetch_optional(self.db.pool())
                 .await?;
         match found {
-            Some((owner, hidden_at)) if visible_to(hidden_at.is_some(), &owner, viewer) => Ok(()),
+            Some((owner, hidden_at)) if visible_to(hidden_at.is_some(), &owner, viewer) => {
+                // Between two users with a block, each other's photos do not exist.
+                let mut conn = self.db.pool().acquire().await?;
+                if blocked_between(&mut conn, &viewer_id(viewer), &owner).await? {
+                    return Err(not_found_photo());
+                }
+                Ok(())
+            }
             _ => Err(not_found_photo()),
         }
     }
@@ -112,7 +123,9 @@ impl Social {
                 u.idols_count, u.created_at,
                 (SELECT COUNT(*) FROM photos p WHERE p.owner_id = u.id AND p.hidden_at IS NULL
                     AND (p.unlisted = 0 OR p.owner_id = $2)) AS photos_count,
-                (SELECT COUNT(*) FROM fans f WHERE f.idol_id = u.id AND f.fan_id = $2) AS is_fan
+                (SELECT COUNT(*) FROM fans f WHERE f.idol_id = u.id AND f.fan_id = $2) AS is_fan,
+                (SELECT COUNT(*) FROM blocks b WHERE b.blocked_id = u.id AND b.blocker_id = $2) AS blocked,
+                (SELECT COUNT(*) FROM mutes m WHERE m.muted_id = u.id AND m.muter_id = $2) AS muted
              FROM users u WHERE u.handle = $1",
         )
         .bind(handle.as_str())
@@ -137,6 +150,8 @@ impl Social {
             photos_count: row.photos_count,
             is_fan: row.is_fan > 0,
             joined_at: rfc3339(row.created_at),
+            blocked: row.blocked > 0,
+            muted: row.muted > 0,
         })
     }
 
@@ -237,6 +252,9 @@ impl Social {
             return Err(Problem::OwnFan.into());
         }
         let mut tx = self.db.begin_write().await?;
+        if blocked_between(&mut tx, &fan.id.to_string(), &idol_id).await? {
+            return Err(Problem::BlockedUser.into());
+        }
         let added = sqlx::query(
             "INSERT INTO fans (fan_id, idol_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (fan_id, idol_id) DO NOTHING",
@@ -270,7 +288,7 @@ impl Social {
 
     /// Moves both users' counts by `delta` and returns the idol's fans count. The two rows are
     /// updated in id order, so two users becoming each other's fans at once cannot deadlock.
-    async fn bump_fans(
+    pub(crate) async fn bump_fans(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         fan_id: &str,
         idol_id: &str,
@@ -426,6 +444,10 @@ impl Social {
         ));
         let photo_param = sql.bind(photo.to_string())?;
         sql.push(&photo_param);
+        if viewer.is_some() {
+            let me = sql.bind(viewer_id(viewer))?;
+            sql.push(" AND ").push(&no_block(&me, "c.author_id"));
+        }
         keyset.page(&mut sql, cursor, limit)?;
         let rows = sql.fetch_all(&self.db).await?;
         let viewer_id = viewer_id(viewer);

@@ -507,6 +507,12 @@ pub struct ProfileView {
     pub is_fan: bool,
     /// RFC 3339, UTC.
     pub joined_at: String,
+    /// Whether the signed-in reader has blocked this user.
+    #[serde(default)]
+    pub blocked: bool,
+    /// Whether the signed-in reader has muted this user.
+    #[serde(default)]
+    pub muted: bool,
 }
 
 /// A user in a list (fans, top users, who favorited).

@@ -577,3 +577,17 @@ pub struct PhotoChange {
     #[serde(default)]
     pub visibility: Option<String>,
 }
+
+/// `PUT`/`DELETE /api/v1/users/{handle}/block` and `…/mute`: how the caller now stands to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub blocked: bool,
+    pub muted: bool,
+}
+
+/// `GET /api/v1/me/blocks`: whom the caller blocked and muted, the latest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockList {
+    pub blocked: Vec<crate::types::UserSummary>,
+    pub muted: Vec<crate::types::UserSummary>,
+}

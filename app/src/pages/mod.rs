@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod announcements;
+pub mod blocks;
 pub mod feeds;
 pub mod login;
 pub mod not_found;

@@ -3,6 +3,7 @@
 use crate::components::{Avatar, ErrorMessage, Feed, PhotoGrid, UserList};
 use crate::error::AppError;
 use crate::i18n::t;
+use crate::pages::blocks::RelationButtons;
 use crate::pages::feeds::photo_feed;
 use crate::state::use_me;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{Page, ProfileView, UserSummary};
-use photoshare_domain::views::{FanState, PhotoList, UserList as Users};
+use photoshare_domain::views::{FanState, PhotoList, Relation, UserList as Users};
 
 /// A user's public profile, as the reader sees it.
 #[server(prefix = "/api/sf", endpoint = "profile", protocol = crate::sf::Sf)]
@@ -150,8 +151,20 @@ fn Profile(profile: ProfileView) -> impl IntoView {
         }
     };
 
-    let photos = photo_feed(PhotoList::ByUser, Some(handle.clone()));
-    let favorites = photo_feed(PhotoList::FavoritesOfUser, Some(handle.clone()));
+    let relation = RwSignal::new(Relation {
+        blocked: profile.blocked,
+        muted: profile.muted,
+    });
+    // Blocking ends being their fan (and their being mine).
+    let relation_changed = UnsyncCallback::new(move |r: Relation| {
+        if r.blocked && is_fan.get_untracked() {
+            is_fan.set(false);
+            fans.update(|n| *n -= 1);
+        }
+    });
+    let handle = StoredValue::new(handle);
+    let photos = photo_feed(PhotoList::ByUser, Some(handle.get_value()));
+    let favorites = photo_feed(PhotoList::FavoritesOfUser, Some(handle.get_value()));
     let name = if profile.display_name.is_empty() {
         profile.handle.clone()
     } else {
@@ -182,6 +195,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                                 <Show when=signed_in>
                                     <button
                                         class="button"
+                                        class:hidden=move || relation.with(|r| r.blocked)
                                         class:primary=move || !is_fan.get()
                                         aria-pressed=move || is_fan.get().to_string()
                                         data-testid="fan-button"
@@ -190,6 +204,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                                     >
                                         {move || if is_fan.get() { t("You are a fan") } else { t("Become a fan") }}
                                     </button>
+                                    <RelationButtons handle=handle.get_value() relation=relation on_change=relation_changed />
                                 </Show>
                             }
                         }

@@ -43,6 +43,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | EmptyImage
         | ImageUnreadable
         | OwnFan
+        | OwnBlock
         | OwnReport
         | AdminNotBannable
         | MissingImage
@@ -64,6 +65,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | AdminsOnly
         | NotCommentAuthor
         | NotPhotoOwner
+        | BlockedUser
         | CrossSite
         | TokenScope { .. }
         | TwoFactorNeeded

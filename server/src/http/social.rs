@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use photoshare_domain::blocks::RelationKind;
 use photoshare_domain::photos::Feed;
 use photoshare_domain::types::{comment_in_path, photo_in_path, user_in_path, CommentBody};
 use photoshare_domain::views::ProfileChange;
@@ -39,6 +40,21 @@ pub fn router(max_upload: u64) -> Router<AppState> {
             put(|State(s), SignedIn(u), Path(h)| set_fan(true, s, u, h))
                 .delete(|State(s), SignedIn(u), Path(h)| set_fan(false, s, u, h)),
         )
+        .route(
+            "/users/{handle}/block",
+            put(|State(s), SignedIn(u), Path(h)| set_relation(RelationKind::Block, true, s, u, h))
+                .delete(|State(s), SignedIn(u), Path(h)| {
+                    set_relation(RelationKind::Block, false, s, u, h)
+                }),
+        )
+        .route(
+            "/users/{handle}/mute",
+            put(|State(s), SignedIn(u), Path(h)| set_relation(RelationKind::Mute, true, s, u, h))
+                .delete(|State(s), SignedIn(u), Path(h)| {
+                    set_relation(RelationKind::Mute, false, s, u, h)
+                }),
+        )
+        .route("/me/blocks", get(my_blocks))
         .route("/users/{handle}/photos", get(user_photos))
         .route("/users/{handle}/favorites", get(user_favorites))
         .route(
@@ -137,6 +153,29 @@ async fn set_fan(
         .set_fan(&user, &user_in_path(&raw)?, on)
         .await?;
     Ok(Json(state).into_response())
+}
+
+/// PUT (`on`) or DELETE a block or a mute; both idempotent.
+async fn set_relation(
+    kind: RelationKind,
+    on: bool,
+    state: AppState,
+    user: photoshare_domain::accounts::User,
+    raw: String,
+) -> Result<Response, ApiError> {
+    let relation = state
+        .services
+        .social
+        .set_relation(&user, &user_in_path(&raw)?, kind, on)
+        .await?;
+    Ok(Json(relation).into_response())
+}
+
+async fn my_blocks(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.social.blocks(&user).await?).into_response())
 }
 
 async fn profile(

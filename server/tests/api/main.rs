@@ -8,6 +8,7 @@ mod common;
 mod account;
 mod admin;
 mod api;
+mod blocks;
 mod cache;
 mod cli;
 mod concurrency;

@@ -632,6 +632,26 @@ async fn every_server_function_answers_through_http() {
     let gone: Option<PhotoView> = sf.ok(&kim, "photo", &[("id", &id)]).await;
     assert_eq!(gone, None);
 
+    // Block and mute, from a user's page; the list in settings.
+    let r: photoshare_domain::views::Relation = sf
+        .ok(
+            &mia,
+            "set_relation",
+            &[("handle", "kim"), ("block", "false"), ("on", "true")],
+        )
+        .await;
+    assert!(r.muted && !r.blocked);
+    let list: photoshare_domain::views::BlockList = sf.ok(&mia, "my_blocks", &[]).await;
+    assert_eq!(list.muted[0].handle, "kim");
+    sf.refused(
+        &mia,
+        "set_relation",
+        &[("handle", "mia"), ("block", "true"), ("on", "true")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "own_block",
+    )
+    .await;
+
     // Two-factor sign-in, from a session: on with the app's code, asked at log-in, new recovery
     // codes, off.
     let status: photoshare_domain::views::TwoFactorStatus = sf.ok(&kim, "my_two_factor", &[]).await;
