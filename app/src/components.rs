@@ -12,6 +12,7 @@ use photoshare_domain::types::{Locale, Page, PhotoView, UserSummary, UserView};
 #[component]
 pub fn Header() -> impl IntoView {
     let me = use_me();
+    let live = crate::state::use_live();
     let navigate = use_navigate();
     let log_out = move |_| {
         let navigate = navigate.clone();
@@ -57,6 +58,21 @@ pub fn Header() -> impl IntoView {
                     }
                 >
                     <A href="/upload" attr:class="button primary">{move || t("Upload")}</A>
+                    <A href="/notifications" attr:class="nav-link icon-link bell" attr:data-testid="bell"
+                        attr:aria-label=move || match live.unread.get() {
+                            0 => t("Notifications").to_owned(),
+                            n => tn("Notifications ({n} unread)", n),
+                        }>
+                        <span aria-hidden="true">"🔔"</span>
+                        <Show when=move || { live.unread.get() > 0 }>
+                            <span class="bell-count" aria-hidden="true" data-testid="bell-count">
+                                {move || match live.unread.get() {
+                                    n if n >= 100 => "99+".to_owned(),
+                                    n => n.to_string(),
+                                }}
+                            </span>
+                        </Show>
+                    </A>
                     <a href=my_page class="me-link" title=move || t("My profile")>
                         {move || {
                             me.user

@@ -40,23 +40,47 @@ pub fn App() -> impl IntoView {
         announcement: RwSignal::new(None),
         storage: RwSignal::new(Storage::Ok),
         photos: RwSignal::new(Vec::new()),
+        unread: RwSignal::new(0),
     };
     provide_context(live);
     #[cfg(feature = "csr")]
     {
-        // Open for the page's whole life: the browser closes it with the page.
-        std::mem::forget(live::open(
-            move |a| live.announcement.set(a),
-            move |s| live.storage.set(s),
-            move |id| {
-                live.photos.update(|p| {
-                    p.push(id);
-                    if p.len() > LIVE_PHOTOS_KEPT {
-                        p.remove(0);
-                    }
-                })
-            },
-        ));
+        let open = move || {
+            live::open(
+                move |a| live.announcement.set(a),
+                move |s| live.storage.set(s),
+                move |id| {
+                    live.photos.update(|p| {
+                        p.push(id);
+                        if p.len() > LIVE_PHOTOS_KEPT {
+                            p.remove(0);
+                        }
+                    })
+                },
+                move |n| live.unread.set(n),
+            )
+        };
+        // Open at once for the page's whole life (the browser closes it with the page); opened
+        // again when someone logs in or out on the page, since the stream is per reader.
+        let source = StoredValue::new_local(open());
+        Effect::new(move |before: Option<(bool, Option<String>)>| {
+            let now = (
+                me.loaded.get(),
+                me.user.with(|u| u.as_ref().map(|u| u.handle.clone())),
+            );
+            if let Some((true, who)) = before {
+                if who != now.1 {
+                    source.update_value(|s| {
+                        if let Some(s) = s.take() {
+                            s.close();
+                        }
+                    });
+                    live.unread.set(0);
+                    source.set_value(open());
+                }
+            }
+            now
+        });
     }
     leptos::task::spawn_local(async move {
         if let Ok(user) = session::current_user().await {
@@ -82,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:id") view=pages::photo::PhotoPage />
                     <Route path=path!("/upload") view=pages::upload::UploadPage />
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/signup") view=pages::signup::SignupPage />
                     <Route path=path!("/announcements") view=pages::announcements::AnnouncementsPage />
@@ -152,4 +177,8 @@ server_functions![
     pages::account::DeleteAccount,
     pages::blocks::SetRelation,
     pages::blocks::MyBlocks,
+    pages::notifications::NotificationPage,
+    pages::notifications::MarkNotificationsRead,
+    pages::notifications::MyNotificationSettings,
+    pages::notifications::SetNotificationSettings,
 ];

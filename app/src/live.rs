@@ -1,10 +1,10 @@
-//! What the server pushes, on one EventSource per page (`/api/v1/live`): the current announcement
-//! and the ids of new photos. One stream, not one per feature: over HTTP/1.1 a browser holds at
+//! What the server pushes, on one EventSource per page (`/api/v1/live`): the current announcement,
+//! the ids of new photos and, for a signed-in reader, the unread notifications count. One stream, not one per feature: over HTTP/1.1 a browser holds at
 //! most six connections to a site, and every open tab keeps its stream. The browser reconnects by
 //! itself after a network failure.
 
 use crate::state::Storage;
-use photoshare_domain::views::{AnnouncementView, StorageStatus};
+use photoshare_domain::views::{AnnouncementView, StorageStatus, UnreadCount};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
@@ -31,6 +31,7 @@ pub fn open(
     on_announcement: impl Fn(Option<AnnouncementView>) + 'static,
     on_storage: impl Fn(Storage) + 'static,
     on_photo: impl Fn(String) + 'static,
+    on_unread: impl Fn(i64) + 'static,
 ) -> Option<EventSource> {
     let source = EventSource::new("/api/v1/live").ok()?;
     listen(&source, "announcement", move |data| {
@@ -45,5 +46,11 @@ pub fn open(
         }
     });
     listen(&source, "photo", on_photo);
+    // Only for a signed-in reader: how many notifications are unread, now and on every change.
+    listen(&source, "notifications", move |data| {
+        if let Ok(c) = serde_json::from_str::<UnreadCount>(&data) {
+            on_unread(c.unread);
+        }
+    });
     Some(source)
 }

@@ -35,6 +35,8 @@ pub struct Live {
     pub storage: RwSignal<Storage>,
     /// Ids of the photos posted since the page opened, oldest first (the newest 500).
     pub photos: RwSignal<Vec<String>>,
+    /// The signed-in reader's unread notifications (the bell).
+    pub unread: RwSignal<i64>,
 }
 
 /// Storage health as users need to know it (the live stream's `storage` events).

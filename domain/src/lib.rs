@@ -33,6 +33,8 @@ pub mod moderation;
 #[cfg(feature = "server")]
 pub mod my_data;
 #[cfg(feature = "server")]
+pub mod notifications;
+#[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
 pub mod sessions;
@@ -100,6 +102,7 @@ mod services {
         pub throttle: crate::throttle::Throttle,
         pub tokens: crate::tokens::Tokens,
         pub audit: crate::audit::Audit,
+        pub notifications: crate::notifications::Notifications,
     }
 
     impl Services {
@@ -144,18 +147,32 @@ mod services {
             let throttle = crate::throttle::Throttle::new(db.clone(), config.limits);
             // The bucket a finished `migrate-bucket` switched to wins over the configured one.
             media.bucket_move().follow().await?;
+            let notifications = crate::notifications::Notifications::new(db.clone(), live.clone());
             Ok(Self {
                 moderation: Moderation::new(
                     db.clone(),
                     media.clone(),
                     config.hide_after_reports,
                     throttle.clone(),
+                    notifications.clone(),
                 ),
                 announcements: Announcements::new(db.clone(), media.clone()),
                 accounts: Accounts::new(db.clone(), throttle.clone()),
-                photos: Photos::new(db.clone(), media.clone(), live.clone(), throttle.clone()),
+                photos: Photos::new(
+                    db.clone(),
+                    media.clone(),
+                    live.clone(),
+                    throttle.clone(),
+                    notifications.clone(),
+                ),
                 live,
-                social: Social::new(db.clone(), throttle.clone()),
+                social: Social::new(
+                    db.clone(),
+                    throttle.clone(),
+                    notifications.clone(),
+                    media.objects().cluster().clone(),
+                ),
+                notifications,
                 throttle,
                 tokens: crate::tokens::Tokens::new(db.clone()),
                 audit: crate::audit::Audit::new(db.clone()),

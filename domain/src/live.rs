@@ -24,6 +24,8 @@ struct Inner {
     since: std::sync::Mutex<Option<i64>>,
     /// Turns true when the node shuts down, to end every open stream (so shutdown need not wait).
     closed: watch::Sender<bool>,
+    /// Whose notifications changed: a user id, or `None` for "anyone's" (news from another node).
+    users: broadcast::Sender<Option<String>>,
 }
 
 /// One listener's stream of new photo ids.
@@ -64,6 +66,7 @@ impl Live {
                 wake: Notify::new(),
                 since: std::sync::Mutex::new(None),
                 closed: watch::channel(false).0,
+                users: broadcast::channel(256).0,
             }),
         }
     }
@@ -79,6 +82,21 @@ impl Live {
         };
         self.wake();
         sub
+    }
+
+    /// `user`'s notifications changed (a new one, or read): their open pages look again.
+    pub fn notify_user(&self, user: &str) {
+        let _ = self.inner.users.send(Some(user.to_owned()));
+    }
+
+    /// Someone's notifications changed on another node: every open page looks again.
+    pub fn notify_everyone(&self) {
+        let _ = self.inner.users.send(None);
+    }
+
+    /// Whose notifications change from now on (`None`: maybe anyone's).
+    pub fn user_changes(&self) -> broadcast::Receiver<Option<String>> {
+        self.inner.users.subscribe()
     }
 
     /// Turns true when the node shuts down: long-lived streams end on it.

@@ -10,6 +10,7 @@ use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow}
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{Cursor, Page, PhotoId};
+use crate::views::NotificationKind;
 use crate::views::{ModerationItem, ReportOutcome, ReportReason, ReportView};
 use std::collections::BTreeSet;
 
@@ -30,17 +31,45 @@ pub struct Moderation {
     media: MediaStore,
     hide_after: i64,
     throttle: Throttle,
+    notifications: crate::notifications::Notifications,
 }
 
 impl Moderation {
     /// `hide_after`: open reports that hide a photo pending review (at least 1).
-    pub fn new(db: Db, media: MediaStore, hide_after: u32, throttle: Throttle) -> Self {
+    pub fn new(
+        db: Db,
+        media: MediaStore,
+        hide_after: u32,
+        throttle: Throttle,
+        notifications: crate::notifications::Notifications,
+    ) -> Self {
         Self {
             db,
             media,
             hide_after: i64::from(hide_after.max(1)),
             throttle,
+            notifications,
         }
+    }
+
+    /// Tells the owners of `photos` (ids with their owner ids) that their photo was hidden or
+    /// removed.
+    async fn tell_owners(&self, photos: &[(String, String)], kind: NotificationKind) -> Result<()> {
+        let mut tx = self.db.begin_write().await?;
+        let mut woken = Vec::new();
+        for (photo, owner) in photos {
+            if self
+                .notifications
+                .record(&mut tx, owner, kind, None, Some(photo))
+                .await?
+            {
+                woken.push(owner.clone());
+            }
+        }
+        tx.commit().await?;
+        self.notifications
+            .wake(&woken, self.media.objects().cluster());
+        Ok(())
     }
 
     /// Records `reporter`'s report. One report per user and photo; nobody reports their own.
@@ -98,6 +127,10 @@ impl Moderation {
             tracing::warn!(%photo, reports, "photo hidden pending review");
         }
         tx.commit().await?;
+        if hide {
+            self.tell_owners(&[(photo.to_string(), owner)], NotificationKind::Hidden)
+                .await?;
+        }
         crate::metrics::Metrics::inc(&self.media.objects().metrics().reports);
         Ok(ReportOutcome {
             reports,
@@ -184,6 +217,12 @@ impl Moderation {
         if hidden {
             self.hide(photo).await?;
             tracing::warn!("photo hidden by an admin");
+            let owner: String = sqlx::query_scalar("SELECT owner_id FROM photos WHERE id = $1")
+                .bind(photo.to_string())
+                .fetch_one(self.db.pool())
+                .await?;
+            self.tell_owners(&[(photo.to_string(), owner)], NotificationKind::Hidden)
+                .await?;
         } else {
             self.unhide(photo).await?;
             tracing::warn!("photo reviewed and kept");
@@ -247,8 +286,8 @@ impl Moderation {
                 .await?;
         let (original, upload) = row.ok_or_else(not_found_photo)?;
         let upload = upload.unwrap_or_else(|| original.clone());
-        let victims: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT id, original_hash, large_hash, thumb_hash FROM photos
+        let victims: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, original_hash, large_hash, thumb_hash, owner_id FROM photos
              WHERE original_hash = $1 OR upload_hash = $2 OR id = $3",
         )
         .bind(&original)
@@ -269,7 +308,7 @@ impl Moderation {
             .await?;
         }
         let mut hashes = BTreeSet::new();
-        for (id, o, l, t) in &victims {
+        for (id, o, l, t, _) in &victims {
             sqlx::query("DELETE FROM photos WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -279,6 +318,11 @@ impl Moderation {
         let gone = self.media.deletes().forget_unused(&mut tx, hashes).await?;
         tx.commit().await?;
         self.media.drop_forgotten(&gone).await;
+        let owners: Vec<(String, String)> = victims
+            .iter()
+            .map(|(id, _, _, _, owner)| (id.clone(), owner.clone()))
+            .collect();
+        self.tell_owners(&owners, NotificationKind::Removed).await?;
         crate::audit::record(
             &self.db,
             Some(by),

@@ -42,6 +42,7 @@ pub struct Photos {
     media: MediaStore,
     live: Live,
     throttle: Throttle,
+    notifications: crate::notifications::Notifications,
 }
 
 /// The photo feeds. Each is keyset-paginated on its own sort key and the photo id.
@@ -103,12 +104,19 @@ impl Feed {
 }
 
 impl Photos {
-    pub fn new(db: Db, media: MediaStore, live: Live, throttle: Throttle) -> Self {
+    pub fn new(
+        db: Db,
+        media: MediaStore,
+        live: Live,
+        throttle: Throttle,
+        notifications: crate::notifications::Notifications,
+    ) -> Self {
         Self {
             db,
             media,
             live,
             throttle,
+            notifications,
         }
     }
 
@@ -193,7 +201,18 @@ impl Photos {
         .bind((text.visibility == Visibility::Unlisted) as i64)
         .execute(&mut *tx)
         .await?;
+        let mentioned = self
+            .notifications
+            .record_mentions(
+                &mut tx,
+                text.caption.as_str(),
+                &owner.id.to_string(),
+                Some(&id.to_string()),
+            )
+            .await?;
         tx.commit().await?;
+        self.notifications
+            .wake(&mentioned, self.media.objects().cluster());
         self.media.queue().wake();
         self.live.wake();
         self.media.objects().cluster().notify("photo");

@@ -13,13 +13,15 @@ use crate::types::User;
 use crate::types::{
     CommentBody, CommentId, CommentView, Cursor, Handle, Page, PhotoId, ProfileView, UserSummary,
 };
-use crate::views::{FanState, FavoriteState};
+use crate::views::{FanState, FavoriteState, NotificationKind};
 use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct Social {
     pub(crate) db: Db,
     throttle: Throttle,
+    notifications: crate::notifications::Notifications,
+    cluster: crate::cluster::Cluster,
 }
 
 pub(crate) const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
@@ -81,8 +83,23 @@ fn not_found_user(handle: &str) -> Error {
 }
 
 impl Social {
-    pub fn new(db: Db, throttle: Throttle) -> Self {
-        Self { db, throttle }
+    pub fn new(
+        db: Db,
+        throttle: Throttle,
+        notifications: crate::notifications::Notifications,
+        cluster: crate::cluster::Cluster,
+    ) -> Self {
+        Self {
+            db,
+            throttle,
+            notifications,
+            cluster,
+        }
+    }
+
+    /// After the commit that recorded notifications for `users`: their pages hear of it.
+    fn wake(&self, users: &[String]) {
+        self.notifications.wake(users, &self.cluster);
     }
 
     pub(crate) async fn user_id(&self, handle: &Handle) -> Result<String> {
@@ -207,7 +224,29 @@ impl Social {
         .await?
         .rows_affected();
         let count = bump_favorites(&mut tx, &photo.to_string(), added as i64).await?;
+        let mut woken = Vec::new();
+        if added > 0 {
+            let owner: String = sqlx::query_scalar("SELECT owner_id FROM photos WHERE id = $1")
+                .bind(photo.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            let (me, photo) = (user.id.to_string(), photo.to_string());
+            if self
+                .notifications
+                .record(
+                    &mut tx,
+                    &owner,
+                    NotificationKind::Favorite,
+                    Some(&me),
+                    Some(&photo),
+                )
+                .await?
+            {
+                woken.push(owner);
+            }
+        }
         tx.commit().await?;
+        self.wake(&woken);
         Ok(count)
     }
 
@@ -266,7 +305,23 @@ impl Social {
         .await?
         .rows_affected();
         let count = Self::bump_fans(&mut tx, &fan.id.to_string(), &idol_id, added as i64).await?;
+        let mut woken = Vec::new();
+        if added > 0
+            && self
+                .notifications
+                .record(
+                    &mut tx,
+                    &idol_id,
+                    NotificationKind::Fan,
+                    Some(&fan.id.to_string()),
+                    None,
+                )
+                .await?
+        {
+            woken.push(idol_id.clone());
+        }
         tx.commit().await?;
+        self.wake(&woken);
         Ok(count)
     }
 
@@ -411,7 +466,31 @@ impl Social {
             .bind(photo.to_string())
             .execute(&mut *tx)
             .await?;
+        let owner: String = sqlx::query_scalar("SELECT owner_id FROM photos WHERE id = $1")
+            .bind(photo.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let (me, photo_id) = (author.id.to_string(), photo.to_string());
+        let mut woken = self
+            .notifications
+            .record_mentions(&mut tx, body.as_str(), &me, Some(&photo_id))
+            .await?;
+        if !woken.contains(&owner)
+            && self
+                .notifications
+                .record(
+                    &mut tx,
+                    &owner,
+                    NotificationKind::Comment,
+                    Some(&me),
+                    Some(&photo_id),
+                )
+                .await?
+        {
+            woken.push(owner);
+        }
         tx.commit().await?;
+        self.wake(&woken);
         Ok(CommentView {
             id: id.to_string(),
             photo_id: photo.to_string(),

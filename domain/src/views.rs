@@ -591,3 +591,78 @@ pub struct BlockList {
     pub blocked: Vec<crate::types::UserSummary>,
     pub muted: Vec<crate::types::UserSummary>,
 }
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// Someone favorited my photo.
+    Favorite,
+    /// Someone became my fan.
+    Fan,
+    /// Someone commented on my photo.
+    Comment,
+    /// Someone wrote `@me` in a caption or a comment.
+    Mention,
+    /// An admin hid my photo pending review.
+    Hidden,
+    /// An admin removed my photo.
+    Removed,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 6] = [
+        NotificationKind::Favorite,
+        NotificationKind::Fan,
+        NotificationKind::Comment,
+        NotificationKind::Mention,
+        NotificationKind::Hidden,
+        NotificationKind::Removed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Favorite => "favorite",
+            NotificationKind::Fan => "fan",
+            NotificationKind::Comment => "comment",
+            NotificationKind::Mention => "mention",
+            NotificationKind::Hidden => "hidden",
+            NotificationKind::Removed => "removed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One line of the notifications page: the events of one kind about one photo (or, for new fans,
+/// about me) on one day (UTC), the latest first. Mentions and admin actions are one line each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationGroup {
+    pub kind: NotificationKind,
+    /// The photo it is about (`null` for new fans).
+    pub photo_id: Option<String>,
+    /// Its thumbnail, if the photo is still there.
+    pub photo_thumb_url: Option<String>,
+    /// The latest people who did it (up to 3; none for an admin's action).
+    pub actors: Vec<crate::types::UserSummary>,
+    /// How many different people did it.
+    pub people: i64,
+    /// Whether any of it is unread.
+    pub unread: bool,
+    /// RFC 3339, UTC: the latest event of the line.
+    pub latest_at: String,
+}
+
+/// `GET /api/v1/notifications/unread`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadCount {
+    pub unread: i64,
+}
+
+/// `GET`/`PUT /api/v1/me/notification-settings`: the kinds the user does not want.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationSettings {
+    pub off: Vec<NotificationKind>,
+}

@@ -351,6 +351,7 @@ fn on_event(services: &Services, event: &str) {
     let s = services.clone();
     match event {
         "photo" => s.live.wake(),
+        "notification" => s.live.notify_everyone(),
         "announcement" => {
             tokio::spawn(async move {
                 if let Err(e) = s.announcements.refresh().await {

@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod feeds;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod photo;
 pub mod photo_edit;
 pub mod sessions;

@@ -23,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Show when=move || use_me().user.with(|u| u.is_some())>
             <crate::pages::sessions::SessionsSection />
             <crate::pages::two_factor::TwoFactorSection />
+            <crate::pages::notifications::NotificationSettingsSection />
             <crate::pages::blocks::BlocksSection />
             <crate::pages::tokens::TokensSection />
             <crate::pages::account::AccountSection />

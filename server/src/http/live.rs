@@ -1,8 +1,10 @@
 //! Server-sent events. `/api/v1/live` is the one stream a page needs: the current announcement
-//! and storage health (each when it opens and whenever it changes) and every new photo's id. `/api/v1/photos/live` and
+//! and storage health (each when it opens and whenever it changes), every new photo's id, and for
+//! a signed-in reader their unread notifications count. `/api/v1/photos/live` and
 //! `/api/v1/announcements/live` carry one kind each, for clients that want only that. Every stream
 //! sends a keep-alive comment every 15 s and ends when the node shuts down.
 
+use super::auth::Viewer;
 use super::error::ApiError;
 use super::state::AppState;
 use axum::extract::State;
@@ -11,8 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::stream::{BoxStream, StreamExt};
+use photoshare_domain::accounts::User;
 use std::convert::Infallible;
 use std::time::Duration;
+use tokio::sync::broadcast;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -79,15 +83,56 @@ async fn storage_events(state: &AppState) -> Result<Events, ApiError> {
     ))
 }
 
-async fn everything(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// For a signed-in reader, a `notifications` event with `{"unread": n}` now and whenever it
+/// changes (a new notification, or read on another page).
+fn notification_events(state: &AppState, user: User) -> Events {
+    let changes = state.services.live.user_changes();
+    let closed = state.services.live.closed();
+    let services = state.services.clone();
+    let me = user.id.to_string();
+    futures::stream::unfold(
+        (changes, closed, None::<i64>),
+        move |(mut changes, mut closed, last)| {
+            let (services, user, me) = (services.clone(), user.clone(), me.clone());
+            async move {
+                loop {
+                    if last.is_some() {
+                        tokio::select! {
+                            got = changes.recv() => match got {
+                                Ok(Some(who)) if who != me => continue,
+                                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                                Err(broadcast::error::RecvError::Closed) => return None,
+                            },
+                            _ = closed.wait_for(|c| *c) => return None,
+                        }
+                    }
+                    // A database that fails here ends this part of the stream (the page's other
+                    // events go on; it reconnects on its own later).
+                    let count = services.notifications.unread(&user).await.ok()?;
+                    if last == Some(count.unread) {
+                        continue;
+                    }
+                    let data = serde_json::to_string(&count).ok()?;
+                    let event = Event::default().event("notifications").data(data);
+                    return Some((Ok(event), (changes, closed, Some(count.unread))));
+                }
+            }
+        },
+    )
+    .boxed()
+}
+
+async fn everything(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+) -> Result<Response, ApiError> {
     let announcements = announcement_events(&state).await?;
     let storage = storage_events(&state).await?;
-    Ok(sse(futures::stream::select_all([
-        announcements,
-        storage,
-        photo_events(&state),
-    ])
-    .boxed()))
+    let mut streams = vec![announcements, storage, photo_events(&state)];
+    if let Some(user) = viewer {
+        streams.push(notification_events(&state, user));
+    }
+    Ok(sse(futures::stream::select_all(streams).boxed()))
 }
 
 async fn photos(State(state): State<AppState>) -> Response {

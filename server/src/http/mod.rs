@@ -12,6 +12,7 @@ mod guard;
 mod live;
 mod media;
 mod moderation;
+mod notifications;
 mod ops;
 mod sessions;
 mod share;
@@ -66,6 +67,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/users/{handle}/mute"),
     ("DELETE", "/api/v1/users/{handle}/mute"),
     ("GET", "/api/v1/me/blocks"),
+    ("GET", "/api/v1/notifications"),
+    ("GET", "/api/v1/notifications/unread"),
+    ("POST", "/api/v1/notifications/read"),
+    ("GET", "/api/v1/me/notification-settings"),
+    ("PUT", "/api/v1/me/notification-settings"),
     ("GET", "/api/v1/users/{handle}"),
     ("GET", "/api/v1/me"),
     ("PATCH", "/api/v1/me"),
@@ -129,7 +135,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .merge(moderation::router())
                 .merge(tokens::router())
                 .merge(sessions::router())
-                .merge(account::router()),
+                .merge(account::router())
+                .merge(notifications::router()),
         )
         .nest("/api/v1/admin", admin::router())
         .route("/api/sf/{*fn_name}", any(server_fn))

@@ -15,6 +15,7 @@ mod concurrency;
 mod crash;
 mod fsck;
 mod my_photos;
+mod notifications;
 mod outage;
 mod routes;
 mod security;

@@ -652,6 +652,33 @@ async fn every_server_function_answers_through_http() {
     )
     .await;
 
+    // Notifications: kim's favorite of mia's photo is news for mia; read; the settings.
+    let news = app.post_photo(&mia, png(80, 60, 10), "news").await.id;
+    let r = kim
+        .put(app.url(&format!("/api/v1/photos/{news}/favorite")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page: Page<photoshare_domain::views::NotificationGroup> =
+        sf.ok(&mia, "notifications", &[]).await;
+    assert_eq!(page.items[0].actors[0].handle, "kim");
+    let () = sf.ok(&mia, "mark_notifications_read", &[]).await;
+    let s: photoshare_domain::views::NotificationSettings =
+        sf.ok(&mia, "notification_settings", &[]).await;
+    assert!(s.off.is_empty());
+    let r = mia
+        .post(app.url("/api/sf/set_notification_settings"))
+        .json(&serde_json::json!({ "settings": { "off": ["fan"] } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    sf.called.insert("/api/sf/set_notification_settings".into());
+    let s: photoshare_domain::views::NotificationSettings =
+        sf.ok(&mia, "notification_settings", &[]).await;
+    assert_eq!(s.off, [photoshare_domain::views::NotificationKind::Fan]);
+
     // Two-factor sign-in, from a session: on with the app's code, asked at log-in, new recovery
     // codes, off.
     let status: photoshare_domain::views::TwoFactorStatus = sf.ok(&kim, "my_two_factor", &[]).await;

@@ -431,7 +431,16 @@ pub async fn problem_of(r: reqwest::Response) -> Problem {
 
 /// Opens a server-sent-event stream at `path`, checking it is one.
 pub async fn open_events(app: &TestApp, path: &str) -> reqwest::Response {
-    let r = app.client().get(app.url(path)).send().await.unwrap();
+    open_events_as(app, &app.client(), path).await
+}
+
+/// As [`open_events`], as `client` (with its session).
+pub async fn open_events_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> reqwest::Response {
+    let r = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::OK);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -445,9 +454,18 @@ pub async fn events(
     app: &TestApp,
     path: &str,
 ) -> std::pin::Pin<Box<dyn futures::Stream<Item = (String, String)> + Send>> {
+    events_as(app, &app.client(), path).await
+}
+
+/// As [`events`], as `client` (with its session).
+pub async fn events_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> std::pin::Pin<Box<dyn futures::Stream<Item = (String, String)> + Send>> {
     use futures::StreamExt;
     let mut buf = String::new();
-    open_events(app, path)
+    open_events_as(app, client, path)
         .await
         .bytes_stream()
         .map(move |chunk| {
