@@ -571,3 +571,94 @@ pub fn new_photos_label(n: i64) -> String {
         tn("{n} new photos", n)
     }
 }
+
+/// A piece of a person's text: as written, or an `@handle` or a `#tag` to link.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece {
+    Plain(String),
+    Mention(String),
+    Tag(String),
+}
+
+/// `text` cut into plain runs, `@handles` and `#tags` (each only where it starts a word).
+fn pieces(text: &str) -> Vec<Piece> {
+    use photoshare_domain::types::{is_tag_char, Handle, Tag};
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let starts_word = i == 0 || !is_tag_char(chars[i - 1]);
+        if (c == '@' || c == '#') && starts_word {
+            let word: String = chars[i + 1..]
+                .iter()
+                .take_while(|w| {
+                    if c == '@' {
+                        w.is_ascii_alphanumeric() || **w == '_'
+                    } else {
+                        is_tag_char(**w)
+                    }
+                })
+                .collect();
+            let piece = if c == '@' {
+                Handle::parse(&word)
+                    .ok()
+                    .map(|h| Piece::Mention(h.to_string()))
+            } else {
+                Tag::parse(&word).map(|t| Piece::Tag(t.to_string()))
+            };
+            if let Some(piece) = piece {
+                if !plain.is_empty() {
+                    out.push(Piece::Plain(std::mem::take(&mut plain)));
+                }
+                out.push(piece);
+                i += 1 + word.chars().count();
+                continue;
+            }
+        }
+        plain.push(c);
+        i += 1;
+    }
+    if !plain.is_empty() {
+        out.push(Piece::Plain(plain));
+    }
+    out
+}
+
+/// A caption or comment with its `@handles` linked to their pages and `#tags` to theirs.
+#[component]
+pub fn RichText(text: String) -> impl IntoView {
+    pieces(&text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Plain(s) => s.into_any(),
+            Piece::Mention(h) => {
+                let href = format!("/u/{h}");
+                view! { <a class="mention" href=href>"@" {h}</a> }.into_any()
+            }
+            Piece::Tag(t) => {
+                let href = format!("/t/{t}");
+                view! { <a class="tag" href=href>"#" {t}</a> }.into_any()
+            }
+        })
+        .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pieces, Piece};
+
+    #[test]
+    fn handles_and_tags_are_cut_out_where_they_start_a_word() {
+        assert_eq!(
+            pieces("@Aiko 見て #夕焼け! mail@x.jp a#b #"),
+            [
+                Piece::Mention("aiko".into()),
+                Piece::Plain(" 見て ".into()),
+                Piece::Tag("夕焼け".into()),
+                Piece::Plain("! mail@x.jp a#b #".into()),
+            ]
+        );
+    }
+}

@@ -375,6 +375,8 @@ pub const JA: &[(&str, &str)] = &[
     ("An admin removes my photo", "管理者が写真を削除したとき"),
     ("Nothing yet. When someone favorites your photos, becomes your fan, comments or mentions you, it shows here.", "まだありません。写真がお気に入りにされたり、ファンが増えたり、コメントや@での言及があると、ここに表示されます。"),
     ("Notify me when", "通知を受け取るとき"),
+    ("A tag is 1 to 50 letters, digits or _ (any script), like #sunset or #夕焼け.", "タグは1〜50文字の文字・数字・_（どの言語でも）です。例：#sunset、#夕焼け"),
+    ("Trending tags", "話題のタグ"),
     ("Two-factor code", "2段階認証のコード"),
     ("The 6-digit code from your authenticator app, or a recovery code.", "認証アプリの6桁のコード、またはリカバリーコード。"),
     ("Two-factor sign-in", "2段階認証"),

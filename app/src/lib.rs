@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/upload") view=pages::upload::UploadPage />
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
+                    <Route path=path!("/t/:tag") view=pages::feeds::TagPage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/signup") view=pages::signup::SignupPage />
                     <Route path=path!("/announcements") view=pages::announcements::AnnouncementsPage />
@@ -142,6 +143,7 @@ server_functions![
     pages::login::LogIn,
     pages::signup::SignUp,
     pages::feeds::PhotoListPage,
+    pages::feeds::TrendingTags,
     pages::photo::GetPhoto,
     pages::photo::SetFavorite,
     pages::photo::CommentPage,

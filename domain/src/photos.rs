@@ -12,9 +12,9 @@ use crate::store::{not_found_photo, select_photos, viewer_id, visible_to, Keyset
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{
-    Caption, ContentHash, Cursor, Page, PhotoAlt, PhotoId, PhotoView, UserId, Visibility,
+    Caption, ContentHash, Cursor, Page, PhotoAlt, PhotoId, PhotoView, Tag, UserId, Visibility,
 };
-use crate::views::PhotoChange;
+use crate::views::{PhotoChange, TagCount, TrendingTags};
 use uuid::Uuid;
 
 /// What a person writes about a photo they post.
@@ -46,7 +46,7 @@ pub struct Photos {
 }
 
 /// The photo feeds. Each is keyset-paginated on its own sort key and the photo id.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Feed {
     /// Newest first.
     Recent,
@@ -58,12 +58,14 @@ pub enum Feed {
     By(UserId),
     /// The photos a user favorited, the latest favorite first.
     FavoritesOf(UserId),
+    /// The photos of a `#tag`, newest first.
+    Tagged(Tag),
 }
 
 impl Feed {
-    /// What follows the photo query's FROM (`{user}` stands for the user the feed is about), the
-    /// order its pages run in, and that user.
-    fn parts(self) -> (&'static str, Keyset, Option<UserId>) {
+    /// What follows the photo query's FROM (`{subject}` stands for the user or tag the feed is
+    /// about), the order its pages run in, and that subject.
+    fn parts(&self) -> (&'static str, Keyset, Option<String>) {
         let recent = Keyset::newest_first("p.created_at", "p.id");
         match self {
             Feed::Recent => (
@@ -83,21 +85,26 @@ impl Feed {
             // (see `feed`): joining every photo of every idol before the sort cost 5–20 ms.
             Feed::Fans(u) => (
                 "WHERE p.id IN (SELECT f.id FROM photos f
-                    WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = {user})
+                    WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = {subject})
                     AND f.hidden_at IS NULL AND f.unlisted = 0",
                 recent,
-                Some(u),
+                Some(u.to_string()),
             ),
             // Unlisted photos only on one's own page and in one's own favorites (see `feed`).
             Feed::By(u) => (
-                "WHERE p.owner_id = {user} AND p.hidden_at IS NULL AND p.unlisted = 0",
+                "WHERE p.owner_id = {subject} AND p.hidden_at IS NULL AND p.unlisted = 0",
                 recent,
-                Some(u),
+                Some(u.to_string()),
             ),
             Feed::FavoritesOf(u) => (
-                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = {user} AND p.hidden_at IS NULL AND p.unlisted = 0",
+                "JOIN favorites fv ON fv.photo_id = p.id WHERE fv.user_id = {subject} AND p.hidden_at IS NULL AND p.unlisted = 0",
                 Keyset::newest_first("fv.created_at", "fv.photo_id"),
-                Some(u),
+                Some(u.to_string()),
+            ),
+            Feed::Tagged(tag) => (
+                "JOIN photo_tags tg ON tg.photo_id = p.id WHERE tg.tag = {subject} AND p.hidden_at IS NULL AND p.unlisted = 0",
+                Keyset::newest_first("tg.created_at", "tg.photo_id"),
+                Some(tag.as_str().to_owned()),
             ),
         }
     }
@@ -201,6 +208,7 @@ impl Photos {
         .bind((text.visibility == Visibility::Unlisted) as i64)
         .execute(&mut *tx)
         .await?;
+        replace_tags(&mut tx, &id.to_string(), text.caption.as_str(), created_at).await?;
         let mentioned = self
             .notifications
             .record_mentions(
@@ -329,6 +337,13 @@ impl Photos {
         .bind(id.to_string())
         .execute(&mut *tx)
         .await?;
+        if let Some(caption) = &caption {
+            let posted: i64 = sqlx::query_scalar("SELECT created_at FROM photos WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            replace_tags(&mut tx, &id.to_string(), caption.as_str(), posted).await?;
+        }
         tx.commit().await?;
         if owner != by.id.to_string() {
             crate::audit::record(&self.db, Some(by), "photo.edit", &id.to_string(), "").await;
@@ -392,12 +407,15 @@ impl Photos {
     ) -> Result<Page<PhotoView>> {
         let (filter, keyset, about) = feed.parts();
         let mut sql = select_photos(viewer, &format!(", {}", keyset.columns()))?;
-        let user = match about {
-            Some(u) => sql.bind(u.to_string())?,
+        let mine = matches!(feed, Feed::By(_) | Feed::FavoritesOf(_))
+            && about.is_some()
+            && about == viewer.map(|v| v.id.to_string());
+        let subject = match about {
+            Some(s) => sql.bind(s)?,
             None => String::new(),
         };
-        let mut filter = filter.replace("{user}", &user);
-        if about.is_some() && about == viewer.map(|v| v.id) {
+        let mut filter = filter.replace("{subject}", &subject);
+        if mine {
             filter = filter.replace(" AND p.unlisted = 0", "");
         }
         // Nothing of users with a block between them and the viewer; the feeds leave out whom
@@ -442,5 +460,49 @@ impl Photos {
             return Ok(None);
         }
         Ok(visible_to(photo.hidden, &owner, viewer).then_some(photo))
+    }
+}
+
+/// Within the caller's transaction: the photo's tags become those of `caption`.
+async fn replace_tags(
+    conn: &mut sqlx::AnyConnection,
+    photo: &str,
+    caption: &str,
+    posted_at: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM photo_tags WHERE photo_id = $1")
+        .bind(photo)
+        .execute(&mut *conn)
+        .await?;
+    for tag in Tag::all_in(caption) {
+        sqlx::query("INSERT INTO photo_tags (photo_id, tag, created_at) VALUES ($1, $2, $3)")
+            .bind(photo)
+            .bind(tag.as_str().to_owned())
+            .bind(posted_at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Photos {
+    /// The tags on the most public photos posted in the last 7 days (at most `limit`).
+    pub async fn trending_tags(&self, limit: u32) -> Result<TrendingTags> {
+        let week = 7 * 86_400 * 1_000_000;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT tg.tag, COUNT(*) AS n FROM photo_tags tg JOIN photos p ON p.id = tg.photo_id
+             WHERE tg.created_at > $1 AND p.hidden_at IS NULL AND p.unlisted = 0
+             GROUP BY tg.tag ORDER BY n DESC, tg.tag LIMIT $2",
+        )
+        .bind(now_micros() - week)
+        .bind(i64::from(limit))
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(TrendingTags {
+            items: rows
+                .into_iter()
+                .map(|(tag, photos)| TagCount { tag, photos })
+                .collect(),
+        })
     }
 }

@@ -167,6 +167,7 @@ problems! {
     LocaleUnknown => "locale_unknown", "The language is one of: en, ja.";
     BadId { kind: IdKind } => "bad_id", "That is not a valid {kind} id.";
     BadHash => "bad_hash", "That is not a sha256 content hash.";
+    BadTag => "bad_tag", "A tag is 1 to 50 letters, digits or _ (any script), like #sunset or #夕焼け.";
     BadScope { scope: String } => "bad_scope", "“{scope}” is not a scope: use read, write or admin.";
     HashMismatch => "hash_mismatch", "The bytes sent do not match their sha256; nothing was stored.";
     BadCursor => "bad_cursor", "That page cursor is not valid; start again from the first page.";

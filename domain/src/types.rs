@@ -136,6 +136,60 @@ impl From<Caption> for String {
     }
 }
 
+/// A `#tag`: letters of any script, digits and `_`, 1 to 50 of them, compared in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    pub const MAX: usize = 50;
+
+    /// A tag as typed (a leading `#` allowed); `None` if it is not one.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let s = raw.trim().trim_start_matches('#').to_lowercase();
+        let n = s.chars().count();
+        ((1..=Self::MAX).contains(&n) && s.chars().all(is_tag_char)).then_some(Tag(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The tags written in a text (`#` not after a tag character), each once, at most 30.
+    pub fn all_in(text: &str) -> Vec<Tag> {
+        let mut found: Vec<Tag> = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '#' && (i == 0 || !is_tag_char(chars[i - 1])) {
+                let word: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| is_tag_char(**c))
+                    .collect();
+                i += word.chars().count();
+                if let Some(tag) = Tag::parse(&word) {
+                    if !found.contains(&tag) && found.len() < 30 {
+                        found.push(tag);
+                    }
+                }
+            }
+            i += 1;
+        }
+        found
+    }
+}
+
+/// Whether `c` may be part of a `#tag` or an `@handle`'s surroundings: a letter of any script, a
+/// digit or `_`.
+pub fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A photo's text alternative, read out by screen readers and shown when the image cannot be:
 /// any script, up to 1,500 characters (as Mastodon allows), trimmed; may be empty (the caption is
 /// then the fallback).

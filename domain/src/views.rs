@@ -47,6 +47,8 @@ pub enum PhotoList {
     ByUser,
     /// A user's favorites.
     FavoritesOfUser,
+    /// The photos of a `#tag` (the tag named beside it).
+    Tag,
 }
 
 /// Which list of users a page shows.
@@ -665,4 +667,17 @@ pub struct UnreadCount {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationSettings {
     pub off: Vec<NotificationKind>,
+}
+
+/// `GET /api/v1/tags/trending`: the tags on the most photos of the last 7 days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendingTags {
+    pub items: Vec<TagCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub tag: String,
+    /// Photos posted with it in the last 7 days.
+    pub photos: i64,
 }

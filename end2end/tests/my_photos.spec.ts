@@ -67,3 +67,27 @@ test('someone else sees no edit or delete on my photo', async ({ browser }) => {
   await expect(other.page.getByTestId('owner-tools')).toHaveCount(0);
   await Promise.all([owner.context.close(), other.context.close()]);
 });
+
+test('a #tag in a caption links to the tag page, which lists its photos; @handles link to people', async ({ browser }, info) => {
+  const tagger = await newUser(browser, 'tagger');
+  const tag = `夕焼け${Date.now().toString(36)}`;
+  const photo = await (
+    await tagger.context.request.post('/api/v1/photos', {
+      multipart: {
+        caption: `evening sky #${tag} with @${tagger.handle}`,
+        image: { name: 'p.png', mimeType: 'image/png', buffer: makePng(320, 240, 43) },
+      },
+    })
+  ).json();
+  const page = tagger.page;
+  await page.goto(`/p/${photo.id}`);
+  await expect(page.getByTestId('caption').getByRole('link', { name: `@${tagger.handle}` })).toHaveAttribute('href', `/u/${tagger.handle}`);
+  await page.getByTestId('caption').getByRole('link', { name: `#${tag}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/t/${encodeURIComponent(tag)}$`));
+  await expect(page.getByRole('heading', { name: `#${tag}` })).toBeVisible();
+  await expect(page.getByTestId('photo-grid').locator('li')).toHaveCount(1);
+  await snap(page, info, 'tag-page');
+  await page.goto('/popular');
+  await expect(page.getByTestId('trending-tags')).toContainText(`#${tag}`);
+  await tagger.context.close();
+});

@@ -31,6 +31,10 @@ pub async fn photo_list_page(
         PhotoList::Fans => Feed::Fans(viewer.as_ref().ok_or(AppError(Problem::LoginRequired))?.id),
         PhotoList::ByUser => Feed::By(user().await?),
         PhotoList::FavoritesOfUser => Feed::FavoritesOf(user().await?),
+        PhotoList::Tag => Feed::Tagged(
+            photoshare_domain::types::Tag::parse(handle.as_deref().unwrap_or_default())
+                .ok_or(AppError(Problem::BadTag))?,
+        ),
     };
     Ok(s.photos.feed(feed, viewer.as_ref(), cursor, limit).await?)
 }
@@ -84,14 +88,48 @@ pub fn RecentPage() -> impl IntoView {
     }
 }
 
+/// The tags on the most photos of the last 7 days.
+#[server(prefix = "/api/sf", endpoint = "trending_tags", protocol = crate::sf::Sf)]
+pub async fn trending_tags() -> Result<photoshare_domain::views::TrendingTags, AppError> {
+    let s = crate::session::ssr::services()?;
+    Ok(s.photos.trending_tags(10).await?)
+}
+
 #[component]
 pub fn PopularPage() -> impl IntoView {
     let feed = photo_feed(PhotoList::Popular, None);
+    let tags = LocalResource::new(trending_tags);
     view! {
         <section>
             <h1 class="page-title">{move || t("Popular photos")}</h1>
+            {move || tags.get().and_then(|r| r.ok()).filter(|t| !t.items.is_empty()).map(|tags| view! {
+                <nav class="tags" aria-label=move || t("Trending tags") data-testid="trending-tags">
+                    <span class="hint">{move || t("Trending tags")}</span>
+                    {tags.items.into_iter().map(|tc| view! {
+                        <a class="tag" href=format!("/t/{}", tc.tag)>"#" {tc.tag.clone()}</a>
+                    }).collect_view()}
+                </nav>
+            })}
             <PhotoGrid feed=feed empty="Nothing here yet." />
         </section>
+    }
+}
+
+/// The photos of a `#tag`, newest first.
+#[component]
+pub fn TagPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    view! {
+        {move || {
+            let tag = params.read().get("tag").unwrap_or_default();
+            let feed = photo_feed(PhotoList::Tag, Some(tag.clone()));
+            view! {
+                <section>
+                    <h1 class="page-title">"#" {tag}</h1>
+                    <PhotoGrid feed=feed empty="Nothing here yet." />
+                </section>
+            }
+        }}
     }
 }
 

@@ -1,7 +1,7 @@
 //! One photo: large image, caption, its owner, favorites and comments. The server also writes this
 //! route's Open Graph tags into the HTML it serves, so a shared link previews.
 
-use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton};
+use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton, RichText};
 use crate::error::AppError;
 use crate::i18n::{relative_time, t, Text};
 use crate::pages::admin::{Moderated, ModerationActions};
@@ -212,7 +212,7 @@ fn PhotoDetail(photo: PhotoView) -> impl IntoView {
                         </span>
                     </a>
                 </p>
-                <p class="caption" data-testid="caption">{move || current.with(|p| p.caption.clone())}</p>
+                <p class="caption" data-testid="caption">{move || view! { <RichText text=current.with(|p| p.caption.clone()) /> }}</p>
                 <Show when=move || current.with(|p| p.visibility == Visibility::Unlisted)>
                     <p><span class="badge" data-testid="unlisted-badge">{move || t("Unlisted")}</span> " "
                     <span class="hint">{move || t("Only people with the link see this photo.")}</span></p>
@@ -356,7 +356,7 @@ fn Comments(photo_id: String) -> impl IntoView {
                                         " "
                                         <time datetime=c.created_at.clone()>{move || relative_time(&created)}</time>
                                     </p>
-                                    <p class="comment-body">{c.body.clone()}</p>
+                                    <p class="comment-body"><RichText text=c.body.clone() /></p>
                                 </div>
                                 <Show when=move || c.can_delete>
                                     <button class="link-button" on:click={

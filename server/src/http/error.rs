@@ -33,6 +33,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | LocaleUnknown
         | BadId { .. }
         | BadHash
+        | BadTag
         | HashMismatch
         | BadScope { .. }
         | BadCursor

@@ -14,7 +14,8 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use photoshare_domain::blocks::RelationKind;
 use photoshare_domain::photos::Feed;
-use photoshare_domain::types::{comment_in_path, photo_in_path, user_in_path, CommentBody};
+use photoshare_domain::problem::Problem;
+use photoshare_domain::types::{comment_in_path, photo_in_path, user_in_path, CommentBody, Tag};
 use photoshare_domain::views::ProfileChange;
 use serde::Deserialize;
 
@@ -55,6 +56,8 @@ pub fn router(max_upload: u64) -> Router<AppState> {
                 }),
         )
         .route("/me/blocks", get(my_blocks))
+        .route("/tags/trending", get(trending_tags))
+        .route("/tags/{tag}/photos", get(tag_photos))
         .route("/users/{handle}/photos", get(user_photos))
         .route("/users/{handle}/favorites", get(user_favorites))
         .route(
@@ -153,6 +156,21 @@ async fn set_fan(
         .set_fan(&user, &user_in_path(&raw)?, on)
         .await?;
     Ok(Json(state).into_response())
+}
+
+/// The photos of a `#tag`, newest first.
+async fn tag_photos(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(raw): Path<String>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let tag = Tag::parse(&raw).ok_or(ApiError(Problem::BadTag))?;
+    feed(&state, Feed::Tagged(tag), viewer.as_ref(), query).await
+}
+
+async fn trending_tags(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.services.photos.trending_tags(10).await?).into_response())
 }
 
 /// PUT (`on`) or DELETE a block or a mute; both idempotent.

@@ -351,3 +351,61 @@ async fn owners_delete_their_photos_during_an_outage_and_the_image_is_not_blocke
     let r = post(&app, &alice, 1, "and again", "", "public").await;
     assert_eq!(r.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn tags_in_captions_make_tag_pages_and_a_trending_list() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let bob = app.signed_in("bob").await;
+    let first: PhotoView =
+        read_as(post(&app, &alice, 1, "sunset #Sunset #夕焼け", "", "public").await).await;
+    let second: PhotoView =
+        read_as(post(&app, &alice, 2, "#sunset again", "", "public").await).await;
+    let _: PhotoView = read_as(post(&app, &bob, 3, "#other", "", "public").await).await;
+    let _: PhotoView = read_as(post(&app, &bob, 4, "#sunset hidden", "", "unlisted").await).await;
+
+    let page: Page<PhotoView> = app.get_as(&bob, "/api/v1/tags/sunset/photos").await;
+    assert_eq!(
+        ids(&page),
+        [second.id.as_str(), first.id.as_str()],
+        "newest first, public only"
+    );
+    let page: Page<PhotoView> = app
+        .get_as(&bob, "/api/v1/tags/%E5%A4%95%E7%84%BC%E3%81%91/photos")
+        .await;
+    assert_eq!(ids(&page), [first.id.as_str()], "a Japanese tag");
+    let page: Page<PhotoView> = app.get_as(&bob, "/api/v1/tags/%23SUNSET/photos").await;
+    assert_eq!(page.items.len(), 2, "a leading # and any case");
+    let p = app
+        .refused(
+            &bob,
+            "GET",
+            "/api/v1/tags/bad!tag/photos",
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(p, Problem::BadTag);
+
+    let trending: photoshare_domain::views::TrendingTags =
+        app.get_as(&app.client(), "/api/v1/tags/trending").await;
+    let tags: Vec<(&str, i64)> = trending
+        .items
+        .iter()
+        .map(|t| (t.tag.as_str(), t.photos))
+        .collect();
+    assert_eq!(tags, [("sunset", 2), ("other", 1), ("夕焼け", 1)]);
+
+    // A changed caption changes the photo's tags.
+    let _: PhotoView = app
+        .call_as(
+            &alice,
+            "PATCH",
+            &format!("/api/v1/photos/{}", second.id),
+            Some(json!({ "caption": "no tags now" })),
+            StatusCode::OK,
+        )
+        .await;
+    let page: Page<PhotoView> = app.get_as(&bob, "/api/v1/tags/sunset/photos").await;
+    assert_eq!(ids(&page), [first.id.as_str()]);
+}

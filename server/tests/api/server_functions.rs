@@ -679,6 +679,15 @@ async fn every_server_function_answers_through_http() {
         sf.ok(&mia, "notification_settings", &[]).await;
     assert_eq!(s.off, [photoshare_domain::views::NotificationKind::Fan]);
 
+    // Tags: a tag's photos and the trending list.
+    let _ = app.post_photo(&mia, png(80, 60, 11), "#sf_tag").await;
+    let tagged: Page<PhotoView> = sf
+        .ok(&kim, "photos", &[("list", "tag"), ("handle", "sf_tag")])
+        .await;
+    assert_eq!(tagged.items.len(), 1);
+    let trending: photoshare_domain::views::TrendingTags = sf.ok(&anon, "trending_tags", &[]).await;
+    assert!(trending.items.iter().any(|t| t.tag == "sf_tag"));
+
     // Two-factor sign-in, from a session: on with the app's code, asked at log-in, new recovery
     // codes, off.
     let status: photoshare_domain::views::TwoFactorStatus = sf.ok(&kim, "my_two_factor", &[]).await;
