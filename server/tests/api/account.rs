@@ -387,25 +387,22 @@ async fn export_streams_a_zip_of_the_originals_and_a_json_of_the_rest() {
     let second = app.post_photo(&alice, png(200, 320, 2), "second").await;
     let bobs = app.post_photo(&bob, png(100, 100, 3), "bob's").await;
     app.set_icon("alice", 4).await;
-    all_succeed(
-        &app,
-        [
-            (
-                &alice,
-                "PUT",
-                format!("/api/v1/photos/{}/favorite", bobs.id),
-                None,
-            ),
-            (&alice, "PUT", "/api/v1/users/bob/fan".to_owned(), None),
-            (&bob, "PUT", "/api/v1/users/alice/fan".to_owned(), None),
-            (
-                &alice,
-                "POST",
-                format!("/api/v1/photos/{}/comments", bobs.id),
-                Some(json!({ "body": "nice ✨" })),
-            ),
-        ],
-    )
+    app.all_succeed([
+        (
+            &alice,
+            "PUT",
+            format!("/api/v1/photos/{}/favorite", bobs.id),
+            None,
+        ),
+        (&alice, "PUT", "/api/v1/users/bob/fan".to_owned(), None),
+        (&bob, "PUT", "/api/v1/users/alice/fan".to_owned(), None),
+        (
+            &alice,
+            "POST",
+            format!("/api/v1/photos/{}/comments", bobs.id),
+            Some(json!({ "body": "nice ✨" })),
+        ),
+    ])
     .await;
 
     let r = alice
@@ -501,55 +498,52 @@ async fn deleting_an_account_removes_everything_of_it_and_keeps_counts_true_duri
     let bobs = app.post_photo(&bob, png(300, 200, 2), "bob's copy").await;
     let bobs_other = app.post_photo(&bob, png(300, 200, 3), "bob's other").await;
     app.set_icon("alice", 9).await;
-    all_succeed(
-        &app,
-        [
-            (
-                &alice,
-                "PUT",
-                format!("/api/v1/photos/{}/favorite", bobs.id),
-                None,
-            ),
-            (
-                &bob,
-                "PUT",
-                format!("/api/v1/photos/{}/favorite", bobs.id),
-                None,
-            ),
-            (
-                &bob,
-                "PUT",
-                format!("/api/v1/photos/{}/favorite", own.id),
-                None,
-            ),
-            (&alice, "PUT", "/api/v1/users/bob/fan".to_owned(), None),
-            (&bob, "PUT", "/api/v1/users/alice/fan".to_owned(), None),
-            (
-                &alice,
-                "POST",
-                format!("/api/v1/photos/{}/comments", bobs.id),
-                Some(json!({ "body": "from alice" })),
-            ),
-            (
-                &bob,
-                "POST",
-                format!("/api/v1/photos/{}/comments", bobs.id),
-                Some(json!({ "body": "from bob" })),
-            ),
-            (
-                &bob,
-                "POST",
-                format!("/api/v1/photos/{}/comments", own.id),
-                Some(json!({ "body": "on alice's" })),
-            ),
-            (
-                &alice,
-                "POST",
-                format!("/api/v1/photos/{}/reports", bobs_other.id),
-                Some(json!({ "reason": "spam" })),
-            ),
-        ],
-    )
+    app.all_succeed([
+        (
+            &alice,
+            "PUT",
+            format!("/api/v1/photos/{}/favorite", bobs.id),
+            None,
+        ),
+        (
+            &bob,
+            "PUT",
+            format!("/api/v1/photos/{}/favorite", bobs.id),
+            None,
+        ),
+        (
+            &bob,
+            "PUT",
+            format!("/api/v1/photos/{}/favorite", own.id),
+            None,
+        ),
+        (&alice, "PUT", "/api/v1/users/bob/fan".to_owned(), None),
+        (&bob, "PUT", "/api/v1/users/alice/fan".to_owned(), None),
+        (
+            &alice,
+            "POST",
+            format!("/api/v1/photos/{}/comments", bobs.id),
+            Some(json!({ "body": "from alice" })),
+        ),
+        (
+            &bob,
+            "POST",
+            format!("/api/v1/photos/{}/comments", bobs.id),
+            Some(json!({ "body": "from bob" })),
+        ),
+        (
+            &bob,
+            "POST",
+            format!("/api/v1/photos/{}/comments", own.id),
+            Some(json!({ "body": "on alice's" })),
+        ),
+        (
+            &alice,
+            "POST",
+            format!("/api/v1/photos/{}/reports", bobs_other.id),
+            Some(json!({ "reason": "spam" })),
+        ),
+    ])
     .await;
     app.running.sync_worker().drain().await.unwrap();
     let gone_files: Vec<String> = [&own.urls.original, &own.urls.large, &own.urls.thumb]
@@ -726,17 +720,6 @@ async fn the_last_admin_cannot_delete_their_account_and_two_factor_guards_deleti
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, _) = app.call(&admin, "GET", "/api/v1/users/alice", None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-}
-
-/// Makes each call (client, method, path, body), which must succeed.
-async fn all_succeed<const N: usize>(
-    app: &TestApp,
-    calls: [(&reqwest::Client, &str, String, Option<Value>); N],
-) {
-    for (client, method, path, body) in calls {
-        let (s, body) = app.call(client, method, &path, body).await;
-        assert!(s.is_success(), "{path}: {body}");
-    }
 }
 
 fn hash_of(url: &str) -> String {

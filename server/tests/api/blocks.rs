@@ -27,7 +27,7 @@ async fn a_block_hides_both_ways_and_stops_the_blocked_user_reaching_the_blocker
     let carol = app.signed_in("carol").await;
     let a = app.post_photo(&alice, png(64, 48, 1), "alice's").await;
     let b = app.post_photo(&bob, png(64, 48, 2), "bob's").await;
-    for (client, method, path, body) in [
+    app.all_succeed([
         (
             &bob,
             "POST",
@@ -48,10 +48,8 @@ async fn a_block_hides_both_ways_and_stops_the_blocked_user_reaching_the_blocker
         ),
         (&alice, "PUT", "/api/v1/users/bob/fan".to_owned(), None),
         (&bob, "PUT", "/api/v1/users/alice/fan".to_owned(), None),
-    ] {
-        let (s, body) = app.call(client, method, &path, body).await;
-        assert!(s.is_success(), "{path}: {body}");
-    }
+    ])
+    .await;
 
     let r: Relation = app
         .call_as(

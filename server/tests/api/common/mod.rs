@@ -348,6 +348,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Makes each call (client, method, path, body), which must all succeed.
+    pub async fn all_succeed<const N: usize>(
+        &self,
+        calls: [(&reqwest::Client, &str, String, Option<serde_json::Value>); N],
+    ) {
+        for (client, method, path, body) in calls {
+            let (s, body) = self.call(client, method, &path, body).await;
+            assert!(s.is_success(), "{method} {path}: {body}");
+        }
+    }
+
     /// A client signed in as a new user `handle`.
     pub async fn signed_in(&self, handle: &str) -> reqwest::Client {
         let c = self.client();
