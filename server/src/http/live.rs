@@ -106,8 +106,8 @@ fn notification_events(state: &AppState, user: User) -> Events {
                             _ = closed.wait_for(|c| *c) => return None,
                         }
                     }
-                    // A database that fails here ends this part of the stream (the page's other
-                    // events go on; it reconnects on its own later).
+                    // A database that fails here ends this part of the stream: the page's other
+                    // events go on, and its bell catches up when the page is next loaded.
                     let count = services.notifications.unread(&user).await.ok()?;
                     if last == Some(count.unread) {
                         continue;
