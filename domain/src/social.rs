@@ -278,6 +278,7 @@ impl Social {
             "FROM favorites x JOIN users u ON u.id = x.user_id WHERE x.photo_id = {about}",
             Keyset::newest_first("x.created_at", "x.user_id"),
             photo.to_string(),
+            viewer,
             cursor,
             limit,
         )
@@ -375,6 +376,7 @@ impl Social {
     pub async fn fans_of(
         &self,
         idol: &Handle,
+        viewer: Option<&User>,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<UserSummary>> {
@@ -383,6 +385,7 @@ impl Social {
             "FROM fans x JOIN users u ON u.id = x.fan_id WHERE x.idol_id = {about}",
             Keyset::newest_first("x.created_at", "x.fan_id"),
             id,
+            viewer,
             cursor,
             limit,
         )
@@ -393,6 +396,7 @@ impl Social {
     pub async fn idols_of(
         &self,
         fan: &Handle,
+        viewer: Option<&User>,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<UserSummary>> {
@@ -401,6 +405,7 @@ impl Social {
             "FROM fans x JOIN users u ON u.id = x.idol_id WHERE x.fan_id = {about}",
             Keyset::newest_first("x.created_at", "x.idol_id"),
             id,
+            viewer,
             cursor,
             limit,
         )
@@ -408,30 +413,41 @@ impl Social {
     }
 
     /// Users by number of fans, most first.
-    pub async fn top_users(&self, cursor: Option<Cursor>, limit: u32) -> Result<Page<UserSummary>> {
+    pub async fn top_users(
+        &self,
+        viewer: Option<&User>,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<UserSummary>> {
         self.user_page(
             "FROM users u WHERE {about} = ''",
             Keyset::newest_first("u.fans_count", "u.id"),
             String::new(),
+            viewer,
             cursor,
             limit,
         )
         .await
     }
 
-    /// One page of users: `from` names `about` where it says `{about}`, and the list runs in
-    /// `keyset` order.
+    /// One page of users as `viewer` sees it (nobody with a block between them): `from` names
+    /// `about` where it says `{about}`, and the list runs in `keyset` order.
     async fn user_page(
         &self,
         from: &str,
         keyset: Keyset,
         about: String,
+        viewer: Option<&User>,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<Page<UserSummary>> {
         let mut sql = Sql::new(format!("SELECT {USER_SUMMARY}, {} ", keyset.columns()));
         let about = sql.bind(about)?;
         sql.push(&from.replace("{about}", &about));
+        if viewer.is_some() {
+            let me = sql.bind(viewer_id(viewer))?;
+            sql.push(" AND ").push(&no_block(&me, "u.id"));
+        }
         keyset.page(&mut sql, cursor, limit)?;
         let rows = sql.fetch_all(&self.db).await?;
         keyset.finish(rows, limit, SummaryRow::view)

@@ -47,15 +47,15 @@ pub async fn user_list_page(
     let subject = subject.unwrap_or_default();
     let social = &s.social;
     Ok(match list {
-        Users::Top => social.top_users(cursor, limit).await?,
+        Users::Top => social.top_users(viewer.as_ref(), cursor, limit).await?,
         Users::FansOf => {
             social
-                .fans_of(&user_in_path(&subject)?, cursor, limit)
+                .fans_of(&user_in_path(&subject)?, viewer.as_ref(), cursor, limit)
                 .await?
         }
         Users::FanOf => {
             social
-                .idols_of(&user_in_path(&subject)?, cursor, limit)
+                .idols_of(&user_in_path(&subject)?, viewer.as_ref(), cursor, limit)
                 .await?
         }
         Users::Favoriters => {

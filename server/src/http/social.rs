@@ -62,11 +62,11 @@ pub fn router(max_upload: u64) -> Router<AppState> {
         .route("/users/{handle}/favorites", get(user_favorites))
         .route(
             "/users/{handle}/fans",
-            get(|State(s), Path(h), q: PageParams| fan_list(true, s, h, q)),
+            get(|State(s), Viewer(v), Path(h), q: PageParams| fan_list(true, s, v, h, q)),
         )
         .route(
             "/users/{handle}/fan-of",
-            get(|State(s), Path(h), q: PageParams| fan_list(false, s, h, q)),
+            get(|State(s), Viewer(v), Path(h), q: PageParams| fan_list(false, s, v, h, q)),
         )
         .route("/me", get(me).patch(update_me))
         .route(
@@ -213,23 +213,33 @@ async fn profile(
 async fn fan_list(
     fans: bool,
     state: AppState,
+    viewer: Option<photoshare_domain::accounts::User>,
     raw: String,
     query: PageParams,
 ) -> Result<Response, ApiError> {
     let (cursor, limit) = query?.0.parse()?;
     let social = &state.services.social;
     let who = user_in_path(&raw)?;
+    let viewer = viewer.as_ref();
     let page = if fans {
-        social.fans_of(&who, cursor, limit).await?
+        social.fans_of(&who, viewer, cursor, limit).await?
     } else {
-        social.idols_of(&who, cursor, limit).await?
+        social.idols_of(&who, viewer, cursor, limit).await?
     };
     Ok(Json(page).into_response())
 }
 
-async fn top_users(State(state): State<AppState>, query: PageParams) -> Result<Response, ApiError> {
+async fn top_users(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    query: PageParams,
+) -> Result<Response, ApiError> {
     let (cursor, limit) = query?.0.parse()?;
-    let page = state.services.social.top_users(cursor, limit).await?;
+    let page = state
+        .services
+        .social
+        .top_users(viewer.as_ref(), cursor, limit)
+        .await?;
     Ok(Json(page).into_response())
 }
 

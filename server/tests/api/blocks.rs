@@ -3,7 +3,7 @@
 
 use crate::common::{png, spawn_app, TestApp};
 use photoshare_domain::problem::Problem;
-use photoshare_domain::types::{CommentView, Page, PhotoView, ProfileView};
+use photoshare_domain::types::{CommentView, Page, PhotoView, ProfileView, UserSummary};
 use photoshare_domain::views::{BlockList, Relation};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -105,6 +105,11 @@ async fn a_block_hides_both_ways_and_stops_the_blocked_user_reaching_the_blocker
     assert_eq!(recent.items.len(), 2, "others see both");
     let theirs: Page<PhotoView> = app.get_as(&alice, "/api/v1/users/bob/photos").await;
     assert!(theirs.items.is_empty());
+    // Nor in the lists of users.
+    let top: Page<UserSummary> = app.get_as(&alice, "/api/v1/users/top").await;
+    assert!(top.items.iter().all(|u| u.handle != "bob"));
+    let top: Page<UserSummary> = app.get_as(&carol, "/api/v1/users/top").await;
+    assert!(top.items.iter().any(|u| u.handle == "bob"));
 
     // The blocked user cannot reach the blocker's photos, nor either become the other's fan.
     for (method, path, body) in [
