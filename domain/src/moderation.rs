@@ -6,7 +6,7 @@
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Problem, Result};
 use crate::media::MediaStore;
-use crate::store::{not_found_photo, select_photos, visible_to, Keyset, PhotoRow};
+use crate::store::{not_found_photo, select_photos, visible_owner, Keyset, PhotoRow};
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{Cursor, Page, PhotoId};
@@ -83,15 +83,7 @@ impl Moderation {
             .hit(Action::Comment, &reporter.id.to_string())
             .await?;
         let mut tx = self.db.begin_write().await?;
-        let row: Option<(String, Option<i64>)> =
-            sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
-                .bind(photo.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (owner, hidden_at) = row.ok_or_else(not_found_photo)?;
-        if !visible_to(hidden_at.is_some(), &owner, Some(reporter)) {
-            return Err(not_found_photo());
-        }
+        let owner = visible_owner(&mut tx, &photo, Some(reporter)).await?;
         if owner == reporter.id.to_string() {
             return Err(Problem::OwnReport.into());
         }

@@ -8,7 +8,9 @@ use crate::media::cache::Staged;
 use crate::media::{imaging, metadata, MediaStore, StoredObject};
 use crate::metrics::Metrics;
 pub use crate::store::hot_score;
-use crate::store::{not_found_photo, select_photos, viewer_id, visible_to, Keyset, PhotoRow};
+use crate::store::{
+    not_found_photo, select_photos, viewer_id, visible_owner, visible_to, Keyset, PhotoRow,
+};
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{
@@ -298,15 +300,7 @@ impl Photos {
         id: PhotoId,
         by: &User,
     ) -> Result<String> {
-        let row: Option<(String, Option<i64>)> =
-            sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
-                .bind(id.to_string())
-                .fetch_optional(&mut *conn)
-                .await?;
-        let (owner, hidden) = row.ok_or_else(not_found_photo)?;
-        if !visible_to(hidden.is_some(), &owner, Some(by)) {
-            return Err(not_found_photo());
-        }
+        let owner = visible_owner(conn, &id, Some(by)).await?;
         if owner != by.id.to_string() && !by.is_admin {
             return Err(Problem::NotPhotoOwner.into());
         }

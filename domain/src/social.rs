@@ -6,7 +6,7 @@ use crate::blocks::{blocked_between, no_block};
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
 use crate::store::{
-    hash_url, hot_score, not_found_photo, viewer_id, visible_to, Direction, Keyset, Sql,
+    hash_url, hot_score, not_found_photo, viewer_id, visible_owner, Direction, Keyset, Sql,
 };
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
@@ -110,26 +110,17 @@ impl Social {
             .ok_or_else(|| not_found_user(handle.as_str()))
     }
 
-    /// The photo is there for `viewer`: a photo hidden pending review is only there for its
-    /// owner and admins, and a photo of a user with a block between them and `viewer` is not
-    /// there for `viewer` (so nobody else favorites, comments on or reads it).
-    async fn photo_exists(&self, photo: PhotoId, viewer: Option<&User>) -> Result<()> {
-        let found: Option<(String, Option<i64>)> =
-            sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
-                .bind(photo.to_string())
-                .fetch_optional(self.db.pool())
-                .await?;
-        match found {
-            Some((owner, hidden_at)) if visible_to(hidden_at.is_some(), &owner, viewer) => {
-                // Between two users with a block, each other's photos do not exist.
-                let mut conn = self.db.pool().acquire().await?;
-                if blocked_between(&mut conn, &viewer_id(viewer), &owner).await? {
-                    return Err(not_found_photo());
-                }
-                Ok(())
-            }
-            _ => Err(not_found_photo()),
+    /// The photo's owner, if the photo is there for `viewer`: a photo hidden pending review is
+    /// only there for its owner and admins, and a photo of a user with a block between them and
+    /// `viewer` is not there for `viewer` (so nobody else favorites, comments on or reads it).
+    async fn photo_exists(&self, photo: PhotoId, viewer: Option<&User>) -> Result<String> {
+        let mut conn = self.db.pool().acquire().await?;
+        let owner = visible_owner(&mut conn, &photo, viewer).await?;
+        // Between two users with a block, each other's photos do not exist.
+        if blocked_between(&mut conn, &viewer_id(viewer), &owner).await? {
+            return Err(not_found_photo());
         }
+        Ok(owner)
     }
 
     /// A user's public profile, as `viewer` sees it: the photos counted are those their page
@@ -211,7 +202,7 @@ impl Social {
     /// Marks a photo as one of the user's favorites. Doing it twice is the same as doing it once.
     /// Returns the photo's favorites count.
     pub async fn favorite(&self, user: &User, photo: PhotoId) -> Result<i64> {
-        self.photo_exists(photo, Some(user)).await?;
+        let owner = self.photo_exists(photo, Some(user)).await?;
         let mut tx = self.db.begin_write().await?;
         let added = sqlx::query(
             "INSERT INTO favorites (user_id, photo_id, created_at) VALUES ($1, $2, $3)
@@ -226,10 +217,6 @@ impl Social {
         let count = bump_favorites(&mut tx, &photo.to_string(), added as i64).await?;
         let mut woken = Vec::new();
         if added > 0 {
-            let owner: String = sqlx::query_scalar("SELECT owner_id FROM photos WHERE id = $1")
-                .bind(photo.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
             let (me, photo) = (user.id.to_string(), photo.to_string());
             if self
                 .notifications
@@ -463,7 +450,7 @@ impl Social {
         self.throttle
             .hit(Action::Comment, &author.id.to_string())
             .await?;
-        self.photo_exists(photo, Some(author)).await?;
+        let owner = self.photo_exists(photo, Some(author)).await?;
         let id = Uuid::now_v7();
         let now = now_micros();
         let mut tx = self.db.begin_write().await?;
@@ -481,10 +468,6 @@ impl Social {
         sqlx::query("UPDATE photos SET comments_count = comments_count + 1 WHERE id = $1")
             .bind(photo.to_string())
             .execute(&mut *tx)
-            .await?;
-        let owner: String = sqlx::query_scalar("SELECT owner_id FROM photos WHERE id = $1")
-            .bind(photo.to_string())
-            .fetch_one(&mut *tx)
             .await?;
         let (me, photo_id) = (author.id.to_string(), photo.to_string());
         let mut woken = self

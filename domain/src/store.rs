@@ -91,6 +91,24 @@ pub(crate) fn visible_to(hidden: bool, owner_id: &str, viewer: Option<&User>) ->
     !hidden || viewer.is_some_and(|v| v.is_admin || v.id.to_string() == owner_id)
 }
 
+/// The owner of `photo` (an id) if `viewer` may see it by [`visible_to`]; 404 `no_such_photo`
+/// for a photo that is not there or not there for `viewer`. Every action on one photo starts here.
+pub(crate) async fn visible_owner(
+    conn: &mut sqlx::AnyConnection,
+    photo: &crate::types::PhotoId,
+    viewer: Option<&User>,
+) -> Result<String> {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT owner_id, hidden_at FROM photos WHERE id = $1")
+            .bind(photo.to_string())
+            .fetch_optional(conn)
+            .await?;
+    match row {
+        Some((owner, hidden_at)) if visible_to(hidden_at.is_some(), &owner, viewer) => Ok(owner),
+        _ => Err(not_found_photo()),
+    }
+}
+
 pub(crate) fn not_found_photo() -> Error {
     Problem::NoSuchPhoto.into()
 }
