@@ -45,7 +45,11 @@ pub fn Header() -> impl IntoView {
                     <A href="/admin" attr:class="nav-link" attr:data-testid="admin-link">{move || t("Admin")}</A>
                 </Show>
             </nav>
+            <crate::pages::search::SearchBox />
             <div class="site-actions">
+                <A href="/search" attr:class="nav-link icon-link search-link" attr:data-testid="search-link" attr:aria-label=move || t("Search")>
+                    <span aria-hidden="true">"⌕"</span>
+                </A>
                 <Show
                     when=move || me.user.with(|u| u.is_some())
                     fallback=move || {
@@ -499,10 +503,13 @@ pub fn PhotoGrid(feed: Feed<PhotoView>, empty: &'static str) -> impl IntoView {
 
 /// A list of users from a feed (fans, fan of, who favorited), infinitely scrolled.
 #[component]
-pub fn UserList(feed: Feed<UserSummary>) -> impl IntoView {
+pub fn UserList(
+    feed: Feed<UserSummary>,
+    #[prop(default = "Nothing here yet.")] empty: &'static str,
+) -> impl IntoView {
     view! {
         <Show when=move || feed.is_empty()>
-            <p class="empty">{move || t("Nothing here yet.")}</p>
+            <p class="empty">{move || t(empty)}</p>
         </Show>
         <ul class="user-list" data-testid="user-list">
             <For each=move || feed.items.get() key=|u| u.handle.clone() children=move |u| view! { <UserRow user=u /> } />

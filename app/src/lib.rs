@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=pages::settings::SettingsPage />
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
                     <Route path=path!("/t/:tag") view=pages::feeds::TagPage />
+                    <Route path=path!("/search") view=pages::search::SearchPage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/signup") view=pages::signup::SignupPage />
                     <Route path=path!("/announcements") view=pages::announcements::AnnouncementsPage />

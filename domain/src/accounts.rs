@@ -203,6 +203,7 @@ impl Accounts {
     ) -> Result<User> {
         let phc = hash_password(password.clone()).await?;
         let id = Uuid::now_v7();
+        let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, handle, password_hash, is_admin, created_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (handle) DO NOTHING",
@@ -212,7 +213,7 @@ impl Accounts {
         .bind(phc)
         .bind(is_admin as i64)
         .bind(now_micros())
-        .execute(self.db.pool())
+        .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
             return Err(Problem::HandleTaken {
@@ -220,6 +221,15 @@ impl Accounts {
             }
             .into());
         }
+        crate::search::index_user(
+            &mut tx,
+            self.db.backend(),
+            &id.to_string(),
+            handle.as_str(),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
         Ok(User {
             id: UserId::from_uuid(id),
             handle: handle.clone(),
@@ -465,6 +475,7 @@ impl Accounts {
         bio: Option<Bio>,
         locale: Option<Locale>,
     ) -> Result<UserView> {
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "UPDATE users SET display_name = COALESCE($1, display_name), bio = COALESCE($2, bio),
                 locale = COALESCE($3, locale)
@@ -474,8 +485,19 @@ impl Accounts {
         .bind(bio.as_ref().map(|b| b.as_str().to_owned()))
         .bind(locale.map(|l| l.code().to_owned()))
         .bind(user.id.to_string())
-        .execute(self.db.pool())
+        .execute(&mut *tx)
         .await?;
+        if let Some(name) = &display_name {
+            crate::search::index_user(
+                &mut tx,
+                self.db.backend(),
+                &user.id.to_string(),
+                user.handle.as_str(),
+                name.as_str(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         let row: UserRow =
             sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
                 .bind(user.id.to_string())

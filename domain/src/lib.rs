@@ -37,6 +37,8 @@ pub mod notifications;
 #[cfg(feature = "server")]
 pub mod photos;
 #[cfg(feature = "server")]
+pub mod search;
+#[cfg(feature = "server")]
 pub mod sessions;
 #[cfg(feature = "server")]
 pub mod social;
@@ -103,6 +105,7 @@ mod services {
         pub tokens: crate::tokens::Tokens,
         pub audit: crate::audit::Audit,
         pub notifications: crate::notifications::Notifications,
+        pub search: crate::search::Search,
     }
 
     impl Services {
@@ -176,6 +179,7 @@ mod services {
                 throttle,
                 tokens: crate::tokens::Tokens::new(db.clone()),
                 audit: crate::audit::Audit::new(db.clone()),
+                search: crate::search::Search::new(db.clone()),
                 media,
                 metrics,
                 db,

@@ -211,6 +211,14 @@ impl Photos {
         .execute(&mut *tx)
         .await?;
         replace_tags(&mut tx, &id.to_string(), text.caption.as_str(), created_at).await?;
+        crate::search::index_photo(
+            &mut tx,
+            self.db.backend(),
+            &id.to_string(),
+            text.caption.as_str(),
+            text.alt.as_str(),
+        )
+        .await?;
         let mentioned = self
             .notifications
             .record_mentions(
@@ -319,6 +327,10 @@ impl Photos {
             .transpose()?;
         let mut tx = self.db.begin_write().await?;
         let owner = self.own_photo(&mut tx, id, by).await?;
+        let before: String = sqlx::query_scalar("SELECT caption FROM photos WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
         sqlx::query(
             "UPDATE photos SET caption = COALESCE($1, caption), alt = COALESCE($2, alt),
                 unlisted = COALESCE($3, unlisted), edited_at = $4
@@ -331,14 +343,39 @@ impl Photos {
         .bind(id.to_string())
         .execute(&mut *tx)
         .await?;
-        if let Some(caption) = &caption {
-            let posted: i64 = sqlx::query_scalar("SELECT created_at FROM photos WHERE id = $1")
-                .bind(id.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-            replace_tags(&mut tx, &id.to_string(), caption.as_str(), posted).await?;
+        let mut woken = Vec::new();
+        if caption.is_some() || alt.is_some() {
+            let (posted, now_caption, now_alt): (i64, String, String) =
+                sqlx::query_as("SELECT created_at, caption, alt FROM photos WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if caption.is_some() {
+                replace_tags(&mut tx, &id.to_string(), &now_caption, posted).await?;
+                // Whoever the fixed caption newly names hears of it (once: not those named before).
+                let named_before = crate::notifications::mentions(&before);
+                let new: Vec<String> = crate::notifications::mentions(&now_caption)
+                    .into_iter()
+                    .filter(|h| !named_before.contains(h))
+                    .map(|h| format!("@{h}"))
+                    .collect();
+                woken = self
+                    .notifications
+                    .record_mentions(&mut tx, &new.join(" "), &owner, Some(&id.to_string()))
+                    .await?;
+            }
+            crate::search::index_photo(
+                &mut tx,
+                self.db.backend(),
+                &id.to_string(),
+                &now_caption,
+                &now_alt,
+            )
+            .await?;
         }
         tx.commit().await?;
+        self.notifications
+            .wake(&woken, self.media.objects().cluster());
         if owner != by.id.to_string() {
             crate::audit::record(&self.db, Some(by), "photo.edit", &id.to_string(), "").await;
         }

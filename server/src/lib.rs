@@ -181,6 +181,17 @@ pub async fn start(
         }
     });
 
+    // Rows from before search existed (or from before its tokens changed) are indexed in the
+    // background; new and edited ones are indexed as they are written.
+    let search = services.search.clone();
+    tokio::spawn(async move {
+        match search.backfill().await {
+            Ok((0, 0)) => {}
+            Ok((photos, users)) => tracing::info!(photos, users, "search index filled in"),
+            Err(e) => tracing::warn!(error = %e, "could not fill in the search index"),
+        }
+    });
+
     // Whatever this node was doing when it last stopped is over: partial uploads were never
     // acknowledged, and the queue rows it had claimed can be retried now.
     match services.media.objects().cache().clear_staging() {

@@ -10,6 +10,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod photo;
 pub mod photo_edit;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod signup;

@@ -34,6 +34,8 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | BadId { .. }
         | BadHash
         | BadTag
+        | BadSearch { .. }
+        | BadSearchType
         | HashMismatch
         | BadScope { .. }
         | BadCursor

@@ -67,6 +67,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/users/{handle}/mute"),
     ("DELETE", "/api/v1/users/{handle}/mute"),
     ("GET", "/api/v1/me/blocks"),
+    ("GET", "/api/v1/search"),
     ("GET", "/api/v1/tags/{tag}/photos"),
     ("GET", "/api/v1/tags/trending"),
     ("GET", "/api/v1/notifications"),

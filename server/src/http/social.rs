@@ -56,6 +56,7 @@ pub fn router(max_upload: u64) -> Router<AppState> {
                 }),
         )
         .route("/me/blocks", get(my_blocks))
+        .route("/search", get(search))
         .route("/tags/trending", get(trending_tags))
         .route("/tags/{tag}/photos", get(tag_photos))
         .route("/users/{handle}/photos", get(user_photos))
@@ -167,6 +168,37 @@ async fn tag_photos(
 ) -> Result<Response, ApiError> {
     let tag = Tag::parse(&raw).ok_or(ApiError(Problem::BadTag))?;
     feed(&state, Feed::Tagged(tag), viewer.as_ref(), query).await
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// People (`type=users`) or photos (`type=photos`, the default) matching `q`.
+async fn search(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let (cursor, limit) = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
+    let search = &state.services.search;
+    let viewer = viewer.as_ref();
+    Ok(match query.kind.as_deref().unwrap_or("photos") {
+        "photos" => Json(search.photos(&query.q, viewer, cursor, limit).await?).into_response(),
+        "users" => Json(search.users(&query.q, viewer, cursor, limit).await?).into_response(),
+        _ => return Err(ApiError(Problem::BadSearchType)),
+    })
 }
 
 async fn trending_tags(State(state): State<AppState>) -> Result<Response, ApiError> {

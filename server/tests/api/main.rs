@@ -18,6 +18,7 @@ mod my_photos;
 mod notifications;
 mod outage;
 mod routes;
+mod search;
 mod security;
 mod server_functions;
 mod social;

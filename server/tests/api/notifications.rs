@@ -199,3 +199,48 @@ async fn the_open_page_hears_of_a_new_notification_at_once() {
     ok(&app, &alice, "POST", "/api/v1/notifications/read", None).await;
     assert_eq!(next_count(&mut stream).await, 0);
 }
+
+#[tokio::test]
+async fn a_mention_added_in_an_edited_caption_notifies_once() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let erin = app.signed_in("erin").await;
+    let dan = app.signed_in("dan").await;
+    let photo = app
+        .post_photo(&alice, png(64, 48, 1), "a quiet morning")
+        .await;
+    let path = format!("/api/v1/photos/{}", photo.id);
+    ok(
+        &app,
+        &alice,
+        "PATCH",
+        &path,
+        Some(json!({ "caption": "a quiet morning with @erin" })),
+    )
+    .await;
+    assert_eq!(unread(&app, &erin).await, 1);
+    let erins = page(&app, &erin).await;
+    assert_eq!(erins[0].kind, NotificationKind::Mention);
+    assert_eq!(erins[0].actors[0].handle, "alice");
+    assert_eq!(erins[0].photo_id.as_deref(), Some(photo.id.as_str()));
+    // Named again (and dan newly): erin is not told twice.
+    ok(
+        &app,
+        &alice,
+        "PATCH",
+        &path,
+        Some(json!({ "caption": "@erin and @dan, a quiet morning" })),
+    )
+    .await;
+    ok(
+        &app,
+        &alice,
+        "PATCH",
+        &path,
+        Some(json!({ "alt": "a lake at dawn" })),
+    )
+    .await;
+    assert_eq!(unread(&app, &erin).await, 1);
+    assert_eq!(unread(&app, &dan).await, 1);
+    assert_eq!(unread(&app, &alice).await, 0, "nothing for one's own edit");
+}

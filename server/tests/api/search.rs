@@ -1,0 +1,352 @@
+//! Search (issue 12): people by handle and display name, photos by caption and alt text, in any
+//! script (Japanese has no spaces between words), accents folded; only what the reader may see.
+
+use crate::common::{png, spawn_app, TestApp};
+use photoshare_domain::problem::Problem;
+use photoshare_domain::types::{Page, PhotoView, UserSummary};
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn search_path(kind: &str, q: &str) -> String {
+    let q: String = url_escape(q);
+    format!("/api/v1/search?type={kind}&q={q}")
+}
+
+/// `q` as a query-string value (every byte but letters and digits %-escaped).
+fn url_escape(q: &str) -> String {
+    q.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn handles(app: &TestApp, client: &reqwest::Client, q: &str) -> Vec<String> {
+    let page: Page<UserSummary> = app.get_as(client, &search_path("users", q)).await;
+    page.items.into_iter().map(|u| u.handle).collect()
+}
+
+async fn photo_ids(app: &TestApp, client: &reqwest::Client, q: &str) -> Vec<String> {
+    let page: Page<PhotoView> = app.get_as(client, &search_path("photos", q)).await;
+    page.items.into_iter().map(|p| p.id).collect()
+}
+
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    seed: u8,
+    caption: &str,
+    alt: &str,
+    visibility: &str,
+) -> PhotoView {
+    let form = Form::new()
+        .text("caption", caption.to_owned())
+        .text("alt", alt.to_owned())
+        .text("visibility", visibility.to_owned())
+        .part(
+            "image",
+            Part::bytes(png(120, 90, seed))
+                .file_name("photo.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let r = client
+        .post(app.url("/api/v1/photos"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    crate::common::read_as(r).await
+}
+
+async fn name(app: &TestApp, client: &reqwest::Client, display_name: &str) {
+    app.all_succeed([(
+        client,
+        "PATCH",
+        "/api/v1/me".to_owned(),
+        Some(json!({ "display_name": display_name })),
+    )])
+    .await;
+}
+
+#[tokio::test]
+async fn people_are_found_by_handle_and_display_name_in_any_script() {
+    let app = spawn_app().await;
+    let aiko = app.signed_in("aiko_sato").await;
+    let jose = app.signed_in("jose").await;
+    let aimee = app.signed_in("aimee").await;
+    let reader = app.signed_in("reader").await;
+    name(&app, &aiko, "佐藤 愛子").await;
+    name(&app, &jose, "José Álvarez").await;
+    name(&app, &aimee, "Ａｉｍｅｅ Ｌｅｅ").await;
+    // aimee has a fan, so she comes before aiko.
+    app.all_succeed([(&reader, "PUT", "/api/v1/users/aimee/fan".to_owned(), None)])
+        .await;
+
+    assert_eq!(handles(&app, &reader, "佐藤").await, ["aiko_sato"]);
+    assert_eq!(handles(&app, &reader, "愛子").await, ["aiko_sato"]);
+    assert_eq!(handles(&app, &reader, "佐藤愛子").await, ["aiko_sato"]);
+    assert_eq!(handles(&app, &reader, "藤").await, ["aiko_sato"]);
+    assert!(handles(&app, &reader, "佐藤花子").await.is_empty());
+    assert_eq!(handles(&app, &reader, "SATO").await, ["aiko_sato"]);
+    assert_eq!(
+        handles(&app, &reader, "alvarez").await,
+        ["jose"],
+        "accents fold"
+    );
+    assert_eq!(handles(&app, &reader, "ÁLVAREZ josé").await, ["jose"]);
+    assert_eq!(
+        handles(&app, &reader, "lee").await,
+        ["aimee"],
+        "full-width letters fold"
+    );
+    assert_eq!(
+        handles(&app, &reader, "ai").await,
+        ["aimee", "aiko_sato"],
+        "a prefix; most fans first"
+    );
+    assert!(handles(&app, &reader, "aix").await.is_empty());
+
+    // Pages of one, by their cursors.
+    let first: Page<UserSummary> = app
+        .get_as(&reader, "/api/v1/search?type=users&q=ai&limit=1")
+        .await;
+    assert_eq!(first.items[0].handle, "aimee");
+    let next = first.next_cursor.expect("a second page");
+    let second: Page<UserSummary> = app
+        .get_as(
+            &reader,
+            &format!("/api/v1/search?type=users&q=ai&limit=1&cursor={next}"),
+        )
+        .await;
+    assert_eq!(second.items[0].handle, "aiko_sato");
+    assert!(second.next_cursor.is_none());
+
+    // A new name replaces the old one in the index.
+    name(&app, &aiko, "Aiko Tanaka").await;
+    assert!(handles(&app, &reader, "佐藤").await.is_empty());
+    assert_eq!(handles(&app, &reader, "tanaka").await, ["aiko_sato"]);
+
+    // A block hides both ways.
+    app.all_succeed([(&aiko, "PUT", "/api/v1/users/reader/block".to_owned(), None)])
+        .await;
+    assert!(handles(&app, &reader, "aiko").await.is_empty());
+    assert!(handles(&app, &aiko, "reader").await.is_empty());
+    assert_eq!(
+        handles(&app, &app.client(), "aiko").await,
+        ["aiko_sato"],
+        "signed out"
+    );
+}
+
+#[tokio::test]
+async fn photos_are_found_by_caption_and_alt_text_newest_first() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let bob = app.signed_in("bob").await;
+    let tower = post(
+        &app,
+        &alice,
+        1,
+        "東京タワーの夜景",
+        "A red tower lit up at night",
+        "public",
+    )
+    .await;
+    let cafe = post(&app, &alice, 2, "Café au lait in Kyoto", "", "public").await;
+    let kyoto = post(&app, &bob, 3, "京都の朝 #kyoto", "", "public").await;
+    let secret = post(&app, &alice, 4, "東京 unlisted", "", "unlisted").await;
+
+    assert_eq!(
+        photo_ids(&app, &bob, "東京").await,
+        [tower.id.clone()],
+        "unlisted left out"
+    );
+    assert_eq!(photo_ids(&app, &bob, "タワー").await, [tower.id.clone()]);
+    assert_eq!(photo_ids(&app, &bob, "夜景").await, [tower.id.clone()]);
+    assert_eq!(
+        photo_ids(&app, &bob, "tower night").await,
+        [tower.id.clone()],
+        "alt text"
+    );
+    assert_eq!(
+        photo_ids(&app, &bob, "CAFE").await,
+        [cafe.id.clone()],
+        "accents fold"
+    );
+    assert_eq!(
+        photo_ids(&app, &bob, "kyoto").await,
+        [kyoto.id.clone(), cafe.id.clone()],
+        "newest first"
+    );
+    assert_eq!(
+        photo_ids(&app, &bob, "京").await,
+        [kyoto.id.clone(), tower.id.clone()]
+    );
+    assert!(photo_ids(&app, &bob, "大阪").await.is_empty());
+    assert_eq!(
+        photo_ids(&app, &alice, "unlisted").await,
+        Vec::<String>::new(),
+        "not even for its owner: search is public"
+    );
+    let _ = secret;
+
+    // Pages by cursor.
+    let first: Page<PhotoView> = app.get_as(&bob, "/api/v1/search?q=kyoto&limit=1").await;
+    assert_eq!(first.items[0].id, kyoto.id, "type=photos is the default");
+    let next = first.next_cursor.expect("a second page");
+    let second: Page<PhotoView> = app
+        .get_as(
+            &bob,
+            &format!("/api/v1/search?q=kyoto&limit=1&cursor={next}"),
+        )
+        .await;
+    assert_eq!(second.items[0].id, cafe.id);
+    assert!(second.next_cursor.is_none());
+
+    // An edited caption or alt text is searched as it now reads; the photo keeps its place.
+    app.all_succeed([(
+        &alice,
+        "PATCH",
+        format!("/api/v1/photos/{}", cafe.id),
+        Some(json!({ "caption": "Matcha in Kyoto", "alt": "a green cup" })),
+    )])
+    .await;
+    assert!(photo_ids(&app, &bob, "cafe").await.is_empty());
+    assert_eq!(
+        photo_ids(&app, &bob, "matcha green").await,
+        [cafe.id.clone()]
+    );
+    assert_eq!(
+        photo_ids(&app, &bob, "kyoto").await,
+        [kyoto.id.clone(), cafe.id.clone()]
+    );
+
+    // Hidden by an admin, deleted, or behind a block: not found.
+    let admin = app.admin("boss").await;
+    app.all_succeed([(
+        &admin,
+        "POST",
+        format!("/api/v1/admin/photos/{}/hide", kyoto.id),
+        None,
+    )])
+    .await;
+    assert_eq!(photo_ids(&app, &alice, "kyoto").await, [cafe.id.clone()]);
+    app.all_succeed([(
+        &alice,
+        "DELETE",
+        format!("/api/v1/photos/{}", tower.id),
+        None,
+    )])
+    .await;
+    assert!(photo_ids(&app, &bob, "東京").await.is_empty());
+    app.all_succeed([(&bob, "PUT", "/api/v1/users/alice/block".to_owned(), None)])
+        .await;
+    assert!(photo_ids(&app, &bob, "matcha").await.is_empty());
+    assert_eq!(
+        photo_ids(&app, &app.client(), "matcha").await,
+        [cafe.id.clone()]
+    );
+}
+
+#[tokio::test]
+async fn a_bad_query_is_refused_with_its_code_and_hostile_words_are_only_words() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let photo = post(&app, &alice, 1, "or and near not", "", "public").await;
+    for (path, expected) in [
+        (
+            "/api/v1/search?q=".to_owned(),
+            Problem::BadSearch { max: 200 },
+        ),
+        ("/api/v1/search".to_owned(), Problem::BadSearch { max: 200 }),
+        (
+            search_path("photos", "  \"'*()-:^ "),
+            Problem::BadSearch { max: 200 },
+        ),
+        (
+            search_path("photos", &"a".repeat(201)),
+            Problem::BadSearch { max: 200 },
+        ),
+        (search_path("everything", "a"), Problem::BadSearchType),
+        (
+            "/api/v1/search?q=a&cursor=nonsense".to_owned(),
+            Problem::BadCursor,
+        ),
+        (
+            "/api/v1/search?q=a&limit=0".to_owned(),
+            Problem::BadLimit { max: 100 },
+        ),
+    ] {
+        let p = app
+            .refused(&alice, "GET", &path, None, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(p, expected, "{path}");
+    }
+    // The engines' own query syntax means nothing: these are words (or nothing) to match.
+    for q in [
+        "\"or\" OR \"x",
+        "or* NEAR(and not)",
+        "'or':* | !x",
+        "or'); DROP TABLE photos; --",
+        "NOT and",
+    ] {
+        let (s, body) = app
+            .call(&alice, "GET", &search_path("photos", q), None)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{q}: {body}");
+    }
+    assert_eq!(
+        photo_ids(&app, &alice, "NOT and or").await,
+        [photo.id.clone()]
+    );
+    assert_eq!(photo_ids(&app, &alice, "near(").await, [photo.id]);
+    let limit: u32 = 100;
+    let (s, _) = app
+        .call(
+            &alice,
+            "GET",
+            &format!("/api/v1/search?q=or&limit={limit}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn what_was_there_before_search_is_indexed_at_start_up_and_after_a_token_change() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    name(&app, &alice, "Ålice Wonder").await;
+    let photo = post(&app, &alice, 1, "桜の季節", "", "public").await;
+    let services = &app.running.services;
+    // As a database from before search: nothing indexed.
+    for table in ["photo_search", "user_search"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(services.db.pool())
+            .await
+            .unwrap();
+    }
+    assert!(photo_ids(&app, &alice, "桜").await.is_empty());
+    let (photos, users) = services.search.backfill().await.unwrap();
+    assert_eq!((photos, users), (1, 1));
+    assert_eq!(photo_ids(&app, &alice, "桜").await, [photo.id.clone()]);
+    assert_eq!(handles(&app, &alice, "alice wonder").await, ["alice"]);
+    assert_eq!(services.search.backfill().await.unwrap(), (0, 0), "once");
+
+    // New tokens: the index is made again.
+    services
+        .db
+        .set_setting("search_tokens_version", "0")
+        .await
+        .unwrap();
+    assert_eq!(services.search.backfill().await.unwrap(), (1, 1));
+    assert_eq!(photo_ids(&app, &alice, "季節").await, [photo.id]);
+    assert_eq!(handles(&app, &alice, "wonder").await, ["alice"]);
+}
