@@ -9,7 +9,8 @@
 //! * scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar)
 //!   give every character and every pair of neighbouring characters (unigrams and bigrams), so
 //!   a word anywhere in a sentence is found without a dictionary: 佐藤 is found in 佐藤愛子 and in
-//!   佐藤 愛子 (a space between such characters does not break the run);
+//!   佐藤 愛子 (in an indexed text a space between such characters does not break the run, so
+//!   佐藤愛子 finds 佐藤 愛子 too; in a query it separates words);
 //! * other letters and digits give words (a handle's `_` separates words too).
 //!
 //! A query's words match as prefixes (`ai` finds aiko), its one-letter words and its CJK
@@ -74,7 +75,10 @@ enum Piece {
     Run(Vec<char>),
 }
 
-fn pieces(folded: &str) -> Vec<Piece> {
+/// The pieces of a folded text. In an indexed text (`join_runs`) a run of unspaced-script
+/// characters goes on across a single space (佐藤 愛子 is also 佐藤愛子); in a query a space
+/// separates words, as the person typing meant.
+fn pieces(folded: &str, join_runs: bool) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut run: Vec<char> = Vec::new();
@@ -99,7 +103,7 @@ fn pieces(folded: &str) -> Vec<Piece> {
             word.push(c);
         } else {
             flush_word(&mut word, &mut out);
-            if c.is_whitespace() && !run.is_empty() && !gap {
+            if join_runs && c.is_whitespace() && !run.is_empty() && !gap {
                 gap = true;
             } else if !run.is_empty() {
                 out.push(Piece::Run(std::mem::take(&mut run)));
@@ -116,7 +120,7 @@ fn pieces(folded: &str) -> Vec<Piece> {
 /// The tokens a text is indexed under, each once, space-separated (as both engines store them).
 pub fn index_tokens(text: &str) -> String {
     let mut tokens: Vec<String> = Vec::new();
-    for piece in pieces(&fold(text)) {
+    for piece in pieces(&fold(text), true) {
         match piece {
             Piece::Word(w) => tokens.push(w),
             Piece::Run(run) => {
@@ -148,7 +152,7 @@ pub fn query_terms(q: &str) -> std::result::Result<Vec<Term>, Problem> {
         return Err(bad());
     }
     let mut terms = Vec::new();
-    for piece in pieces(&fold(q)) {
+    for piece in pieces(&fold(q), false) {
         match piece {
             Piece::Word(w) if w.chars().count() == 1 => terms.push(Term::Exact(w)),
             Piece::Word(w) => terms.push(Term::Prefix(w)),
@@ -490,6 +494,15 @@ mod tests {
             ]
         );
         assert_eq!(query_terms("藤").unwrap(), [Exact("藤".into())]);
+        // A space in a query separates words, also between Japanese ones.
+        assert_eq!(
+            query_terms("タワー 夜景").unwrap(),
+            [
+                Exact("タワ".into()),
+                Exact("ワー".into()),
+                Exact("夜景".into())
+            ]
+        );
         assert!(query_terms("  #!? ").is_err());
         assert!(query_terms(&"a".repeat(MAX_QUERY + 1)).is_err());
         assert_eq!(query_terms(&"ab ".repeat(60)).unwrap().len(), 1);

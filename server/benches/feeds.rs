@@ -27,6 +27,7 @@ mod support;
 
 const WARMUP: usize = 100;
 const GOAL_P99_MS: f64 = 5.0;
+const SEARCH_GOAL_P99_MS: f64 = 20.0;
 const FAVORITES_PER_USER: i64 = 100;
 /// Of each user's favorites, how many go to the popular set (1 photo in 100).
 const POPULAR_FAVORITES_PER_USER: i64 = 10;
@@ -219,11 +220,13 @@ async fn secondary_indexes(conn: &mut AnyConnection, engine: Engine) -> Vec<(Str
     let sql = match engine {
         Engine::Sqlite => {
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-             AND tbl_name IN ('users', 'photos', 'favorites', 'fans') ORDER BY name"
+             AND tbl_name IN ('users', 'photos', 'favorites', 'fans', 'photo_tags', 'notifications',
+                              'photo_search', 'user_search') ORDER BY name"
         }
         Engine::Postgres => {
             "SELECT CAST(indexname AS TEXT), indexdef FROM pg_indexes WHERE schemaname = current_schema()
-             AND tablename IN ('users', 'photos', 'favorites', 'fans')
+             AND tablename IN ('users', 'photos', 'favorites', 'fans', 'photo_tags', 'notifications',
+                               'photo_search', 'user_search')
              AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
         }
     };
@@ -458,7 +461,8 @@ async fn generate(engine: Engine, url: &str, plan: &Plan, reader: &str) -> Steps
         &mut conn,
         &format!(
             "{with} INSERT INTO users (id, handle, password_hash, is_admin, created_at, display_name, bio, fans_count, idols_count)
-             SELECT g.id, 'user' || g.x, '{PASSWORD_HASH}', 0, g.created_at, 'User ' || g.x, '',
+             SELECT g.id, 'user' || g.x, '{PASSWORD_HASH}', 0, g.created_at,
+                    CASE WHEN g.x % 3 = 0 THEN '{SATO} ' ELSE 'User ' END || g.x, '',
                     COALESCE(a.n, 0), COALESCE(b.n, 0)
              FROM (SELECT x, {id} AS id, {t0} + x * {step} AS created_at FROM {from}) g
              LEFT JOIN fan_counts a ON a.id = g.id
@@ -493,7 +497,7 @@ async fn generate(engine: Engine, url: &str, plan: &Plan, reader: &str) -> Steps
                         l.v + CAST(g.created_at - {HOT_EPOCH} AS {real}) / CAST({DAY} AS {real})
                  FROM (SELECT {id} AS id,
                               {owner} AS owner_id,
-                              'Evening light over the harbour, roll ' || x AS caption,
+                              {caption} AS caption,
                               {t0} + x * {step} AS created_at
                        FROM {from}) g
                  LEFT JOIN fav_counts c ON c.id = g.id
@@ -511,13 +515,18 @@ async fn generate(engine: Engine, url: &str, plan: &Plan, reader: &str) -> Steps
                 )),
                 t0 = plan.photo_created_at(0),
                 step = plan.photo_step,
+                caption = caption_sql(),
             ),
         )
         .await;
     }
     steps.step(engine, format!("{p} photos"));
+    search_and_tags(&mut conn, engine, plan, reader, &mut steps).await;
     rebuilt += create_indexes(&mut conn, &indexes, "users", &mut steps, engine).await;
     rebuilt += create_indexes(&mut conn, &indexes, "photos", &mut steps, engine).await;
+    for table in ["photo_tags", "notifications", "photo_search", "user_search"] {
+        rebuilt += create_indexes(&mut conn, &indexes, table, &mut steps, engine).await;
+    }
     assert_eq!(
         rebuilt,
         indexes.len(),
@@ -535,7 +544,12 @@ async fn generate(engine: Engine, url: &str, plan: &Plan, reader: &str) -> Steps
             exec(&mut conn, "DROP TABLE bench_schema_bump").await;
         }
         Engine::Postgres => {
-            exec(&mut conn, "VACUUM (ANALYZE) users, photos, favorites, fans").await;
+            exec(
+                &mut conn,
+                "VACUUM (ANALYZE) users, photos, favorites, fans, photo_tags, notifications, \
+                 photo_search, user_search",
+            )
+            .await;
         }
     }
     steps.step(engine, "ANALYZE");
@@ -543,10 +557,231 @@ async fn generate(engine: Engine, url: &str, plan: &Plan, reader: &str) -> Steps
     steps
 }
 
+/// The display name of one user in three (the others are "User n"), followed by the number.
+const SATO: &str = "佐藤 愛子";
+/// The four kinds of caption, photo x having kind x % 4, each followed by x and its tag.
+const CAPTIONS: [(&str, &str); 4] = [
+    ("Evening light over the harbour, roll", "harbour"),
+    ("港の夕暮れ、フィルム", "夕暮れ"),
+    ("Morning fog on the river, frame", ""),
+    ("Café terrace in Lisbon, shot", ""),
+];
+/// One photo in this many also carries the tag `rare`.
+const RARE_EVERY: i64 = 1_000;
+const NOTIFICATIONS_PER_USER: i64 = 10;
+const READER_NOTIFICATIONS: i64 = 20_000;
+const READER_UNREAD: i64 = 150;
+
+/// Photo x's caption (SQL of `x`): its kind's words, x, and its tags.
+fn caption_sql() -> String {
+    let kinds: Vec<String> = CAPTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, (words, tag))| {
+            let tag = if tag.is_empty() {
+                String::new()
+            } else {
+                format!(" #{tag}")
+            };
+            format!("WHEN {i} THEN '{words} ' || x || '{tag}'")
+        })
+        .collect();
+    format!(
+        "CASE x % 4 {} END || CASE WHEN x % {RARE_EVERY} = 0 THEN ' #rare' ELSE '' END",
+        kinds.join(" ")
+    )
+}
+
+/// The search tokens of a text whose number is `x` (SQL): the app's own tokens of the words
+/// (`search::index_tokens`), then the number, which is a token of its own.
+fn tokens_sql(words: &str, x: &str) -> String {
+    let t = photoshare_domain::search::index_tokens(words);
+    format!("'{t} ' || {x}")
+}
+
+/// The photos' tags and search index, the users' search index, and notifications: 10 for each
+/// user and 20,000 for the reader (grouped 20 a photo and day; the latest 150 unread).
+async fn search_and_tags(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    plan: &Plan,
+    reader: &str,
+    steps: &mut Steps,
+) {
+    let (u, p) = (plan.users, plan.photos);
+    let pid = engine.pid("x");
+    for (i, (_, tag)) in CAPTIONS.iter().enumerate() {
+        if tag.is_empty() {
+            continue;
+        }
+        let (with, from) = engine.series(0, p);
+        exec(
+            conn,
+            &format!(
+                "{with} INSERT INTO photo_tags (photo_id, tag, created_at)
+                 SELECT {pid}, '{tag}', {t0} + x * {step} FROM {from} WHERE x % 4 = {i}",
+                t0 = plan.photo_created_at(0),
+                step = plan.photo_step,
+            ),
+        )
+        .await;
+    }
+    let (with, from) = engine.series(0, p);
+    exec(
+        conn,
+        &format!(
+            "{with} INSERT INTO photo_tags (photo_id, tag, created_at)
+             SELECT {pid}, 'rare', {t0} + x * {step} FROM {from} WHERE x % {RARE_EVERY} = 0",
+            t0 = plan.photo_created_at(0),
+            step = plan.photo_step,
+        ),
+    )
+    .await;
+    steps.step(engine, "photo tags");
+
+    // Search: photo x is row x + 1 (rows run in posting order, as the app numbers them).
+    let photo_tokens: Vec<String> = CAPTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, (words, _))| format!("WHEN {i} THEN {}", tokens_sql(words, "x")))
+        .collect();
+    let photo_tokens = format!(
+        "CASE x % 4 {} END || CASE WHEN x % {RARE_EVERY} = 0 THEN ' rare' ELSE '' END",
+        photo_tokens.join(" ")
+    );
+    let user_seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM user_search")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let user_tokens = format!(
+        "'user' || x || ' ' || CASE WHEN x % 3 = 0 THEN {} ELSE {} END",
+        tokens_sql(SATO, "x"),
+        tokens_sql("User", "x")
+    );
+    for lo in (0..p).step_by(CHUNK as usize) {
+        let (with, from) = engine.series(lo, (lo + CHUNK).min(p));
+        match engine {
+            Engine::Sqlite => {
+                exec(
+                    conn,
+                    &format!("{with} INSERT INTO photo_search (seq, photo_id) SELECT x + 1, {pid} FROM {from}"),
+                )
+                .await;
+                exec(
+                    conn,
+                    &format!(
+                        "{with} INSERT INTO photo_search_fts (rowid, tokens) SELECT x + 1, {photo_tokens} FROM {from}"
+                    ),
+                )
+                .await;
+            }
+            Engine::Postgres => {
+                exec(
+                    conn,
+                    &format!(
+                        "INSERT INTO photo_search (seq, photo_id, tokens)
+                         SELECT x + 1, {pid}, array_to_tsvector(string_to_array({photo_tokens}, ' ')) FROM {from}"
+                    ),
+                )
+                .await;
+            }
+        }
+    }
+    let uid = engine.uid("x");
+    let (with, from) = engine.series(0, u);
+    match engine {
+        Engine::Sqlite => {
+            exec(
+                conn,
+                &format!(
+                    "{with} INSERT INTO user_search (seq, user_id) SELECT x + {s}, {uid} FROM {from}",
+                    s = user_seq + 1
+                ),
+            )
+            .await;
+            exec(
+                conn,
+                &format!(
+                    "{with} INSERT INTO user_search_fts (rowid, tokens) SELECT x + {s}, {user_tokens} FROM {from}",
+                    s = user_seq + 1
+                ),
+            )
+            .await;
+        }
+        Engine::Postgres => {
+            exec(
+                conn,
+                &format!(
+                    "INSERT INTO user_search (seq, user_id, tokens)
+                     SELECT x + {s}, {uid}, array_to_tsvector(string_to_array({user_tokens}, ' ')) FROM {from}",
+                    s = user_seq + 1
+                ),
+            )
+            .await;
+            for t in ["photo_search", "user_search"] {
+                exec(
+                    conn,
+                    &format!("SELECT setval('{t}_seq_seq', (SELECT MAX(seq) FROM {t}))"),
+                )
+                .await;
+            }
+        }
+    }
+    steps.step(engine, "search index");
+
+    // Notifications: user n gets one a day for 10 days; the reader 20,000 over 200 days.
+    let kinds = "CASE x % 3 WHEN 0 THEN 'favorite' WHEN 1 THEN 'comment' ELSE 'fan' END";
+    let total = u * NOTIFICATIONS_PER_USER;
+    let q = step_for(u, 0);
+    for lo in (0..total).step_by(CHUNK as usize) {
+        let (with, from) = engine.series(lo, (lo + CHUNK).min(total));
+        exec(
+            conn,
+            &format!(
+                "{with} INSERT INTO notifications (id, user_id, kind, actor_id, photo_id, created_at, read_at)
+                 SELECT {id}, {user}, {kinds}, {actor},
+                        CASE WHEN x % 3 = 2 THEN NULL ELSE {photo} END,
+                        {now} - (x / {u}) * {DAY} - (x % {u}) * 100, {now}
+                 FROM {from}",
+                id = engine.id("00000000-0000-7000-a000-", "x"),
+                user = engine.uid(&format!("x % {u}")),
+                actor = engine.uid(&format!("(x * {q}) % {u}")),
+                photo = engine.pid(&format!("x % {p}")),
+                now = plan.now,
+            ),
+        )
+        .await;
+    }
+    let (with, from) = engine.series(0, READER_NOTIFICATIONS);
+    exec_bound(
+        conn,
+        &format!(
+            "{with} INSERT INTO notifications (id, user_id, kind, actor_id, photo_id, created_at, read_at)
+             SELECT {id}, $1, CASE WHEN x % 50 = 49 THEN 'fan' WHEN x % 50 = 48 THEN 'mention' ELSE 'favorite' END,
+                    {actor}, CASE WHEN x % 50 = 49 THEN NULL ELSE {photo} END,
+                    {now} - x * 864000000,
+                    CASE WHEN x < {READER_UNREAD} THEN NULL ELSE {now} END
+             FROM {from}",
+            id = engine.id("00000000-0000-7000-b000-", "x"),
+            actor = engine.uid(&format!("(x * {}) % {u}", step_for(u, 1))),
+            photo = engine.pid(&format!("(x / 20) % {p}")),
+            now = plan.now,
+        ),
+        reader,
+    )
+    .await;
+    steps.step(
+        engine,
+        format!("{total} notifications (+{READER_NOTIFICATIONS} of the reader)"),
+    );
+}
+
 /// One row of the results table.
 struct Measured {
-    feed: &'static str,
+    feed: String,
     page: &'static str,
+    /// The goal for p99, in ms.
+    goal: f64,
     times: Vec<Duration>,
     /// The machine's 1-minute load average when the requests were done (2 cores: above 2, the
     /// figures include waiting for a core).
@@ -580,7 +815,8 @@ async fn measure(
         assert_eq!(status, 200, "{url}: {}", String::from_utf8_lossy(&body));
         let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert!(
-            page["items"].as_array().is_some_and(|a| !a.is_empty()),
+            page.get("items")
+                .is_none_or(|a| a.as_array().is_some_and(|a| !a.is_empty())),
             "{url} gave an empty page"
         );
         if i >= WARMUP {
@@ -765,8 +1001,14 @@ async fn run_engine(
         cases.push((feed, "deep", deep));
     }
 
+    let mut cases: Vec<(String, &'static str, Vec<String>, f64)> = cases
+        .into_iter()
+        .map(|(feed, page, paths)| (feed.to_owned(), page, paths, GOAL_P99_MS))
+        .collect();
+    cases.extend(issue_12_cases(&app, &client, plan, &mut rng).await);
+
     let mut results = Vec::new();
-    for (feed, page, paths) in cases {
+    for (feed, page, paths, goal) in cases {
         let times = measure(&app, &client, &paths, requests).await;
         eprintln!(
             "  {}: {feed}, page {page}: p50 {:.2} ms, p99 {:.2} ms",
@@ -777,6 +1019,7 @@ async fn run_engine(
         results.push(Measured {
             feed,
             page,
+            goal,
             times,
             load: load_average(),
         });
@@ -799,6 +1042,137 @@ async fn run_engine(
         );
     }
     (steps, results)
+}
+
+/// Issue 12's cases: tag pages, search (photos and users, common and rare words, English and
+/// Japanese), the notifications page and the unread count.
+async fn issue_12_cases(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    plan: &Plan,
+    rng: &mut StdRng,
+) -> Vec<(String, &'static str, Vec<String>, f64)> {
+    let mut cases = Vec::new();
+    let search = SEARCH_GOAL_P99_MS;
+    let p = plan.photos;
+    // A random photo of kind `kind` (x % 4) in the middle 80%.
+    let mut pick = |kind: i64| {
+        let x = rng.gen_range(p / 10..p * 9 / 10) / 4 * 4 + kind;
+        (x, format!("{PHOTO_ID}{x:012}"))
+    };
+    let mut tag_deep = Vec::new();
+    let mut search_deep = Vec::new();
+    for _ in 0..DEEP_CURSORS {
+        let (x, id) = pick(0);
+        tag_deep.push(format!(
+            "/api/v1/tags/harbour/photos?cursor={}",
+            cursor(plan.photo_created_at(x), &id)
+        ));
+        search_deep.push(format!(
+            "/api/v1/search?q=harbour&cursor={}",
+            cursor(x + 1, &id)
+        ));
+    }
+    let first = "/api/v1/tags/harbour/photos".to_owned();
+    let second = next_cursor(app, client, &first).await;
+    cases.push((
+        "tag #harbour (250k photos)".to_owned(),
+        "1",
+        vec![first],
+        search,
+    ));
+    cases.push((
+        "tag #harbour (250k photos)".to_owned(),
+        "2",
+        vec![second],
+        search,
+    ));
+    cases.push((
+        "tag #harbour (250k photos)".to_owned(),
+        "deep",
+        tag_deep,
+        search,
+    ));
+    cases.push((
+        "tag #rare (1k photos)".to_owned(),
+        "1",
+        vec!["/api/v1/tags/rare/photos".to_owned()],
+        search,
+    ));
+    let first = "/api/v1/search?q=harbour".to_owned();
+    let second = next_cursor(app, client, &first).await;
+    cases.push((
+        "search photos “harbour” (250k)".to_owned(),
+        "1",
+        vec![first],
+        search,
+    ));
+    cases.push((
+        "search photos “harbour” (250k)".to_owned(),
+        "2",
+        vec![second],
+        search,
+    ));
+    cases.push((
+        "search photos “harbour” (250k)".to_owned(),
+        "deep",
+        search_deep,
+        search,
+    ));
+    for (q, label, what) in [
+        ("%E5%A4%95%E6%9A%AE%E3%82%8C", "“夕暮れ” (250k)", "photos"),
+        ("lisbon+4242", "“lisbon 4242” (28)", "photos"),
+        ("harbour+12345", "“harbour 12345” (2)", "photos"),
+        ("%E4%BD%90%E8%97%A4", "“佐藤” (33k)", "users"),
+        ("user4242", "“user4242” (11)", "users"),
+        ("%E4%BD%90%E8%97%A4+4242", "“佐藤 4242” (4)", "users"),
+    ] {
+        let path = format!("/api/v1/search?type={what}&q={q}");
+        let name = format!("search {what} {label}");
+        if label.contains("(250k)") || label.contains("(33k)") {
+            let second = next_cursor(app, client, &path).await;
+            cases.push((name.clone(), "1", vec![path], search));
+            cases.push((name, "2", vec![second], search));
+        } else {
+            cases.push((name, "1", vec![path], search));
+        }
+    }
+
+    // Notifications: the reader's pages, walked by their cursors.
+    let mut deep = Vec::new();
+    let mut at = "/api/v1/notifications".to_owned();
+    for _ in 0..40 {
+        let next = next_cursor(app, client, &at).await;
+        let c = next.rsplit("cursor=").next().unwrap_or_default().to_owned();
+        at = format!("/api/v1/notifications?cursor={c}");
+        deep.push(at.clone());
+    }
+    let second = deep[0].clone();
+    cases.push((
+        "notifications (20k of the reader)".to_owned(),
+        "1",
+        vec!["/api/v1/notifications".to_owned()],
+        GOAL_P99_MS,
+    ));
+    cases.push((
+        "notifications (20k of the reader)".to_owned(),
+        "2",
+        vec![second],
+        GOAL_P99_MS,
+    ));
+    cases.push((
+        "notifications (20k of the reader)".to_owned(),
+        "deep",
+        deep[10..].to_vec(),
+        GOAL_P99_MS,
+    ));
+    cases.push((
+        "unread count".to_owned(),
+        "-",
+        vec!["/api/v1/notifications/unread".to_owned()],
+        GOAL_P99_MS,
+    ));
+    cases
 }
 
 /// Drops the Postgres database made by `common::database_url` when dropped (here it holds
@@ -925,14 +1299,13 @@ fn main() {
          {requests} requests after {WARMUP} warm-up, 24 items a page)"
     );
     println!(
-        "Goal: p99 < {GOAL_P99_MS} ms. Page 2 uses page 1's next_cursor; deep pages start at random \
-         rows past the first two pages. Load: the 1-minute load average after the row's requests \
-         (above the core count, other work was competing for the CPU).\n"
+        "Goal: p99 < {GOAL_P99_MS} ms for the feeds, the notifications page and the unread count, \
+         < {SEARCH_GOAL_P99_MS} ms for search and tag pages. Page 2 uses page 1's next_cursor; deep \
+         pages start at random rows past the first two pages. Load: the 1-minute load average after \
+         the row's requests (above the core count, other work was competing for the CPU).\n"
     );
-    println!(
-        "| engine | feed | page | p50 ms | p99 ms | requests | p99 < {GOAL_P99_MS} ms | load |"
-    );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| engine | feed | page | p50 ms | p99 ms | requests | goal ms | met | load |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut missed = Vec::new();
     for (engine, results) in &measured {
         for m in results {
@@ -940,16 +1313,17 @@ fn main() {
                 ms(percentile(&m.times, 0.5)),
                 ms(percentile(&m.times, 0.99)),
             );
-            let ok = p99 < GOAL_P99_MS;
+            let ok = p99 < m.goal;
             if !ok {
                 missed.push(format!("{} {} page {}", engine.name(), m.feed, m.page));
             }
             println!(
-                "| {} | {} | {} | {p50:.2} | {p99:.2} | {} | {} | {} |",
+                "| {} | {} | {} | {p50:.2} | {p99:.2} | {} | {} | {} | {} |",
                 engine.name(),
                 m.feed,
                 m.page,
                 m.times.len(),
+                m.goal,
                 if ok { "yes" } else { "**no**" },
                 m.load
             );

@@ -93,6 +93,11 @@ async fn people_are_found_by_handle_and_display_name_in_any_script() {
     assert_eq!(handles(&app, &reader, "愛子").await, ["aiko_sato"]);
     assert_eq!(handles(&app, &reader, "佐藤愛子").await, ["aiko_sato"]);
     assert_eq!(handles(&app, &reader, "藤").await, ["aiko_sato"]);
+    assert_eq!(
+        handles(&app, &reader, "愛子 佐藤").await,
+        ["aiko_sato"],
+        "words in any order"
+    );
     assert!(handles(&app, &reader, "佐藤花子").await.is_empty());
     assert_eq!(handles(&app, &reader, "SATO").await, ["aiko_sato"]);
     assert_eq!(
@@ -170,6 +175,11 @@ async fn photos_are_found_by_caption_and_alt_text_newest_first() {
     );
     assert_eq!(photo_ids(&app, &bob, "タワー").await, [tower.id.clone()]);
     assert_eq!(photo_ids(&app, &bob, "夜景").await, [tower.id.clone()]);
+    assert_eq!(
+        photo_ids(&app, &bob, "タワー 夜景").await,
+        [tower.id.clone()],
+        "two words inside one run"
+    );
     assert_eq!(
         photo_ids(&app, &bob, "tower night").await,
         [tower.id.clone()],
