@@ -229,29 +229,58 @@ impl Notifications {
         limit: u32,
     ) -> Result<Page<NotificationGroup>> {
         let me = user.id.to_string();
+        let before = match &cursor {
+            Some(c) => (c.key.div_euclid(DAY) + 1).saturating_mul(DAY),
+            None => i64::MAX,
+        };
         let (after_key, after_id) = cursor
             .map(|c| (c.key, c.id.to_string()))
             .unwrap_or((i64::MAX, String::new()));
-        let rows: Vec<GroupRow> = sqlx::query_as(&format!(
-            "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
-                CASE WHEN n.kind IN ('mention', 'hidden', 'removed') THEN n.id ELSE '' END AS single,
-                MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
-                COUNT(DISTINCT n.actor_id) AS people,
-                SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread,
-                MAX(p.thumb_hash) AS thumb_hash
-             FROM notifications n LEFT JOIN photos p ON p.id = n.photo_id
-             WHERE n.user_id = $1
-             GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
-                CASE WHEN n.kind IN ('mention', 'hidden', 'removed') THEN n.id ELSE '' END
-             HAVING MAX(n.created_at) < $2 OR (MAX(n.created_at) = $2 AND MAX(n.id) < $3)
-             ORDER BY latest DESC, last_id DESC LIMIT $4"
-        ))
-        .bind(&me)
-        .bind(after_key)
-        .bind(if after_id.is_empty() { "~".to_owned() } else { after_id })
-        .bind(i64::from(limit) + 1)
-        .fetch_all(self.db.pool())
-        .await?;
+        // Every row of a group lies in one UTC day, so the groups run day by day: the page's
+        // groups are those of the latest whole days before the cursor's day ends. Group only
+        // those days — the days of the next `window` rows, widened until they hold more groups
+        // than the page — rather than every notification the user ever had.
+        let after_id = if after_id.is_empty() { "~".to_owned() } else { after_id };
+        let mut window: i64 = 16 * (i64::from(limit) + 1);
+        let rows: Vec<GroupRow> = loop {
+            let edge: Option<i64> = sqlx::query_scalar(
+                "SELECT created_at FROM notifications WHERE user_id = $1 AND created_at < $2
+                 ORDER BY created_at DESC LIMIT 1 OFFSET $3",
+            )
+            .bind(&me)
+            .bind(before)
+            .bind(window)
+            .fetch_optional(self.db.pool())
+            .await?;
+            // From the start of the edge row's day (or from the first notification).
+            let from = edge.map_or(i64::MIN, |t| t.div_euclid(DAY) * DAY);
+            let rows: Vec<GroupRow> = sqlx::query_as(&format!(
+                "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
+                    CASE WHEN n.kind IN ('mention', 'hidden', 'removed') THEN n.id ELSE '' END AS single,
+                    MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
+                    COUNT(DISTINCT n.actor_id) AS people,
+                    SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread,
+                    MAX(p.thumb_hash) AS thumb_hash
+                 FROM notifications n LEFT JOIN photos p ON p.id = n.photo_id
+                 WHERE n.user_id = $1 AND n.created_at >= $5 AND n.created_at < $6
+                 GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
+                    CASE WHEN n.kind IN ('mention', 'hidden', 'removed') THEN n.id ELSE '' END
+                 HAVING MAX(n.created_at) < $2 OR (MAX(n.created_at) = $2 AND MAX(n.id) < $3)
+                 ORDER BY latest DESC, last_id DESC LIMIT $4"
+            ))
+            .bind(&me)
+            .bind(after_key)
+            .bind(&after_id)
+            .bind(i64::from(limit) + 1)
+            .bind(from)
+            .bind(before)
+            .fetch_all(self.db.pool())
+            .await?;
+            if rows.len() > limit as usize || edge.is_none() {
+                break rows;
+            }
+            window = window.saturating_mul(4);
+        };
         let more = rows.len() > limit as usize;
         let mut items = Vec::new();
         let mut next_cursor = None;

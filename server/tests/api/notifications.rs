@@ -244,3 +244,63 @@ async fn a_mention_added_in_an_edited_caption_notifies_once() {
     assert_eq!(unread(&app, &dan).await, 1);
     assert_eq!(unread(&app, &alice).await, 0, "nothing for one's own edit");
 }
+
+#[tokio::test]
+async fn pages_of_many_notifications_hold_every_group_once_in_order() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let _ = app.signed_in("bob").await;
+    let photo = app.post_photo(&alice, png(64, 48, 1), "busy").await;
+    let pool = app.running.services.db.pool();
+    let id_of = |h: &'static str| async move {
+        sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE handle = $1")
+            .bind(h)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let (me, bob) = (id_of("alice").await, id_of("bob").await);
+    const DAY: i64 = 86_400_000_000;
+    let today = photoshare_domain::db::now_micros() / DAY * DAY;
+    // 600 favorites of one photo today (one group), then a mention on each of the 30 days before.
+    let mut rows = Vec::new();
+    for i in 0..600i64 {
+        rows.push(("favorite", Some(photo.id.clone()), today + 1_000 + i));
+    }
+    for d in 1..=30i64 {
+        rows.push(("mention", None, today - d * DAY + 5));
+    }
+    for (i, (kind, photo, at)) in rows.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, kind, actor_id, photo_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(format!("00000000-0000-7000-8000-{i:012}"))
+        .bind(&me)
+        .bind(*kind)
+        .bind(&bob)
+        .bind(photo.clone())
+        .bind(*at)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let mut seen: Vec<NotificationGroup> = Vec::new();
+    let mut path = "/api/v1/notifications?limit=7".to_owned();
+    loop {
+        let p: Page<NotificationGroup> = app.get_as(&alice, &path).await;
+        seen.extend(p.items);
+        match p.next_cursor {
+            Some(c) => path = format!("/api/v1/notifications?limit=7&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 31, "one group for the favorites, one per mention");
+    assert_eq!(seen[0].kind, NotificationKind::Favorite);
+    assert_eq!(seen[0].people, 1);
+    assert!(seen[1..].iter().all(|g| g.kind == NotificationKind::Mention));
+    let times: Vec<&str> = seen.iter().map(|g| g.latest_at.as_str()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "the latest first");
+}
