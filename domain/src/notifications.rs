@@ -240,7 +240,11 @@ impl Notifications {
         // groups are those of the latest whole days before the cursor's day ends. Group only
         // those days — the days of the next `window` rows, widened until they hold more groups
         // than the page — rather than every notification the user ever had.
-        let after_id = if after_id.is_empty() { "~".to_owned() } else { after_id };
+        let after_id = if after_id.is_empty() {
+            "~".to_owned()
+        } else {
+            after_id
+        };
         let mut window: i64 = 16 * (i64::from(limit) + 1);
         let rows: Vec<GroupRow> = loop {
             let edge: Option<i64> = sqlx::query_scalar(

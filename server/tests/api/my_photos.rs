@@ -5,11 +5,10 @@
 use crate::common::{png, read_as, spawn_app, spawn_app_behind_proxy_configured, TestApp};
 use photoshare_domain::problem::{Field, Problem};
 use photoshare_domain::types::{Page, PhotoView, Visibility};
-use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// Posts a photo with alt text and a visibility (multipart fields `alt`, `visibility`).
+/// Posts a 200×150 photo with alt text and a visibility.
 async fn post(
     app: &TestApp,
     client: &reqwest::Client,
@@ -18,23 +17,8 @@ async fn post(
     alt: &str,
     visibility: &str,
 ) -> reqwest::Response {
-    let form = Form::new()
-        .text("caption", caption.to_owned())
-        .text("alt", alt.to_owned())
-        .text("visibility", visibility.to_owned())
-        .part(
-            "image",
-            Part::bytes(png(200, 150, seed))
-                .file_name("photo.png")
-                .mime_str("image/png")
-                .unwrap(),
-        );
-    client
-        .post(app.url("/api/v1/photos"))
-        .multipart(form)
-        .send()
+    app.upload_described(client, png(200, 150, seed), caption, alt, visibility)
         .await
-        .unwrap()
 }
 
 fn ids(page: &Page<PhotoView>) -> Vec<&str> {

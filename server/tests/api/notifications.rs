@@ -295,10 +295,16 @@ async fn pages_of_many_notifications_hold_every_group_once_in_order() {
             None => break,
         }
     }
-    assert_eq!(seen.len(), 31, "one group for the favorites, one per mention");
+    assert_eq!(
+        seen.len(),
+        31,
+        "one group for the favorites, one per mention"
+    );
     assert_eq!(seen[0].kind, NotificationKind::Favorite);
     assert_eq!(seen[0].people, 1);
-    assert!(seen[1..].iter().all(|g| g.kind == NotificationKind::Mention));
+    assert!(seen[1..]
+        .iter()
+        .all(|g| g.kind == NotificationKind::Mention));
     let times: Vec<&str> = seen.iter().map(|g| g.latest_at.as_str()).collect();
     let mut sorted = times.clone();
     sorted.sort_by(|a, b| b.cmp(a));

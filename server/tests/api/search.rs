@@ -4,7 +4,6 @@
 use crate::common::{png, spawn_app, TestApp};
 use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{Page, PhotoView, UserSummary};
-use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -44,23 +43,9 @@ async fn post(
     alt: &str,
     visibility: &str,
 ) -> PhotoView {
-    let form = Form::new()
-        .text("caption", caption.to_owned())
-        .text("alt", alt.to_owned())
-        .text("visibility", visibility.to_owned())
-        .part(
-            "image",
-            Part::bytes(png(120, 90, seed))
-                .file_name("photo.png")
-                .mime_str("image/png")
-                .unwrap(),
-        );
-    let r = client
-        .post(app.url("/api/v1/photos"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .upload_described(client, png(120, 90, seed), caption, alt, visibility)
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     crate::common::read_as(r).await
 }

@@ -398,7 +398,38 @@ impl TestApp {
         bytes: Vec<u8>,
         caption: &str,
     ) -> reqwest::Response {
-        let form = Form::new().text("caption", caption.to_owned()).part(
+        self.upload_with(
+            client,
+            bytes,
+            Form::new().text("caption", caption.to_owned()),
+        )
+        .await
+    }
+
+    /// Uploads a photo with alt text and a visibility (multipart fields `alt`, `visibility`).
+    pub async fn upload_described(
+        &self,
+        client: &reqwest::Client,
+        bytes: Vec<u8>,
+        caption: &str,
+        alt: &str,
+        visibility: &str,
+    ) -> reqwest::Response {
+        let form = Form::new()
+            .text("caption", caption.to_owned())
+            .text("alt", alt.to_owned())
+            .text("visibility", visibility.to_owned());
+        self.upload_with(client, bytes, form).await
+    }
+
+    /// POSTs `form` with `bytes` as its image to the upload endpoint.
+    async fn upload_with(
+        &self,
+        client: &reqwest::Client,
+        bytes: Vec<u8>,
+        form: Form,
+    ) -> reqwest::Response {
+        let form = form.part(
             "image",
             Part::bytes(bytes)
                 .file_name("photo.png")
