@@ -1,7 +1,7 @@
 //! Photos: publishing an upload and reading the feeds.
 
 use crate::blocks::{blocked_between, no_block, not_muted};
-use crate::db::{now_micros, Db};
+use crate::db::{now_micros, Backend, Db};
 use crate::error::{Error, Problem, Result};
 use crate::live::Live;
 use crate::media::cache::Staged;
@@ -445,6 +445,28 @@ impl Photos {
             Some(s) => sql.bind(s)?,
             None => String::new(),
         };
+        if matches!(feed, Feed::Fans(_)) && self.db.backend() == Backend::Postgres {
+            // PostgreSQL: at most a page from each idol (`LATERAL`, newest first from
+            // `photos_owner`), then the page of those; reading every idol's photos before the
+            // sort cost 3–20 ms there. SQLite has no `LATERAL` and does the plain subquery in
+            // well under a millisecond.
+            let me = sql.bind(viewer_id(viewer))?;
+            sql.push(
+                " WHERE p.id IN (SELECT x.id FROM fans fa CROSS JOIN LATERAL (
+                    SELECT f.id, f.created_at FROM photos f
+                    WHERE f.owner_id = fa.idol_id AND f.hidden_at IS NULL AND f.unlisted = 0",
+            );
+            Keyset::newest_first("f.created_at", "f.id").page(&mut sql, None, limit)?;
+            sql.push(&format!(
+                ") x WHERE fa.fan_id = {subject} AND {} AND {}",
+                no_block(&me, "fa.idol_id"),
+                not_muted(&me, "fa.idol_id")
+            ));
+            Keyset::newest_first("x.created_at", "x.id").page(&mut sql, cursor, limit)?;
+            sql.push(") ORDER BY p.created_at DESC, p.id DESC");
+            let rows = sql.fetch_all(&self.db).await?;
+            return keyset.finish(rows, limit, PhotoRow::view);
+        }
         let mut filter = filter.replace("{subject}", &subject);
         if mine {
             filter = filter.replace(" AND p.unlisted = 0", "");

@@ -382,6 +382,48 @@ async fn fans_see_their_idols_photos_and_top_users_rank_by_fans() {
     assert_eq!(next.next_cursor, None);
 }
 
+/// Page by page, the fans feed holds every photo of every idol once, newest first, however the
+/// idols' photos interleave (PostgreSQL takes at most a page from each idol before the page).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fans_feed_pages_through_interleaved_idols_without_gaps() {
+    let app = spawn_app().await;
+    let ann = app.signed_in("ann").await;
+    let ben = app.signed_in("ben").await;
+    let cat = app.signed_in("cat").await;
+    let dan = app.signed_in("dan").await;
+    for idol in ["ben", "cat"] {
+        app.call(&ann, "PUT", &format!("/api/v1/users/{idol}/fan"), None)
+            .await;
+    }
+    // ben posts a run of five, then ben and cat alternate; dan's photos are not ann's.
+    let mut expected = Vec::new();
+    for seed in 0..11u8 {
+        let who = match seed {
+            0..=4 => &ben,
+            5 | 7 | 9 => &cat,
+            8 => &dan,
+            _ => &ben,
+        };
+        let posted = app.post_photo(who, photo(30 + seed), "mine").await;
+        if seed != 8 {
+            expected.push(posted.id);
+        }
+    }
+    expected.reverse();
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/feeds/fans?limit=2".to_owned();
+    loop {
+        let page: Page<PhotoView> = app.get_as(&ann, &path).await;
+        assert!(page.items.len() <= 2);
+        seen.extend(ids(&page));
+        match page.next_cursor {
+            Some(c) => path = format!("/api/v1/feeds/fans?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn comments_are_added_listed_and_deleted_by_author_or_admin_only() {
     let app = spawn_app().await;
