@@ -456,7 +456,7 @@ impl Photos {
                     SELECT f.id, f.created_at FROM photos f
                     WHERE f.owner_id = fa.idol_id AND f.hidden_at IS NULL AND f.unlisted = 0",
             );
-            Keyset::newest_first("f.created_at", "f.id").page(&mut sql, None, limit)?;
+            Keyset::newest_first("f.created_at", "f.id").page(&mut sql, cursor, limit)?;
             sql.push(&format!(
                 ") x WHERE fa.fan_id = {subject} AND {} AND {}",
                 no_block(&me, "fa.idol_id"),
