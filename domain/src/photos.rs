@@ -64,9 +64,17 @@ pub enum Feed {
     Tagged(Tag),
 }
 
+/// Which of an idol's photos the fans feed shows (`f` is `photos`), on both engines.
+const FANS_VISIBLE: &str = "f.hidden_at IS NULL AND f.unlisted = 0";
+
+/// The order the fans feed pages its idols' photos in, inside its id subquery.
+fn fans_keyset() -> Keyset {
+    Keyset::newest_first("f.created_at", "f.id")
+}
+
 impl Feed {
     /// What follows the photo query's FROM (`{subject}` stands for the user or tag the feed is
-    /// about), the order its pages run in, and that subject.
+    /// about; `{fans_visible}` for [`FANS_VISIBLE`]), the order its pages run in, and that subject.
     fn parts(&self) -> (&'static str, Keyset, Option<String>) {
         let recent = Keyset::newest_first("p.created_at", "p.id");
         match self {
@@ -88,7 +96,7 @@ impl Feed {
             Feed::Fans(u) => (
                 "WHERE p.id IN (SELECT f.id FROM photos f
                     WHERE f.owner_id IN (SELECT idol_id FROM fans WHERE fan_id = {subject})
-                    AND f.hidden_at IS NULL AND f.unlisted = 0",
+                    AND {fans_visible}",
                 recent,
                 Some(u.to_string()),
             ),
@@ -451,12 +459,12 @@ impl Photos {
             // sort cost 3–20 ms there. SQLite has no `LATERAL` and does the plain subquery in
             // well under a millisecond.
             let me = sql.bind(viewer_id(viewer))?;
-            sql.push(
+            sql.push(&format!(
                 " WHERE p.id IN (SELECT x.id FROM fans fa CROSS JOIN LATERAL (
                     SELECT f.id, f.created_at FROM photos f
-                    WHERE f.owner_id = fa.idol_id AND f.hidden_at IS NULL AND f.unlisted = 0",
-            );
-            Keyset::newest_first("f.created_at", "f.id").page(&mut sql, cursor, limit)?;
+                    WHERE f.owner_id = fa.idol_id AND {FANS_VISIBLE}"
+            ));
+            fans_keyset().page(&mut sql, cursor, limit)?;
             sql.push(&format!(
                 ") x WHERE fa.fan_id = {subject} AND {} AND {}",
                 no_block(&me, "fa.idol_id"),
@@ -467,7 +475,9 @@ impl Photos {
             let rows = sql.fetch_all(&self.db).await?;
             return keyset.finish(rows, limit, PhotoRow::view);
         }
-        let mut filter = filter.replace("{subject}", &subject);
+        let mut filter = filter
+            .replace("{subject}", &subject)
+            .replace("{fans_visible}", FANS_VISIBLE);
         if mine {
             filter = filter.replace(" AND p.unlisted = 0", "");
         }
@@ -488,7 +498,7 @@ impl Photos {
         sql.push(" ").push(&filter);
         if matches!(feed, Feed::Fans(_)) {
             // The fans feed pages inside its id subquery, which the filter opened.
-            Keyset::newest_first("f.created_at", "f.id").page(&mut sql, cursor, limit)?;
+            fans_keyset().page(&mut sql, cursor, limit)?;
             sql.push(") ORDER BY p.created_at DESC, p.id DESC");
         } else {
             keyset.page(&mut sql, cursor, limit)?;
