@@ -8,10 +8,12 @@
 #   cluster several app nodes behind nginx: upload latency with replicas 1 vs 2, cached-media
 #           requests/s with 1 vs 3 nodes (needs PostgreSQL on 127.0.0.1:5432);
 #   account "export my data" throughput and memory, "delete my account" time, for a user with
-#           200 photos, on SQLite and on Postgres.
+#           200 photos, on SQLite and on Postgres;
+#   web     the web app on an emulated 4G phone: bytes and time to the first photo on a first visit,
+#           bytes on a repeat visit, and Lighthouse-style checks (Chromium, demo data).
 # Installs the comparators from Debian if missing. Loopback only.
 #
-#   scripts/bench.sh                    all five
+#   scripts/bench.sh                    all six
 #   scripts/bench.sh feeds thumbs       just those (leading bench names pick)
 #   scripts/bench.sh feeds -- sqlite    the rest goes to `cargo bench` (here: feeds on SQLite only)
 # feeds also reads PHOTOSHARE_BENCH_SCALE (e.g. 0.1 for a quick try) and PHOTOSHARE_BENCH_REQUESTS.
@@ -20,11 +22,11 @@ set -euo pipefail
 benches=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    media|feeds|thumbs|cluster|account) benches+=("$1"); shift ;;
+    media|feeds|thumbs|cluster|account|web) benches+=("$1"); shift ;;
     *) break ;;
   esac
 done
-[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs cluster account)
+[ ${#benches[@]} -gt 0 ] || benches=(media feeds thumbs cluster account web)
 wants() { [[ " ${benches[*]} " == *" $1 "* ]]; }
 missing=()
 if wants media || wants cluster; then
@@ -45,5 +47,13 @@ if { wants feeds || wants cluster || wants account; } && ! pg_isready -q -h 127.
 fi
 cd "$PHOTOSHARE_ROOT"
 for bench in "${benches[@]}"; do
+  if [ "$bench" = web ]; then
+    setup_build
+    setup_test
+    build_frontend
+    cargo build --release -p photoshare-server
+    (cd end2end && node bench/web.mjs "$CARGO_TARGET_DIR/release/photoshare" "$PHOTOSHARE_ROOT/dist")
+    continue
+  fi
   PHOTOSHARE_LOG=error cargo bench -p photoshare-server --bench "$bench" "$@"
 done

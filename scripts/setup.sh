@@ -75,10 +75,13 @@ setup_test() {
   fi
 }
 
-# Builds the front end (wasm, size-tuned profile) into dist/.
+# Builds the front end (wasm, size-tuned profile) into dist/: the bundle every visitor gets, then
+# the admins' bundle (with the console) into dist/admin/, served at /admin to admins only.
+# Trunk writes brotli and gzip copies of each file (scripts/precompress.mjs, a hook in Trunk.toml).
 build_frontend() {
-  say "building the front end (Trunk)"
-  (cd "$PHOTOSHARE_ROOT" && trunk build --release)
+  say "building the front end (Trunk): the visitors' bundle, then the admins'"
+  (cd "$PHOTOSHARE_ROOT" && trunk build --release \
+    && trunk build console.html --release --dist dist/admin --public-url /admin/)
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -42,7 +42,7 @@ pub fn Header() -> impl IntoView {
                 </Show>
                 <A href="/top" attr:class="nav-link">{move || t("Top users")}</A>
                 <Show when=move || me.is_admin()>
-                    <A href="/admin" attr:class="nav-link" attr:data-testid="admin-link">{move || t("Admin")}</A>
+                    <A href="/admin" attr:rel="external" attr:class="nav-link" attr:data-testid="admin-link">{move || t("Admin")}</A>
                 </Show>
             </nav>
             <crate::pages::search::SearchBox />

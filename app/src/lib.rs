@@ -9,6 +9,7 @@ pub mod format;
 pub mod i18n;
 #[cfg(feature = "csr")]
 mod live;
+pub mod offline;
 pub mod pages;
 pub mod session;
 pub mod sf;
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
         unread: RwSignal::new(0),
     };
     provide_context(live);
+    offline::provide();
     #[cfg(feature = "csr")]
     {
         let open = move || {
@@ -94,6 +96,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{move || i18n::t("Skip to content")}</a>
             <Header />
+            <offline::OfflineNotice />
             <StorageBanner />
             <AnnouncementBanner />
             <main class="page" id="main">
@@ -112,7 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/signup") view=pages::signup::SignupPage />
                     <Route path=path!("/announcements") view=pages::announcements::AnnouncementsPage />
-                    <Route path=path!("/admin") view=pages::admin::AdminPage />
+                    <Route path=path!("/admin") view=pages::admin_page::AdminPage />
                 </Routes>
             </main>
             <Footer />
@@ -163,7 +166,7 @@ server_functions![
     pages::admin::bucket::StartBucketMove,
     pages::admin::fsck::StartFsck,
     pages::admin::moderation::ModerationPage,
-    pages::admin::moderation::Moderate,
+    pages::moderate::Moderate,
     pages::admin::users::AdminUserPage,
     pages::admin::users::AdminUserAction,
     pages::admin::audit::AuditPage,

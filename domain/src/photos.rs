@@ -14,7 +14,8 @@ use crate::store::{
 use crate::throttle::{Action, Throttle};
 use crate::types::User;
 use crate::types::{
-    Caption, ContentHash, Cursor, Page, PhotoAlt, PhotoId, PhotoView, Tag, UserId, Visibility,
+    Caption, ContentHash, Cursor, Page, PhotoAlt, PhotoId, PhotoView, Tag, UploadKey, UserId,
+    Visibility,
 };
 use crate::views::{PhotoChange, TagCount, TrendingTags};
 use uuid::Uuid;
@@ -36,6 +37,13 @@ impl PhotoText {
             visibility: Visibility::Public,
         }
     }
+}
+
+/// What [`Photos::publish_once`] did: made `photo` (`first`), or found the one its key made before.
+#[derive(Debug)]
+pub struct Published {
+    pub photo: PhotoView,
+    pub first: bool,
 }
 
 #[derive(Clone)]
@@ -150,13 +158,57 @@ impl Photos {
         self.throttle
             .hit(Action::Upload, &owner.id.to_string())
             .await?;
-        let result = self.publish_inner(owner, text, staged).await;
+        let result = self.publish_inner(owner, text, staged, None).await;
         let m = self.media.objects().metrics();
         match &result {
             Ok(_) => Metrics::inc(&m.uploads),
             Err(_) => Metrics::inc(&m.upload_rejections),
         }
+        Ok(result?.photo)
+    }
+
+    /// Publishes like [`Photos::publish`], once per `key`: if `owner` already posted a photo
+    /// with this key (the same request retried, or two copies racing), that photo comes back
+    /// with `first: false` and nothing new is stored.
+    pub async fn publish_once(
+        &self,
+        owner: &User,
+        key: &UploadKey,
+        text: PhotoText,
+        staged: Staged,
+    ) -> Result<Published> {
+        if let Some(photo) = self.by_upload_key(owner, key).await? {
+            return Ok(Published {
+                photo,
+                first: false,
+            });
+        }
+        self.throttle
+            .hit(Action::Upload, &owner.id.to_string())
+            .await?;
+        let result = self.publish_inner(owner, text, staged, Some(key)).await;
+        let m = self.media.objects().metrics();
+        match &result {
+            Ok(p) if p.first => Metrics::inc(&m.uploads),
+            Ok(_) => {}
+            Err(_) => Metrics::inc(&m.upload_rejections),
+        }
         result
+    }
+
+    /// The photo `owner` posted with `key`, if any (and still there for them).
+    pub async fn by_upload_key(&self, owner: &User, key: &UploadKey) -> Result<Option<PhotoView>> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT photo_id FROM upload_keys WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(owner.id.to_string())
+        .bind(key.as_str())
+        .fetch_optional(self.db.pool())
+        .await?;
+        match id {
+            Some(id) => self.get(id.parse()?, Some(owner)).await,
+            None => Ok(None),
+        }
     }
 
     async fn publish_inner(
@@ -164,7 +216,8 @@ impl Photos {
         owner: &User,
         text: PhotoText,
         staged: Staged,
-    ) -> Result<PhotoView> {
+        key: Option<&UploadKey>,
+    ) -> Result<Published> {
         let banned: Option<Option<i64>> =
             sqlx::query_scalar("SELECT banned_at FROM users WHERE id = $1")
                 .bind(owner.id.to_string())
@@ -218,6 +271,33 @@ impl Photos {
         .bind((text.visibility == Visibility::Unlisted) as i64)
         .execute(&mut *tx)
         .await?;
+        if let Some(key) = key {
+            // Two requests with one key race to here; the second finds the first's row (on
+            // PostgreSQL it waits for the first to commit), drops its own photo with the
+            // transaction and answers with the first's.
+            let claimed = sqlx::query(
+                "INSERT INTO upload_keys (user_id, idem_key, photo_id, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(owner.id.to_string())
+            .bind(key.as_str())
+            .bind(id.to_string())
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !claimed {
+                tx.rollback().await?;
+                let photo = self.by_upload_key(owner, key).await?.ok_or_else(|| {
+                    Error::internal("an upload key's photo vanished while it was retried")
+                })?;
+                return Ok(Published {
+                    photo,
+                    first: false,
+                });
+            }
+        }
         replace_tags(&mut tx, &id.to_string(), text.caption.as_str(), created_at).await?;
         crate::search::index_photo(
             &mut tx,
@@ -242,9 +322,11 @@ impl Photos {
         self.media.queue().wake();
         self.live.wake();
         self.media.objects().cluster().notify("photo");
-        self.get(PhotoId::from_uuid(id), Some(owner))
+        let photo = self
+            .get(PhotoId::from_uuid(id), Some(owner))
             .await?
-            .ok_or_else(|| Error::internal("a photo vanished right after it was published"))
+            .ok_or_else(|| Error::internal("a photo vanished right after it was published"))?;
+        Ok(Published { photo, first: true })
     }
 
     /// Refuses an image an admin deleted (its sha256 is on the blocklist).

@@ -169,6 +169,7 @@ problems! {
     BadHash => "bad_hash", "That is not a sha256 content hash.";
     BadTag => "bad_tag", "A tag is 1 to 50 letters, digits or _ (any script), like #sunset or #夕焼け.";
     BadSearch { max: u32 } => "bad_search", "Search for at least one letter or digit, in at most {max} characters.";
+    BadIdempotencyKey { max: u32 } => "bad_idempotency_key", "An Idempotency-Key is 1 to {max} visible ASCII characters (a UUID, for example).";
     BadSearchType => "bad_search_type", "Search for users or photos (type=users or type=photos).";
     BadScope { scope: String } => "bad_scope", "“{scope}” is not a scope: use read, write or admin.";
     HashMismatch => "hash_mismatch", "The bytes sent do not match their sha256; nothing was stored.";

@@ -236,6 +236,34 @@ impl Visibility {
     }
 }
 
+/// The `Idempotency-Key` of an upload: a client's name for one photo it means to post, so that a
+/// retry (after a lost answer, or from the offline queue) gets the first photo back instead of
+/// making a second. 1 to [`UploadKey::MAX`] visible ASCII characters (a UUID fits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadKey(String);
+
+impl UploadKey {
+    pub const MAX: usize = 100;
+
+    /// Anything else (empty, too long, spaces, other scripts) is 422 `bad_idempotency_key`.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let ok = !raw.is_empty()
+            && raw.len() <= Self::MAX
+            && raw.bytes().all(|b| b.is_ascii_graphic());
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Problem::BadIdempotencyKey {
+                max: Self::MAX as u32,
+            })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Free text a person writes (caption, display name, bio, comment, alt text, report reason): any
 /// script, trimmed, within a length, without control characters (newlines only where
 /// `multiline`).
@@ -662,6 +690,20 @@ mod tests {
             &"a".repeat(31),
         ] {
             assert!(Handle::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn upload_keys_are_visible_ascii_within_bounds() {
+        let uuid = "0192f5a0-7c1e-7abc-8def-0123456789ab";
+        assert_eq!(UploadKey::parse(uuid).unwrap().as_str(), uuid);
+        assert!(UploadKey::parse(&"k".repeat(UploadKey::MAX)).is_ok());
+        for bad in ["", " ", "a b", "キー", "a\tb", "a\nb", &"k".repeat(UploadKey::MAX + 1)] {
+            assert_eq!(
+                UploadKey::parse(bad),
+                Err(Problem::BadIdempotencyKey { max: 100 }),
+                "{bad:?}"
+            );
         }
     }
 

@@ -17,6 +17,8 @@ test('an admin posts an announcement in the console and another user\'s open pag
 
   await admin.page.goto('/admin');
   await expect(admin.page.getByRole('heading', { name: 'Admin console' })).toBeVisible();
+  // An image made elsewhere (the composer, the default, has its own test in pwa.spec.ts).
+  await admin.page.getByTestId('file-source').check();
   await admin.page.getByTestId('announcement-file').setInputFiles({
     name: 'maintenance.png',
     mimeType: 'image/png',

@@ -113,6 +113,12 @@ pub async fn start(
         "no built front end at {} (build it with `trunk build --release`, or point --dist / PHOTOSHARE_DIST at it)",
         index.display()
     );
+    if !serve.dist.join("index.html.br").is_file() {
+        tracing::warn!(
+            dist = %serve.dist.display(),
+            "the front end has no precompressed copies: its files go out uncompressed (build it with scripts/setup.sh's build_frontend, or run `node scripts/precompress.mjs dist`)"
+        );
+    }
     std::fs::create_dir_all(&common.data_dir)
         .with_context(|| format!("creating the data dir {}", common.data_dir.display()))?;
 

@@ -67,6 +67,15 @@ pub fn RecentPage() -> impl IntoView {
             seen.set_value(all.last().cloned());
         })
     });
+    // A photo from the offline queue has been sent: it is in the feed now.
+    let queue = crate::offline::use_offline().queue;
+    Effect::new(move |before: Option<usize>| {
+        let waiting = queue.with(|q| q.len());
+        if before.is_some_and(|b| waiting < b) {
+            feed.reload();
+        }
+        waiting
+    });
     let show_fresh = move |_| {
         fresh.set(Vec::new());
         feed.reload();
@@ -83,6 +92,7 @@ pub fn RecentPage() -> impl IntoView {
                     {move || new_photos_label(fresh.with(|f| f.len()) as i64)}
                 </button>
             </Show>
+            <crate::offline::WaitingUploads />
             <PhotoGrid feed=feed empty="No photos yet. Be the first to post one!" />
         </section>
     }

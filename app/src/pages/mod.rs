@@ -1,11 +1,16 @@
 //! One page per file.
 
 pub mod account;
+/// The admin console's code: in the server and in the admins' bundle (feature `console`), never
+/// in the bundle every visitor downloads.
+#[cfg(any(feature = "console", not(feature = "csr")))]
 pub mod admin;
+pub mod admin_page;
 pub mod announcements;
 pub mod blocks;
 pub mod feeds;
 pub mod login;
+pub mod moderate;
 pub mod not_found;
 pub mod notifications;
 pub mod photo;

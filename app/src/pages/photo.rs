@@ -4,7 +4,7 @@
 use crate::components::{alt_text, Avatar, ErrorMessage, Feed, MoreButton, RichText};
 use crate::error::AppError;
 use crate::i18n::{relative_time, t, Text};
-use crate::pages::admin::{Moderated, ModerationActions};
+use crate::pages::moderate::{Moderated, ModerationActions};
 use crate::pages::photo_edit::PhotoOwnerTools;
 use crate::pages::user::user_list_page;
 use crate::state::use_me;

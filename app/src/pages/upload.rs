@@ -4,7 +4,7 @@ use crate::components::{ErrorMessage, RequireLogin};
 use crate::format::percent;
 use crate::i18n::{t, tn, Text};
 use leptos::prelude::*;
-use photoshare_domain::types::{Caption, PhotoAlt, PhotoView};
+use photoshare_domain::types::{Caption, PhotoAlt};
 
 /// The largest file the page sends; the server's default limit (`--max-upload-bytes`) says the same.
 pub const MAX_UPLOAD_MB: i64 = 25;
@@ -59,6 +59,8 @@ fn UploadForm() -> impl IntoView {
     };
 
     let navigate = leptos_router::hooks::use_navigate();
+    let me = crate::state::use_me();
+    let offline = crate::offline::use_offline().offline;
     let caption_error = move || {
         Caption::parse(&caption.get())
             .and_then(|_| PhotoAlt::parse(&alt.get()))
@@ -77,32 +79,30 @@ fn UploadForm() -> impl IntoView {
         };
         error.set(None);
         progress.set(Some(0.0));
+        let visibility = if unlisted.get_untracked() {
+            "unlisted"
+        } else {
+            "public"
+        };
+        let upload = Upload {
+            key: crate::offline::new_key(),
+            owner: me.user.with_untracked(|u| u.as_ref().map(|u| u.handle.clone())).unwrap_or_default(),
+            fields: [caption.get_untracked(), alt.get_untracked(), visibility.to_owned()],
+        };
+        // Recent, where the new photo is now at the top (or waits to be sent).
         let navigate = navigate.clone();
-        f.send::<PhotoView>(
-            "POST",
-            "/api/v1/photos",
-            &[
-                ("caption", &caption.get_untracked()),
-                ("alt", &alt.get_untracked()),
-                (
-                    "visibility",
-                    if unlisted.get_untracked() {
-                        "unlisted"
-                    } else {
-                        "public"
-                    },
-                ),
-            ],
-            move |p| progress.set(Some(p)),
-            move |result| match result {
-                // Recent, where the new photo is now at the top.
-                Ok(_) => navigate("/", Default::default()),
-                Err(msg) => {
-                    progress.set(None);
-                    error.set(Some(msg));
-                }
-            },
-        );
+        let done = move |result: Result<(), String>| match result {
+            Ok(()) => navigate("/", Default::default()),
+            Err(msg) => {
+                progress.set(None);
+                error.set(Some(msg));
+            }
+        };
+        if offline.get_untracked() {
+            f.keep_for_later(upload, done);
+        } else {
+            f.post_photo(upload, move |p| progress.set(Some(p)), done);
+        }
     };
 
     view! {
@@ -165,6 +165,16 @@ pub(crate) fn UploadProgress(progress: RwSignal<Option<f64>>) -> impl IntoView {
     }
 }
 
+/// A photo to post: its idempotency key (the same for every try), its owner's handle, and its
+/// caption, alt text and visibility.
+#[derive(Clone)]
+#[cfg_attr(not(feature = "csr"), allow(dead_code))]
+pub(crate) struct Upload {
+    key: String,
+    owner: String,
+    fields: [String; 3],
+}
+
 /// A file the user picked, wrapping the browser's `File` (nothing on the server).
 #[derive(Clone)]
 pub(crate) struct FileHandle {
@@ -178,6 +188,12 @@ impl FileHandle {
         use wasm_bindgen::JsCast;
         let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
         input.files()?.get(0).map(|file| Self { file })
+    }
+
+    /// A file the page made itself (the composer's PNG).
+    #[cfg_attr(not(feature = "console"), allow(dead_code))]
+    pub(crate) fn from_file(file: web_sys::File) -> Self {
+        Self { file }
     }
 
     fn from_drop(ev: &leptos::ev::DragEvent) -> Option<Self> {
@@ -197,6 +213,46 @@ impl FileHandle {
 
     pub(crate) fn preview_url(&self) -> Option<String> {
         web_sys::Url::create_object_url_with_blob(&self.file).ok()
+    }
+
+    /// Posts the photo with its idempotency key; if the server cannot be reached, keeps it in
+    /// the offline queue instead, which sends it when the connection returns.
+    fn post_photo(
+        &self,
+        upload: Upload,
+        on_progress: impl Fn(f64) + 'static,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+        let [caption, alt, visibility] = &upload.fields;
+        let fields = [
+            ("caption", caption.as_str()),
+            ("alt", alt.as_str()),
+            ("visibility", visibility.as_str()),
+        ];
+        let headers = [("Idempotency-Key", upload.key.as_str())];
+        let this = self.clone();
+        let later = upload.clone();
+        let sent = crate::upload::send_with::<photoshare_domain::types::PhotoView>(
+            "POST",
+            "/api/v1/photos",
+            &self.file,
+            &fields,
+            &headers,
+            on_progress,
+            move |result| match result {
+                Ok(_) => done(Ok(())),
+                Err(f) if f.unreachable => this.keep_for_later(later, done),
+                Err(f) => done(Err(f.message)),
+            },
+        );
+        if let Err(msg) = sent {
+            leptos::logging::error!("{msg}");
+        }
+    }
+
+    /// Keeps the photo in the offline queue (IndexedDB), to be sent when the connection returns.
+    fn keep_for_later(&self, upload: Upload, done: impl FnOnce(Result<(), String>) + 'static) {
+        crate::offline::enqueue(upload.key, upload.owner, self.file.clone(), upload.fields, done);
     }
 
     /// Sends the file as `image`, with `fields`, by `method` to `url`; see [`crate::upload::send`].
@@ -242,4 +298,12 @@ impl FileHandle {
         _: impl FnOnce(Result<T, String>) + 'static,
     ) {
     }
+    fn post_photo(
+        &self,
+        _: Upload,
+        _: impl Fn(f64) + 'static,
+        _: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+    }
+    fn keep_for_later(&self, _: Upload, _: impl FnOnce(Result<(), String>) + 'static) {}
 }

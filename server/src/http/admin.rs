@@ -62,11 +62,16 @@ pub async fn console_page(
     State(state): State<AppState>,
     admin: Result<Admin, ApiError>,
 ) -> Response {
-    let status = match admin {
-        Ok(_) => StatusCode::OK,
-        Err(e) => super::error::status_of(&e.0),
+    // Only admins get the bundle with the console's code; everyone else the visitors' bundle,
+    // whose /admin page says the console is for admins.
+    let (status, html) = match admin {
+        Ok(_) => (StatusCode::OK, super::state::console_html(&state).await),
+        Err(e) => (
+            super::error::status_of(&e.0),
+            super::state::index_html(&state).await,
+        ),
     };
-    match super::state::index_html(&state).await {
+    match html {
         Ok(html) => (
             status,
             [(axum::http::header::CACHE_CONTROL, "no-store")],

@@ -8,7 +8,7 @@ use super::state::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Extension;
@@ -19,7 +19,8 @@ use photoshare_domain::photos::{Feed, PhotoText};
 use photoshare_domain::problem::Problem;
 use photoshare_domain::throttle::ClientAddr;
 use photoshare_domain::types::{
-    page_request, photo_in_path, Caption, Cursor, Handle, Password, PhotoAlt, Visibility,
+    page_request, photo_in_path, Caption, Cursor, Handle, Password, PhotoAlt, PhotoView, UploadKey,
+    Visibility,
 };
 use photoshare_domain::views::PhotoChange;
 use serde::Deserialize;
@@ -125,9 +126,28 @@ async fn log_out(
 async fn upload(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let mut multipart = form::multipart(multipart)?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| UploadKey::parse(v.to_str().unwrap_or(" ")))
+        .transpose();
+    let key = match key {
+        Ok(key) => key,
+        Err(problem) => {
+            form::drain(multipart).await;
+            return Err(ApiError(problem));
+        }
+    };
+    if let Some(key) = &key {
+        // A retry of an upload that already made its photo: that photo, and the body unread.
+        if let Some(photo) = state.services.photos.by_upload_key(&user, key).await? {
+            form::drain(multipart).await;
+            return Ok(made(StatusCode::OK, photo));
+        }
+    }
     state.services.media.budget().check_free_space()?;
     // A caption that is not UTF-8 is refused once the body is read (the client is still sending).
     let mut caption = Ok(String::new());
@@ -168,14 +188,31 @@ async fn upload(
         alt: PhotoAlt::parse(&alt?)?,
         visibility: Visibility::parse(&visibility?)?,
     };
-    let photo = state.services.photos.publish(&user, text, staged).await?;
+    Ok(match key {
+        None => made(
+            StatusCode::CREATED,
+            state.services.photos.publish(&user, text, staged).await?,
+        ),
+        Some(key) => {
+            let done = state
+                .services
+                .photos
+                .publish_once(&user, &key, text, staged)
+                .await?;
+            let status = if done.first {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            made(status, done.photo)
+        }
+    })
+}
+
+/// An upload's answer: the photo, and where it lives.
+fn made(status: StatusCode, photo: PhotoView) -> Response {
     let location = format!("/api/v1/photos/{}", photo.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(photo),
-    )
-        .into_response())
+    (status, [(header::LOCATION, location)], Json(photo)).into_response()
 }
 
 /// Storage health for every user (the page banner polls it). No S3 round trip.

@@ -36,6 +36,7 @@ pub fn status_of(p: &Problem) -> StatusCode {
         | BadTag
         | BadSearch { .. }
         | BadSearchType
+        | BadIdempotencyKey { .. }
         | HashMismatch
         | BadScope { .. }
         | BadCursor

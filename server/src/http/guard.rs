@@ -171,25 +171,33 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// plugins, no framing, forms only to this site.
 #[derive(Clone, Default)]
 pub struct Csp {
-    cached: Arc<Mutex<Option<(SystemTime, HeaderValue)>>>,
+    cached: Arc<Mutex<Option<(Vec<Option<SystemTime>>, HeaderValue)>>>,
 }
 
 impl Csp {
+    /// The policy for both bundles' pages (dist/index.html and dist/admin/index.html): their
+    /// inline loaders differ.
     fn policy(&self, dist: &Path) -> HeaderValue {
-        let index: PathBuf = dist.join("index.html");
-        let modified = std::fs::metadata(&index).and_then(|m| m.modified()).ok();
-        if let (Ok(cached), Some(modified)) = (self.cached.lock(), modified) {
+        let pages: [PathBuf; 2] = [dist.join("index.html"), dist.join("admin/index.html")];
+        let modified: Vec<Option<SystemTime>> = pages
+            .iter()
+            .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+            .collect();
+        if let Ok(cached) = self.cached.lock() {
             if let Some((at, value)) = cached.as_ref() {
                 if *at == modified {
                     return value.clone();
                 }
             }
         }
-        let html = std::fs::read_to_string(&index).unwrap_or_default();
+        let html: String = pages
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect();
         let value = HeaderValue::from_str(&policy_for(&html)).unwrap_or(HeaderValue::from_static(
             "default-src 'self'; frame-ancestors 'none'",
         ));
-        if let (Ok(mut cached), Some(modified)) = (self.cached.lock(), modified) {
+        if let Ok(mut cached) = self.cached.lock() {
             *cached = Some((modified, value.clone()));
         }
         value

@@ -12,7 +12,7 @@ use photoshare_domain::metrics::Metrics;
 use photoshare_domain::problem::Problem;
 use photoshare_domain::types::ContentHash;
 
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+use super::statics::IMMUTABLE;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/media/{hash}", get(media))

@@ -18,6 +18,7 @@ mod sessions;
 mod share;
 mod social;
 mod state;
+mod statics;
 mod tokens;
 
 use axum::extract::{Request, State};
@@ -31,7 +32,6 @@ use photoshare_domain::problem::Problem;
 use std::path::Path;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -126,8 +126,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
 
 pub fn router(state: AppState, dist: &Path) -> Router {
     photoshare_app::register_server_functions();
-    // Client routes (/p/…, /login, …) get index.html; the wasm app routes from there.
-    let frontend = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let frontend = statics::service(dist);
     let routes = Router::new()
         .nest(
             "/api/v1",
@@ -168,9 +167,12 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             state.clone(),
             count_requests,
         ))
-        // Not the data exports: stored photos do not compress, and gzip would cost CPU for nothing.
+        // Not the data exports (stored photos do not compress, and gzip would cost CPU for
+        // nothing), nor the front end's files (sent as compressed at build time).
         .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new("application/zip")),
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new("application/zip"))
+                .and(statics::not_static),
         ))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             state.body_idle_timeout,

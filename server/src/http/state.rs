@@ -20,7 +20,20 @@ pub struct AppState {
 /// The app's index.html, for the routes that answer with it themselves (`/p/{id}`, `/admin`);
 /// 404 when the front end is not built.
 pub(super) async fn index_html(state: &AppState) -> Result<String, Response> {
-    tokio::fs::read_to_string(state.dist.join("index.html"))
+    read_index(&state.dist.join("index.html")).await
+}
+
+/// The admins' index.html (dist/admin/, the bundle with the console), or the visitors' if the
+/// admins' bundle is not built (its /admin page then says so).
+pub(super) async fn console_html(state: &AppState) -> Result<String, Response> {
+    match read_index(&state.dist.join("admin/index.html")).await {
+        Ok(html) => Ok(html),
+        Err(_) => index_html(state).await,
+    }
+}
+
+async fn read_index(path: &std::path::Path) -> Result<String, Response> {
+    tokio::fs::read_to_string(path)
         .await
         .map_err(|_| {
             (

@@ -3,7 +3,9 @@
 //! every call, so a non-admin never receives its data.
 //!
 //! This file holds the page, its layout and what several cards share; each card is in its own
-//! file below.
+//! file below. None of it is in the bundle every visitor downloads: the admins' bundle (feature
+//! `console`, built by Trunk from console.html) and the server have it (see
+//! docs/ARCHITECTURE.md, "Two bundles").
 
 mod announce;
 pub(crate) mod audit;
@@ -16,50 +18,24 @@ pub(crate) mod parts;
 pub(crate) mod storage;
 pub(crate) mod users;
 
-pub use moderation::{Moderated, ModerationActions};
-
-use crate::components::{poll, ErrorMessage, RequireLogin};
+use crate::components::{poll, ErrorMessage};
+use crate::pages::admin_page::Forbidden;
 use crate::i18n::t;
-use crate::state::use_me;
 use announce::AnnounceCard;
 use audit::AuditCard;
 use bucket::BucketCard;
 use cache::CacheCard;
 use fsck::FsckCard;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use moderation::ModerationCard;
 use nodes::NodesCard;
 use parts::{Overview, OVERVIEW_POLL_MS};
 use storage::StorageCard;
 use users::UsersCard;
 
+/// The console itself, for an admin (the gate is [`crate::pages::admin_page`]).
 #[component]
-pub fn AdminPage() -> impl IntoView {
-    let me = use_me();
-    view! {
-        <RequireLogin message=|| t("Please log in first.")>
-            <Show when=move || me.is_admin() fallback=|| view! { <Forbidden /> }>
-                <Console />
-            </Show>
-        </RequireLogin>
-    }
-}
-
-/// What a signed-in user who is not an admin sees at /admin.
-#[component]
-fn Forbidden() -> impl IntoView {
-    view! {
-        <section class="empty forbidden" data-testid="forbidden">
-            <h1>{move || t("403 — Admins only")}</h1>
-            <p>{move || t("The admin console is for the administrators of this PhotoShare. If you need access, ask one of them.")}</p>
-            <A href="/">{move || t("Back to recent photos")}</A>
-        </section>
-    }
-}
-
-#[component]
-fn Console() -> AnyView {
+pub fn Console() -> AnyView {
     let overview = Overview {
         data: RwSignal::new(None),
         error: RwSignal::new(None),
