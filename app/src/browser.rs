@@ -32,6 +32,18 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// Removes the first photos the server wrote into the front page (`#first-paint`, see the
+/// server's `http/home.rs`), once the app shows its own page.
+pub fn first_paint_done() {
+    #[cfg(feature = "csr")]
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("first-paint"))
+    {
+        el.remove();
+    }
+}
+
 /// Asks the user to confirm a consequential action; false when they cancel.
 pub fn confirm(message: &str) -> bool {
     #[cfg(feature = "csr")]

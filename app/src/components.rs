@@ -490,6 +490,12 @@ pub fn MoreButton<T: Clone + Send + Sync + 'static>(feed: Feed<T>) -> impl IntoV
 /// A grid of photos from a feed, infinitely scrolled.
 #[component]
 pub fn PhotoGrid(feed: Feed<PhotoView>, empty: &'static str) -> impl IntoView {
+    // The app's own grid is drawn: the server's first photos (on `/`) give way to it.
+    Effect::new(move |_| {
+        if feed.loaded_once.get() {
+            crate::browser::first_paint_done();
+        }
+    });
     view! {
         <Show when=move || feed.is_empty()>
             <p class="empty">{move || t(empty)}</p>

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
         <Title text="PhotoShare" />
         <Router>
             <a class="skip-link" href="#main">{move || i18n::t("Skip to content")}</a>
+            <FirstPaint />
             <Header />
             <offline::OfflineNotice />
             <StorageBanner />
@@ -121,6 +122,20 @@ pub fn App() -> impl IntoView {
             <Footer />
         </Router>
     }
+}
+
+/// The server's first photos on `/` stay over the app only until it draws its own page: another
+/// page than Recent, or at most a few seconds (Recent's grid removes them when it has loaded).
+#[component]
+fn FirstPaint() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if location.pathname.get() != "/" {
+            browser::first_paint_done();
+        }
+    });
+    #[cfg(feature = "csr")]
+    set_timeout(browser::first_paint_done, std::time::Duration::from_secs(5));
 }
 
 /// Every server function, named once: the server registers each by hand (the `inventory`

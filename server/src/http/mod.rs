@@ -9,6 +9,7 @@ mod cluster;
 mod error;
 mod form;
 mod guard;
+mod home;
 mod live;
 mod media;
 mod moderation;
@@ -146,6 +147,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             "/api/{*rest}",
             any(|| async { ApiError(Problem::NoSuchEndpoint) }),
         )
+        .route("/", axum::routing::get(home::home_page))
+        .route("/index.html", axum::routing::get(home::home_page))
         .route("/p/{id}", axum::routing::get(share::photo_page))
         .route("/admin", axum::routing::get(admin::console_page))
         .merge(media::router())

@@ -115,7 +115,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// Escapes text for an HTML attribute or element: nothing a user wrote can become markup.
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

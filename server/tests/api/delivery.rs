@@ -56,8 +56,9 @@ async fn each_file_goes_out_as_the_copy_the_request_accepts() {
     assert_eq!(header(&r, CONTENT_ENCODING), None);
     assert_eq!(r.bytes().await.unwrap().len(), 23 * 200);
 
-    // index.html, and a client route answered with it: revalidated on every visit.
-    for path in ["/", "/index.html", "/login"] {
+    // The client routes answered with index.html: revalidated on every visit. (`/` is written
+    // per request: see the front page's test.)
+    for path in ["/login", "/settings"] {
         let r = get(&app, path, "br").await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         assert_eq!(header(&r, CACHE_CONTROL), Some("no-cache"), "{path}");
@@ -116,5 +117,44 @@ async fn only_admins_get_the_bundle_with_the_console() {
             "{html}"
         );
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_front_page_holds_the_readers_first_photos() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let index = |client: &reqwest::Client| {
+        let url = app.url("/");
+        let client = client.clone();
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(header(&r, CACHE_CONTROL), Some("no-cache"));
+            r.text().await.unwrap()
+        }
+    };
+    // No photos yet: the app's index.html as it is.
+    assert!(!index(&app.client()).await.contains("first-paint"));
+
+    let photo = app
+        .post_photo(&alice, crate::common::png(200, 150, 3), "<b>harbour</b> at dawn")
+        .await;
+    let html = index(&app.client()).await;
+    assert!(html.contains(r#"<div id="first-paint""#), "{html}");
+    assert!(html.contains(&format!(r#"<img src="{}""#, photo.urls.thumb)), "{html}");
+    assert!(html.contains("&lt;b&gt;harbour&lt;/b&gt; at dawn"), "{html}");
+    assert!(!html.contains("<b>harbour"), "{html}");
+
+    // The reader's Recent: someone who blocked Alice sees none of hers there.
+    let bob = app.signed_in("bob").await;
+    let r = bob
+        .put(app.url("/api/v1/users/alice/block"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert!(!index(&bob).await.contains(&photo.urls.thumb));
+    assert!(index(&alice).await.contains(&photo.urls.thumb));
     app.stop().await;
 }
