@@ -130,9 +130,12 @@ fn from_this_site(headers: &HeaderMap) -> bool {
 
 /// The browser security headers, on every response: no framing, no sniffing, referrers only to
 /// this site in full; HTML gets the app's Content-Security-Policy, media a sandbox (an uploaded
-/// file can never run as a page), everything else `frame-ancestors 'none'`.
+/// file can never run as a page), everything else `frame-ancestors 'none'`. The service worker's
+/// script gets the app's policy too: a worker runs under the policy of its script, and it fetches
+/// the app's own files and API.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let media = req.uri().path().starts_with("/media/");
+    let worker = req.uri().path() == "/sw.js";
     let mut response = next.run(req).await;
     let html = response
         .headers()
@@ -141,7 +144,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         .is_some_and(|t| t.starts_with("text/html"));
     let policy = if media {
         HeaderValue::from_static("default-src 'none'; sandbox")
-    } else if html {
+    } else if html || worker {
         state.csp.policy(&state.dist)
     } else {
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")

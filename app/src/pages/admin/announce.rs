@@ -101,9 +101,15 @@ fn AnnounceForm(posted: RwSignal<bool>, generation: RwSignal<u32>) -> AnyView {
             }
         };
         // The checks the server makes, before the image is sent. A composed image's alt text
-        // is its message.
+        // is its message, its lines joined (alt text is one line).
         let described = if composed {
-            message.get_untracked()
+            message
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
         } else {
             alt.get_untracked()
         };
