@@ -4,12 +4,16 @@
 // until the first thumbnail has really decoded; we count the bytes that came over the wire until
 // then (headers included, as DevTools' "transferred") and the time since navigation. Then the
 // same profile opens Recent again (the repeat visit): the bytes until the first photo again.
+// DevTools' counters of the page do not see what the service worker itself fetches, so the browser
+// talks to the server through a counting proxy on loopback, and the repeat visit's figure is
+// everything the server sent from the navigation to the first photo (the worker's fetches too).
 // Prints markdown, each figure beside its goal.
 //
 // Usage: node bench/web.mjs <photoshare binary> <dist dir>     (scripts/bench.sh web)
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,14 +22,15 @@ if (!bin || !dist) {
   console.error('usage: node bench/web.mjs <photoshare binary> <dist dir>');
   process.exit(2);
 }
-const port = 3191;
+const port = 3191; // the proxy the browser talks to
+const serverPort = 3192;
 const base = `http://127.0.0.1:${port}`;
 const RUNS = Number(process.env.PHOTOSHARE_BENCH_WEB_RUNS ?? 7);
 const PHONE_4G = { offline: false, latency: 60, downloadThroughput: 9e6 / 8, uploadThroughput: 9e6 / 8 };
 const GOALS = { coldBytes: 300_000, coldMs: 600, repeatBytes: 10_000 };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'photoshare-web-bench-'));
-const server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`, '--dist', dist, '--demo', 'true'], {
+const server = spawn(bin, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${serverPort}`, '--dist', dist, '--demo', 'true'], {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, PHOTOSHARE_LOG: 'error' },
 });
@@ -33,6 +38,21 @@ const stop = () => server.kill('SIGTERM');
 process.on('exit', stop);
 // Bounded: the whole run stops by itself.
 setTimeout(() => { console.error('web bench: out of time'); process.exit(1); }, 10 * 60_000).unref();
+
+/** Bytes the server has sent to the browser, on every connection (headers included). */
+let sent = 0;
+const proxy = createServer((client) => {
+  const upstream = connect(serverPort, '127.0.0.1');
+  upstream.on('data', (chunk) => { sent += chunk.length; });
+  client.pipe(upstream);
+  upstream.pipe(client);
+  const close = () => { client.destroy(); upstream.destroy(); };
+  client.on('error', close);
+  upstream.on('error', close);
+  client.on('close', close);
+  upstream.on('close', close);
+});
+await new Promise((resolve) => proxy.listen(port, '127.0.0.1', resolve));
 
 async function waitForServer() {
   for (let i = 0; i < 600; i++) {
@@ -73,6 +93,7 @@ function meter(cdp) {
 /** Opens Recent and waits for the first decoded photo: [ms since navigation, bytes by then]. */
 async function firstPhoto(page, m) {
   m.reset();
+  const sentBefore = sent;
   await page.goto(base + '/', { waitUntil: 'commit' });
   // A photo the server wrote into the page (#first-paint) or one the app drew: the first the
   // reader sees.
@@ -81,7 +102,7 @@ async function firstPhoto(page, m) {
   const bytes = m.total();
   const byType = m.byType();
   const ms = await page.evaluate(() => performance.now());
-  return { ms, bytes, byType };
+  return { ms, bytes, byType, serverBytes: sent - sentBefore };
 }
 
 await waitForServer();
@@ -126,7 +147,8 @@ console.log('| measure | median | worst | goal | met |');
 console.log('| --- | --- | --- | --- | --- |');
 row('first visit: bytes before the first photo', cold, 'bytes', GOALS.coldBytes, kb);
 row('first visit: time to the first decoded photo', cold, 'ms', GOALS.coldMs, (n) => `${n.toFixed(0)} ms`);
-row('repeat visit: bytes before the first photo', repeat, 'bytes', GOALS.repeatBytes, kb);
+row('repeat visit: bytes the server sent before the first photo (the worker\'s fetches too)', repeat, 'serverBytes', GOALS.repeatBytes, kb);
+row('repeat visit: bytes the page fetched over the network before the first photo', repeat, 'bytes', GOALS.repeatBytes, kb);
 row('repeat visit: time to the first decoded photo', repeat, 'ms', Infinity, (n) => (n === Infinity ? '—' : `${n.toFixed(0)} ms`));
 const parts = cold[Math.floor(cold.length / 2)].byType;
 console.log(`\nFirst visit by kind (one run): ${Object.entries(parts).map(([k, n]) => `${k} ${kb(n)}`).join(', ')}.`);
@@ -150,6 +172,7 @@ for (const name of Object.keys(results.light)) {
   console.log(`| ${name} | ${cell(results.light[name])} | ${cell(results.dark[name])} |`);
 }
 await browser.close();
+proxy.close();
 stop();
 process.exit(0);
 

@@ -152,6 +152,46 @@ test('the composer draws a status image and posts it with the message as its alt
   await admin.context.close();
 });
 
+test('in Japanese on a phone: the offline notice, a photo waiting to upload, and the composer', async ({ browser }, info) => {
+  const { context, page } = await newUser(browser, 'densha', { locale: 'ja-JP', ...phone });
+  await page.goto('/');
+  await workerInCharge(page);
+  await page.goto('/upload');
+  await expect(page.getByTestId('file-input')).toBeAttached();
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('offline-notice')).toContainText('オフラインです。');
+  await page.getByTestId('file-input').setInputFiles({ name: 'mado.png', mimeType: 'image/png', buffer: makePng(800, 600, 53) });
+  await imageLoaded(page, 'img.preview');
+  const caption = `電車の窓から ${Date.now()}`;
+  await page.getByLabel('キャプション').fill(caption);
+  await page.getByLabel('写真が見えない人のための説明（代替テキスト）').fill('窓の外に広がる田んぼと山');
+  await page.getByRole('button', { name: '投稿する' }).click();
+  const waiting = page.getByTestId('waiting-upload');
+  await expect(waiting).toContainText('アップロード待ち');
+  await expect(waiting).toContainText(caption);
+  await snap(page, info, 'waiting-to-upload-ja');
+  await context.setOffline(false);
+  await expect(waiting).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('photo-grid').getByRole('img', { name: '窓の外に広がる田んぼと山' })).toBeVisible();
+  await context.close();
+
+  const admin = await newAdmin(browser, { locale: 'ja-JP', ...phone });
+  await admin.page.goto('/admin');
+  await expect(admin.page.getByRole('heading', { name: '管理コンソール' })).toBeVisible();
+  await admin.page.getByRole('textbox', { name: 'メッセージ' }).fill('メンテナンスは終わりました 🎉');
+  const kind = admin.page.getByRole('combobox', { name: '種類' });
+  await expect(kind.locator('option')).toHaveText(['お知らせ', '警告', '解決済み']);
+  await kind.selectOption('resolved');
+  const canvas = admin.page.getByTestId('compose-canvas');
+  // On a phone the preview fits the screen.
+  const box = (await canvas.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  await snap(admin.page, info, 'composer-ja-phone');
+  await admin.context.close();
+});
+
 test("a visitor's pages never request the console's code; an admin's /admin does", async ({ browser }) => {
   const visitor = await newUser(browser, 'visitor');
   const asked: string[] = [];
