@@ -247,9 +247,8 @@ impl UploadKey {
 
     /// Anything else (empty, too long, spaces, other scripts) is 422 `bad_idempotency_key`.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let ok = !raw.is_empty()
-            && raw.len() <= Self::MAX
-            && raw.bytes().all(|b| b.is_ascii_graphic());
+        let ok =
+            !raw.is_empty() && raw.len() <= Self::MAX && raw.bytes().all(|b| b.is_ascii_graphic());
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
@@ -698,7 +697,15 @@ mod tests {
         let uuid = "0192f5a0-7c1e-7abc-8def-0123456789ab";
         assert_eq!(UploadKey::parse(uuid).unwrap().as_str(), uuid);
         assert!(UploadKey::parse(&"k".repeat(UploadKey::MAX)).is_ok());
-        for bad in ["", " ", "a b", "キー", "a\tb", "a\nb", &"k".repeat(UploadKey::MAX + 1)] {
+        for bad in [
+            "",
+            " ",
+            "a b",
+            "キー",
+            "a\tb",
+            "a\nb",
+            &"k".repeat(UploadKey::MAX + 1),
+        ] {
             assert_eq!(
                 UploadKey::parse(bad),
                 Err(Problem::BadIdempotencyKey { max: 100 }),

@@ -694,7 +694,7 @@ async fn search_and_tags(
             exec(
                 conn,
                 &format!(
-                    "{with} INSERT INTO user_search (seq, user_id) SELECT x + {s}, {uid} FROM {from}",
+                    "{with} INSERT INTO user_search (seq, user_id, tokens) SELECT x + {s}, {uid}, {user_tokens} FROM {from}",
                     s = user_seq + 1
                 ),
             )

@@ -79,4 +79,3 @@ pub fn ModerationActions(
         <ErrorMessage message=error />
     }
 }
-

@@ -86,8 +86,15 @@ fn UploadForm() -> impl IntoView {
         };
         let upload = Upload {
             key: crate::offline::new_key(),
-            owner: me.user.with_untracked(|u| u.as_ref().map(|u| u.handle.clone())).unwrap_or_default(),
-            fields: [caption.get_untracked(), alt.get_untracked(), visibility.to_owned()],
+            owner: me
+                .user
+                .with_untracked(|u| u.as_ref().map(|u| u.handle.clone()))
+                .unwrap_or_default(),
+            fields: [
+                caption.get_untracked(),
+                alt.get_untracked(),
+                visibility.to_owned(),
+            ],
         };
         // Recent, where the new photo is now at the top (or waits to be sent).
         let navigate = navigate.clone();
@@ -252,7 +259,13 @@ impl FileHandle {
 
     /// Keeps the photo in the offline queue (IndexedDB), to be sent when the connection returns.
     fn keep_for_later(&self, upload: Upload, done: impl FnOnce(Result<(), String>) + 'static) {
-        crate::offline::enqueue(upload.key, upload.owner, self.file.clone(), upload.fields, done);
+        crate::offline::enqueue(
+            upload.key,
+            upload.owner,
+            self.file.clone(),
+            upload.fields,
+            done,
+        );
     }
 
     /// Sends the file as `image`, with `fields`, by `method` to `url`; see [`crate::upload::send`].

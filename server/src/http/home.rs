@@ -16,7 +16,10 @@ use photoshare_domain::types::PhotoView;
 /// As many as a phone's first screen shows, and a desktop's first rows.
 const FIRST_PHOTOS: u32 = 12;
 
-pub async fn home_page(State(state): State<AppState>, viewer: Result<Viewer, super::ApiError>) -> Response {
+pub async fn home_page(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, super::ApiError>,
+) -> Response {
     let index = match super::state::index_html(&state).await {
         Ok(html) => html,
         Err(not_built) => return not_built,
@@ -89,12 +92,21 @@ mod tests {
         let index = "<html><head></head><body><noscript>x</noscript></body></html>";
         let html = with_first_paint(
             index,
-            &[photo("a1", "<b>sea</b>", ""), photo("b2", "x", "a \"red\" tram & bridge")],
+            &[
+                photo("a1", "<b>sea</b>", ""),
+                photo("b2", "x", "a \"red\" tram & bridge"),
+            ],
         );
         let body = &html[html.find("<body>").unwrap()..];
         assert!(body.starts_with(r#"<body><div id="first-paint""#), "{html}");
-        assert!(body.contains(r#"<img src="/media/a1" alt="&lt;b&gt;sea&lt;/b&gt;""#), "{html}");
-        assert!(body.contains(r#"alt="a &quot;red&quot; tram &amp; bridge""#), "{html}");
+        assert!(
+            body.contains(r#"<img src="/media/a1" alt="&lt;b&gt;sea&lt;/b&gt;""#),
+            "{html}"
+        );
+        assert!(
+            body.contains(r#"alt="a &quot;red&quot; tram &amp; bridge""#),
+            "{html}"
+        );
         assert!(!body.contains("<b>"), "{html}");
         assert!(body.ends_with("<noscript>x</noscript></body></html>"));
     }

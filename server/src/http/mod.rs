@@ -172,11 +172,13 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         ))
         // Not the data exports (stored photos do not compress, and gzip would cost CPU for
         // nothing), nor the front end's files (sent as compressed at build time).
-        .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new()
-                .and(NotForContentType::const_new("application/zip"))
-                .and(statics::not_static),
-        ))
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/zip"))
+                    .and(statics::not_static),
+            ),
+        )
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             state.body_idle_timeout,
         ))

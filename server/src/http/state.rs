@@ -33,13 +33,11 @@ pub(super) async fn console_html(state: &AppState) -> Result<String, Response> {
 }
 
 async fn read_index(path: &std::path::Path) -> Result<String, Response> {
-    tokio::fs::read_to_string(path)
-        .await
-        .map_err(|_| {
-            (
-                axum::http::StatusCode::NOT_FOUND,
-                "The front end is not built.",
-            )
-                .into_response()
-        })
+    tokio::fs::read_to_string(path).await.map_err(|_| {
+        (
+            axum::http::StatusCode::NOT_FOUND,
+            "The front end is not built.",
+        )
+            .into_response()
+    })
 }

@@ -39,14 +39,21 @@ async fn each_file_goes_out_as_the_copy_the_request_accepts() {
     build(&app);
     let wasm = format!("/{WASM}");
     for (accept, encoding, body) in [
-        ("gzip, deflate, br, zstd", Some("br"), &b"brotli copy of the wasm"[..]),
+        (
+            "gzip, deflate, br, zstd",
+            Some("br"),
+            &b"brotli copy of the wasm"[..],
+        ),
         ("gzip", Some("gzip"), b"gzip copy of the wasm"),
         ("", None, &[0u8; 4096]),
     ] {
         let r = get(&app, &wasm, accept).await;
         assert_eq!(r.status(), StatusCode::OK, "{accept}");
         assert_eq!(header(&r, CONTENT_ENCODING), encoding, "{accept}");
-        assert_eq!(header(&r, CACHE_CONTROL), Some("public, max-age=31536000, immutable"));
+        assert_eq!(
+            header(&r, CACHE_CONTROL),
+            Some("public, max-age=31536000, immutable")
+        );
         assert_eq!(header(&r, VARY), Some("accept-encoding"));
         assert_eq!(&r.bytes().await.unwrap()[..], body, "{accept}");
     }
@@ -138,12 +145,22 @@ async fn the_front_page_holds_the_readers_first_photos() {
     assert!(!index(&app.client()).await.contains("first-paint"));
 
     let photo = app
-        .post_photo(&alice, crate::common::png(200, 150, 3), "<b>harbour</b> at dawn")
+        .post_photo(
+            &alice,
+            crate::common::png(200, 150, 3),
+            "<b>harbour</b> at dawn",
+        )
         .await;
     let html = index(&app.client()).await;
     assert!(html.contains(r#"<div id="first-paint""#), "{html}");
-    assert!(html.contains(&format!(r#"<img src="{}""#, photo.urls.thumb)), "{html}");
-    assert!(html.contains("&lt;b&gt;harbour&lt;/b&gt; at dawn"), "{html}");
+    assert!(
+        html.contains(&format!(r#"<img src="{}""#, photo.urls.thumb)),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;b&gt;harbour&lt;/b&gt; at dawn"),
+        "{html}"
+    );
     assert!(!html.contains("<b>harbour"), "{html}");
 
     // The reader's Recent: someone who blocked Alice sees none of hers there.

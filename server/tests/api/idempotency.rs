@@ -70,7 +70,10 @@ async fn a_retried_upload_returns_the_first_photo_and_makes_no_second() {
         assert_eq!(again.id, first.id);
         assert_eq!(again.caption, "harbour at dawn");
     }
-    assert_eq!(photos_of(&app, &alice, "alice").await, vec![first.id.clone()]);
+    assert_eq!(
+        photos_of(&app, &alice, "alice").await,
+        vec![first.id.clone()]
+    );
 
     // Another key is another photo; without a key every upload is new, as before.
     let other = upload_keyed(&app, &alice, "second-photo", 3, "tram").await;
@@ -100,7 +103,12 @@ async fn copies_of_one_upload_racing_make_one_photo() {
     statuses.sort();
     assert_eq!(
         statuses,
-        [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::CREATED]
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::CREATED
+        ]
     );
     ids.dedup();
     assert_eq!(ids.len(), 1, "every copy answers with the one photo");
@@ -152,10 +160,7 @@ async fn a_bad_key_is_refused_and_stores_nothing() {
     }
     // Not ASCII: a header of raw UTF-8 bytes.
     let utf8 = reqwest::header::HeaderValue::from_bytes("キー".as_bytes()).unwrap();
-    let form = Form::new().part(
-        "image",
-        Part::bytes(png(120, 90, 1)).file_name("photo.png"),
-    );
+    let form = Form::new().part("image", Part::bytes(png(120, 90, 1)).file_name("photo.png"));
     let r = alice
         .post(app.url("/api/v1/photos"))
         .header("Idempotency-Key", utf8)

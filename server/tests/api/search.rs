@@ -3,7 +3,7 @@
 
 use crate::common::{png, spawn_app, TestApp};
 use photoshare_domain::problem::Problem;
-use photoshare_domain::types::{Page, PhotoView, UserSummary};
+use photoshare_domain::types::{Cursor, Page, PhotoView, UserSummary};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -344,4 +344,101 @@ async fn what_was_there_before_search_is_indexed_at_start_up_and_after_a_token_c
     assert_eq!(services.search.backfill().await.unwrap(), (1, 1));
     assert_eq!(photo_ids(&app, &alice, "季節").await, [photo.id]);
     assert_eq!(handles(&app, &alice, "wonder").await, ["alice"]);
+}
+
+/// A users search that matches thousands of people pages through them most followed first,
+/// whether it walks the most followed (a name common among the most followed) or sorts every
+/// match (a name common only among people nobody follows): each page is the expected one.
+#[tokio::test]
+async fn a_common_name_pages_most_followed_first_however_the_page_is_found() {
+    let app = spawn_app().await;
+    let reader = app.signed_in("reader").await;
+    let db = &app.running.services.db;
+    // 600 leaders (5 to 9 fans), 2,100 named 佐藤 (0 to 19 fans: the most followed people),
+    // 2,100 named Kato with no fans, behind everyone else.
+    let mut people: Vec<(String, String, i64)> = Vec::new();
+    for i in 0..600 {
+        people.push((format!("leader{i}"), format!("Leader {i}"), 5 + i % 5));
+    }
+    for i in 0..2100 {
+        people.push((format!("sato{i}"), format!("佐藤 {i}"), i % 20));
+    }
+    for i in 0..2100 {
+        people.push((format!("kato{i}"), format!("Kato {i}"), 0));
+    }
+    let mut tx = db.pool().begin().await.unwrap();
+    for (n, (handle, display_name, fans)) in people.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO users (id, handle, password_hash, is_admin, created_at, display_name, fans_count)
+             VALUES ($1, $2, '', 0, $3, $4, $5)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(handle)
+        .bind(n as i64)
+        .bind(display_name)
+        .bind(fans)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    app.running.services.search.backfill().await.unwrap();
+    // The reader blocked the most followed 佐藤: never shown to them.
+    app.all_succeed([(
+        &reader,
+        "PUT",
+        "/api/v1/users/sato19/block".to_owned(),
+        None,
+    )])
+    .await;
+
+    // Everyone's order: most fans first, then the id (a random UUID) from high to low.
+    let ids: std::collections::HashMap<String, (i64, String)> =
+        sqlx::query_as::<_, (String, i64, String)>("SELECT handle, fans_count, id FROM users")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(h, f, id)| (h, (f, id)))
+            .collect();
+    for (q, prefix) in [("佐藤", "sato"), ("kato", "kato")] {
+        let mut expected: Vec<&String> = ids
+            .keys()
+            .filter(|h| h.starts_with(prefix) && h.as_str() != "sato19")
+            .collect();
+        expected.sort_by(|a, b| ids[*b].cmp(&ids[*a]));
+        let mut got: Vec<String> = Vec::new();
+        let mut cursor: Option<String> = None;
+        for page_number in 0..5 {
+            let mut path = format!("{}&limit=50", search_path("users", q));
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let page: Page<UserSummary> = app.get_as(&reader, &path).await;
+            assert_eq!(page.items.len(), 50, "{q}: page {page_number} is full");
+            got.extend(page.items.into_iter().map(|u| u.handle));
+            cursor = page.next_cursor;
+            assert!(cursor.is_some(), "{q}: more follow page {page_number}");
+        }
+        let want: Vec<&String> = expected[..250].to_vec();
+        assert_eq!(
+            got.iter().collect::<Vec<_>>(),
+            want,
+            "{q}: the first pages in order"
+        );
+        // A page far down, after the 1,500th person.
+        let (fans, id) = &ids[expected[1499]];
+        let far = Cursor {
+            key: *fans,
+            id: id.parse().unwrap(),
+        };
+        let path = format!(
+            "{}&limit=50&cursor={}",
+            search_path("users", q),
+            far.encode()
+        );
+        let page: Page<UserSummary> = app.get_as(&reader, &path).await;
+        let got: Vec<&String> = page.items.iter().map(|u| &u.handle).collect();
+        assert_eq!(got, expected[1500..1550].to_vec(), "{q}: a page far down");
+    }
 }

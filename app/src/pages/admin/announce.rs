@@ -146,8 +146,10 @@ fn AnnounceForm(posted: RwSignal<bool>, generation: RwSignal<u32>) -> AnyView {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         let send = move |f: FileHandle| {
-            let fields: Vec<(&str, &str)> =
-                fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             f.send::<AnnouncementView>(
                 "POST",
                 "/api/v1/announcements",
@@ -172,10 +174,18 @@ fn AnnounceForm(posted: RwSignal<bool>, generation: RwSignal<u32>) -> AnyView {
             #[cfg(feature = "csr")]
             None => {
                 // Drawn once more, so the time on it is the time it is posted.
-                let (Some(c), lang) = (canvas.get_untracked(), crate::i18n::locale().get_untracked()) else {
+                let (Some(c), lang) = (
+                    canvas.get_untracked(),
+                    crate::i18n::locale().get_untracked(),
+                ) else {
                     return;
                 };
-                composer::draw(&c, &message.get_untracked(), &kind.get_untracked(), lang.code());
+                composer::draw(
+                    &c,
+                    &message.get_untracked(),
+                    &kind.get_untracked(),
+                    lang.code(),
+                );
                 composer::png(c, move |png| match png {
                     Some(f) => send(f),
                     None => {
@@ -316,7 +326,10 @@ mod composer {
     }
 
     /// The canvas as a PNG file, to `done` (`None` if the browser could not make one).
-    pub fn png(canvas: web_sys::HtmlCanvasElement, done: impl FnOnce(Option<FileHandle>) + 'static) {
+    pub fn png(
+        canvas: web_sys::HtmlCanvasElement,
+        done: impl FnOnce(Option<FileHandle>) + 'static,
+    ) {
         leptos::task::spawn_local(async move {
             use wasm_bindgen::JsCast;
             let file = wasm_bindgen_futures::JsFuture::from(js::to_file(&canvas))

@@ -19,8 +19,8 @@ pub(crate) mod storage;
 pub(crate) mod users;
 
 use crate::components::{poll, ErrorMessage};
-use crate::pages::admin_page::Forbidden;
 use crate::i18n::t;
+use crate::pages::admin_page::Forbidden;
 use announce::AnnounceCard;
 use audit::AuditCard;
 use bucket::BucketCard;
