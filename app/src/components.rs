@@ -7,6 +7,7 @@ use crate::{browser, session};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use photoshare_domain::problem::Problem;
 use photoshare_domain::types::{Locale, Page, PhotoView, UserSummary, UserView};
 
 #[component]
@@ -372,6 +373,8 @@ pub struct Feed<T: Send + Sync + 'static> {
     pub loading: RwSignal<bool>,
     pub loaded_once: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
+    /// The last read failed because the server could not be reached.
+    pub unreachable: RwSignal<bool>,
     load_page: StoredValue<PageLoader<T>>,
 }
 
@@ -396,6 +399,7 @@ impl<T: Clone + Send + Sync + 'static> Feed<T> {
             loading: RwSignal::new(false),
             loaded_once: RwSignal::new(false),
             error: RwSignal::new(None),
+            unreachable: RwSignal::new(false),
             load_page: StoredValue::new(std::sync::Arc::new(load_page)),
         };
         feed.load(None, false);
@@ -418,8 +422,13 @@ impl<T: Clone + Send + Sync + 'static> Feed<T> {
                     }
                     self.next.set(page.next_cursor);
                     self.error.set(None);
+                    self.unreachable.set(false);
                 }
-                Err(e) => self.error.set(Some(e.text())),
+                Err(e) => {
+                    self.unreachable
+                        .set(matches!(e.problem(), Problem::Unreachable));
+                    self.error.set(Some(e.text()));
+                }
             }
             self.loading.set(false);
             self.loaded_once.set(true);
@@ -475,9 +484,33 @@ pub fn MoreButton<T: Clone + Send + Sync + 'static>(feed: Feed<T>) -> impl IntoV
             }
         });
     }
+    // Offline with nothing kept of this list (the notice under the header already says why),
+    // a quiet line instead of an error; the list is read again when the server is back.
+    let offline = use_context::<crate::offline::Offline>().map(|o| o.offline);
+    let kept_nothing = move || offline.is_some_and(|o| o.get()) && feed.unreachable.get();
+    Effect::new(move |was_offline: Option<bool>| {
+        let now = offline.is_some_and(|o| o.get());
+        if was_offline == Some(true) && !now && feed.unreachable.get_untracked() {
+            feed.error.set(None);
+            feed.reload();
+        }
+        now
+    });
+    let error = Signal::derive(move || {
+        if kept_nothing() {
+            None
+        } else {
+            feed.error.get()
+        }
+    });
     view! {
         <div class="more" node_ref=sentinel>
-            <ErrorMessage message=feed.error />
+            <ErrorMessage message=error />
+            <Show when=kept_nothing>
+                <p class="hint" data-testid="kept-nothing">
+                    {move || t("Nothing of this list was kept on this device yet. It appears when you are back online.")}
+                </p>
+            </Show>
             <Show when=move || feed.next.with(|n| n.is_some())>
                 <button class="button" disabled=move || feed.loading.get() on:click=move |_| feed.load_more()>
                     {move || if feed.loading.get() { t("Loading…") } else { t("Show more") }}

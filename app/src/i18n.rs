@@ -397,6 +397,7 @@ pub const JA: &[(&str, &str)] = &[
     ("You are offline.", "オフラインです。"),
     ("You see what this device kept from your last visit; photos you post are sent when the connection returns.", "この端末に残っている前回の内容を表示しています。投稿した写真は、接続が戻ると送信されます。"),
     ("Waiting to upload", "アップロード待ち"),
+    ("Nothing of this list was kept on this device yet. It appears when you are back online.", "この一覧はまだこの端末に残っていません。接続が戻ると表示されます。"),
     ("Not uploaded", "アップロードされませんでした"),
     ("Discard", "破棄"),
     ("This browser could not keep the photo to send later; try again when you are online.", "このブラウザーでは写真を後で送るために保存できませんでした。オンラインのときにもう一度お試しください。"),

@@ -92,6 +92,8 @@ test('a photo posted offline waits, survives a reload, and is on the server once
   await expect(waiting).toHaveCount(1);
   await expect(waiting).toContainText('Waiting to upload');
   await expect(waiting).toContainText(caption);
+  // Offline, a list with nothing kept shows no error: the notice above says why.
+  await expect(page.getByText('PhotoShare cannot be reached')).toHaveCount(0);
   await snap(page, info, 'waiting-to-upload');
 
   // The queue survives a reload (and a closed tab: it is in IndexedDB).
@@ -170,6 +172,8 @@ test('in Japanese on a phone: the offline notice, a photo waiting to upload, and
   const waiting = page.getByTestId('waiting-upload');
   await expect(waiting).toContainText('アップロード待ち');
   await expect(waiting).toContainText(caption);
+  // Recent was never kept on this device: a quiet line under the notice, not an error.
+  await expect(page.getByText('PhotoShare に接続できません')).toHaveCount(0);
   await snap(page, info, 'waiting-to-upload-ja');
   await context.setOffline(false);
   await expect(waiting).toHaveCount(0, { timeout: 20_000 });

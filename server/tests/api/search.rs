@@ -442,3 +442,78 @@ async fn a_common_name_pages_most_followed_first_however_the_page_is_found() {
         assert_eq!(got, expected[1500..1550].to_vec(), "{q}: a page far down");
     }
 }
+
+/// A photo search pages newest first also when the matches are far from the newest photos (on
+/// PostgreSQL: past the walk over the newest photos, so the index finds them).
+#[tokio::test]
+async fn photos_far_below_the_newest_are_found_in_order() {
+    let app = spawn_app().await;
+    let alice = app.signed_in("alice").await;
+    let db = &app.running.services.db;
+    let mut old = Vec::new();
+    for seed in 1..=3 {
+        old.push(
+            post(
+                &app,
+                &alice,
+                seed,
+                &format!("lisbon old {seed}"),
+                "",
+                "public",
+            )
+            .await
+            .id,
+        );
+    }
+    if db.backend() == photoshare_domain::db::Backend::Postgres {
+        // As if 50,000 photos had been posted since: the old ones are far below the walk.
+        sqlx::query("SELECT setval('photo_search_seq_seq', 50000)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+    let mut new = Vec::new();
+    for seed in 4..=6 {
+        new.push(
+            post(
+                &app,
+                &alice,
+                seed,
+                &format!("lisbon new {seed}"),
+                "",
+                "public",
+            )
+            .await
+            .id,
+        );
+    }
+    let page: Page<PhotoView> = app
+        .get_as(
+            &alice,
+            &format!("{}&limit=4", search_path("photos", "lisbon")),
+        )
+        .await;
+    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(
+        ids,
+        [
+            new[2].clone(),
+            new[1].clone(),
+            new[0].clone(),
+            old[2].clone()
+        ]
+    );
+    let next = page.next_cursor.expect("more follow");
+    let page: Page<PhotoView> = app
+        .get_as(
+            &alice,
+            &format!("{}&limit=4&cursor={next}", search_path("photos", "lisbon")),
+        )
+        .await;
+    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(ids, [old[1].clone(), old[0].clone()]);
+    assert!(page.next_cursor.is_none());
+    // Only the old ones have “old”: none of them is in the walk.
+    let ids = photo_ids(&app, &alice, "old lisbon").await;
+    assert_eq!(ids, [old[2].clone(), old[1].clone(), old[0].clone()]);
+}
