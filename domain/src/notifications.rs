@@ -295,7 +295,7 @@ impl Notifications {
             let actors: Vec<crate::social::SummaryRow> = sqlx::query_as(&format!(
                 "SELECT {} FROM notifications n JOIN users u ON u.id = n.actor_id
                  WHERE n.user_id = $1 AND n.kind = $2 AND COALESCE(n.photo_id, '') = $3
-                    AND n.created_at / {DAY} = $4 AND ($5 = '' OR n.id = $5)
+                    AND n.created_at >= $4 AND n.created_at < $6 AND ($5 = '' OR n.id = $5)
                  GROUP BY {}
                  ORDER BY MAX(n.created_at) DESC LIMIT 3",
                 crate::social::USER_SUMMARY,
@@ -304,8 +304,11 @@ impl Notifications {
             .bind(&me)
             .bind(&row.kind)
             .bind(&row.photo)
-            .bind(row.day)
+            // The group's day as a range of `notifications_recent`, not `created_at / DAY`
+            // (which no index serves: every notification of the user was read per group).
+            .bind(row.day.saturating_mul(DAY))
             .bind(&row.single)
+            .bind(row.day.saturating_add(1).saturating_mul(DAY))
             .fetch_all(self.db.pool())
             .await?;
             next_cursor = Some(
