@@ -176,3 +176,30 @@ test('an admin moves every photo to a new bucket from the console, and photos st
   await owner.context.close();
   await admin.context.close();
 });
+
+test("an admin's header holds every link and action unclipped, from a phone to a wide desktop, in English and Japanese", async ({ browser }, info) => {
+  for (const locale of ['en-US', 'ja-JP']) {
+    const admin = await newAdmin(browser, { locale, viewport: { width: 390, height: 700 } });
+    const page = admin.page;
+    for (const width of [390, 800, 1024, 1099, 1100, 1280, 1440]) {
+      await page.setViewportSize({ width, height: 700 });
+      await page.goto('/');
+      const nav = page.locator('.site-nav');
+      await expect(nav.getByRole('link')).toHaveCount(5);
+      // Nothing of the feeds' links is cut off or hidden under the actions (on a phone they
+      // are tabs that scroll sideways).
+      if (width >= 760) {
+        const fits = await nav.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+        expect(fits, `${locale} at ${width} px: the links fit`).toBe(true);
+      }
+      const navBox = (await nav.boundingBox())!;
+      const actions = (await page.locator('.site-actions').boundingBox())!;
+      if (navBox.y === actions.y || Math.abs(navBox.y + navBox.height / 2 - (actions.y + actions.height / 2)) < 10) {
+        expect(navBox.x + navBox.width, `${locale} at ${width} px: the links end before the actions`).toBeLessThanOrEqual(actions.x + 1);
+      }
+      expect(actions.x + actions.width, `${locale} at ${width} px: the actions are on the screen`).toBeLessThanOrEqual(width);
+      if (width === 1024 && locale === 'ja-JP') await snap(page, info, 'header-admin-ja-1024');
+    }
+    await admin.context.close();
+  }
+});
