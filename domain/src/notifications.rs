@@ -13,6 +13,7 @@ use crate::live::Live;
 use crate::store::hash_url;
 use crate::types::{Cursor, Page, User};
 use crate::views::{NotificationGroup, NotificationKind, NotificationSettings, UnreadCount};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Microseconds in a day: the page groups events per UTC day.
@@ -51,6 +52,20 @@ pub fn mentions(text: &str) -> Vec<String> {
 pub struct Notifications {
     db: Db,
     live: Live,
+}
+
+/// The kinds of notification that are never grouped: each is a group of its own.
+const SINGLE_KINDS: [&str; 3] = ["mention", "hidden", "removed"];
+
+/// A notification of [`Notifications::page`]'s days, with its actor.
+#[derive(sqlx::FromRow)]
+struct ActorRow {
+    kind: String,
+    photo: String,
+    created_at: i64,
+    notification_id: String,
+    #[sqlx(flatten)]
+    actor: crate::social::SummaryRow,
 }
 
 /// One group of [`Notifications::page`].
@@ -245,6 +260,7 @@ impl Notifications {
         } else {
             after_id
         };
+        let singles = SINGLE_KINDS.map(|k| format!("'{k}'")).join(", ");
         let mut window: i64 = 16 * (i64::from(limit) + 1);
         let rows: Vec<GroupRow> = loop {
             let edge: Option<i64> = sqlx::query_scalar(
@@ -260,7 +276,7 @@ impl Notifications {
             let from = edge.map_or(i64::MIN, |t| t.div_euclid(DAY) * DAY);
             let rows: Vec<GroupRow> = sqlx::query_as(&format!(
                 "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
-                    CASE WHEN n.kind IN ('mention', 'hidden', 'removed') THEN n.id ELSE '' END AS single,
+                    CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
                     MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
                     COUNT(DISTINCT n.actor_id) AS people,
                     SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread,
@@ -268,7 +284,7 @@ impl Notifications {
                  FROM notifications n LEFT JOIN photos p ON p.id = n.photo_id
                  WHERE n.user_id = $1 AND n.created_at >= $5 AND n.created_at < $6
                  GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
-                    CASE WHEN n.kind IN ('mention', 'hidden', 'removed') THEN n.id ELSE '' END
+                    CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END
                  HAVING MAX(n.created_at) < $2 OR (MAX(n.created_at) = $2 AND MAX(n.id) < $3)
                  ORDER BY latest DESC, last_id DESC LIMIT $4"
             ))
@@ -286,31 +302,54 @@ impl Notifications {
             window = window.saturating_mul(4);
         };
         let more = rows.len() > limit as usize;
-        let mut items = Vec::new();
-        let mut next_cursor = None;
-        for row in rows.into_iter().take(limit as usize) {
-            let Some(kind) = NotificationKind::parse(&row.kind) else {
-                continue;
-            };
-            let actors: Vec<crate::social::SummaryRow> = sqlx::query_as(&format!(
-                "SELECT {} FROM notifications n JOIN users u ON u.id = n.actor_id
-                 WHERE n.user_id = $1 AND n.kind = $2 AND COALESCE(n.photo_id, '') = $3
-                    AND n.created_at >= $4 AND n.created_at < $6 AND ($5 = '' OR n.id = $5)
-                 GROUP BY {}
-                 ORDER BY MAX(n.created_at) DESC LIMIT 3",
-                crate::social::USER_SUMMARY,
+        let rows: Vec<GroupRow> = rows.into_iter().take(limit as usize).collect();
+        // The latest three people of every group, in one read of the page's days (newest
+        // first; a query per group cost more than the groups themselves).
+        let mut actors: HashMap<(String, String, i64, String), Vec<crate::social::SummaryRow>> =
+            HashMap::new();
+        if let (Some(first), Some(last)) = (
+            rows.iter().map(|r| r.day).min(),
+            rows.iter().map(|r| r.day).max(),
+        ) {
+            let people: Vec<ActorRow> = sqlx::query_as(&format!(
+                "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at, n.id AS notification_id, {}
+                 FROM notifications n JOIN users u ON u.id = n.actor_id
+                 WHERE n.user_id = $1 AND n.created_at >= $2 AND n.created_at < $3
+                 ORDER BY n.created_at DESC, n.id DESC",
                 crate::social::USER_SUMMARY,
             ))
             .bind(&me)
-            .bind(&row.kind)
-            .bind(&row.photo)
-            // The group's day as a range of `notifications_recent`, not `created_at / DAY`
-            // (which no index serves: every notification of the user was read per group).
-            .bind(row.day.saturating_mul(DAY))
-            .bind(&row.single)
-            .bind(row.day.saturating_add(1).saturating_mul(DAY))
+            .bind(first.saturating_mul(DAY))
+            .bind(last.saturating_add(1).saturating_mul(DAY))
             .fetch_all(self.db.pool())
             .await?;
+            for p in people {
+                let single = if SINGLE_KINDS.contains(&p.kind.as_str()) {
+                    p.notification_id
+                } else {
+                    String::new()
+                };
+                let key = (p.kind, p.photo, p.created_at.div_euclid(DAY), single);
+                let list = actors.entry(key).or_default();
+                if list.len() < 3 && !list.iter().any(|a| a.handle() == p.actor.handle()) {
+                    list.push(p.actor);
+                }
+            }
+        }
+        let mut items = Vec::new();
+        let mut next_cursor = None;
+        for row in rows {
+            let Some(kind) = NotificationKind::parse(&row.kind) else {
+                continue;
+            };
+            let actors = actors
+                .remove(&(
+                    row.kind.clone(),
+                    row.photo.clone(),
+                    row.day,
+                    row.single.clone(),
+                ))
+                .unwrap_or_default();
             next_cursor = Some(
                 Cursor {
                     key: row.latest,

@@ -38,8 +38,9 @@ const MAX_TERMS: usize = 16;
 /// instead of sorting every match (see [`Search::users`]).
 const COMMON: i64 = 2_000;
 /// How many of the newest photos (from the cursor) a photo search on PostgreSQL walks before
-/// it asks the GIN index instead (see [`Search::photos`]); about 2 ms of reading.
-const PHOTO_WALK: i64 = 10_000;
+/// it asks the GIN index instead (see [`Search::photos`]): a word in one photo of 100 or more fills
+/// a page within it.
+const PHOTO_WALK: i64 = 2_000;
 /// A word longer than this is cut (nobody types it in full; the prefix still matches).
 const MAX_WORD: usize = 64;
 

@@ -36,6 +36,10 @@ pub(crate) struct SummaryRow {
 }
 
 impl SummaryRow {
+    pub(crate) fn handle(&self) -> &str {
+        &self.handle
+    }
+
     pub(crate) fn view(self) -> Result<UserSummary> {
         Ok(UserSummary {
             handle: self.handle,
