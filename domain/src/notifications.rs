@@ -274,19 +274,24 @@ impl Notifications {
             .await?;
             // From the start of the edge row's day (or from the first notification).
             let from = edge.map_or(i64::MIN, |t| t.div_euclid(DAY) * DAY);
+            // Group first, then look up the photo of each of the page's groups (joining
+            // photos row by row cost a lookup for every notification of the window).
             let rows: Vec<GroupRow> = sqlx::query_as(&format!(
-                "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
-                    CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
-                    MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
-                    COUNT(DISTINCT n.actor_id) AS people,
-                    SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread,
-                    MAX(p.thumb_hash) AS thumb_hash
-                 FROM notifications n LEFT JOIN photos p ON p.id = n.photo_id
-                 WHERE n.user_id = $1 AND n.created_at >= $5 AND n.created_at < $6
-                 GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
-                    CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END
-                 HAVING MAX(n.created_at) < $2 OR (MAX(n.created_at) = $2 AND MAX(n.id) < $3)
-                 ORDER BY latest DESC, last_id DESC LIMIT $4"
+                "SELECT g.kind, g.photo, g.day, g.single, g.latest, g.last_id, g.people, g.unread,
+                    p.thumb_hash
+                 FROM (SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
+                        CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
+                        MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
+                        COUNT(DISTINCT n.actor_id) AS people,
+                        SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread
+                     FROM notifications n
+                     WHERE n.user_id = $1 AND n.created_at >= $5 AND n.created_at < $6
+                     GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
+                        CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END
+                     HAVING MAX(n.created_at) < $2 OR (MAX(n.created_at) = $2 AND MAX(n.id) < $3)
+                     ORDER BY latest DESC, last_id DESC LIMIT $4) g
+                 LEFT JOIN photos p ON p.id = g.photo
+                 ORDER BY g.latest DESC, g.last_id DESC"
             ))
             .bind(&me)
             .bind(after_key)
@@ -311,12 +316,27 @@ impl Notifications {
             rows.iter().map(|r| r.day).min(),
             rows.iter().map(|r| r.day).max(),
         ) {
+            // Each person once a group (their latest), the latest three a group, and only
+            // those looked up in users.
             let people: Vec<ActorRow> = sqlx::query_as(&format!(
-                "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at, n.id AS notification_id, {}
-                 FROM notifications n JOIN users u ON u.id = n.actor_id
-                 WHERE n.user_id = $1 AND n.created_at >= $2 AND n.created_at < $3
-                 ORDER BY n.created_at DESC, n.id DESC",
-                crate::social::USER_SUMMARY,
+                "SELECT a.kind, a.photo, a.created_at, a.notification_id, {summary}
+                 FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.kind, d.photo, d.day, d.single
+                            ORDER BY d.created_at DESC, d.notification_id DESC) AS place
+                       FROM (SELECT n.kind, COALESCE(n.photo_id, '') AS photo,
+                                n.created_at / {DAY} AS day,
+                                CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
+                                n.actor_id, MAX(n.created_at) AS created_at,
+                                MAX(n.id) AS notification_id
+                             FROM notifications n
+                             WHERE n.user_id = $1 AND n.created_at >= $2 AND n.created_at < $3
+                             GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
+                                CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END,
+                                n.actor_id) d) a
+                 {user}
+                 WHERE a.place <= 3
+                 ORDER BY a.created_at DESC, a.notification_id DESC",
+                summary = crate::social::USER_SUMMARY,
+                user = crate::social::join_user(self.db.backend(), "a.actor_id"),
             ))
             .bind(&me)
             .bind(first.saturating_mul(DAY))

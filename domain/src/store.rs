@@ -196,6 +196,17 @@ impl Sql {
         Ok(format!("${}", self.bound))
     }
 
+    /// `AND` neither the viewer nor the user in `column` blocked the other (nothing for a
+    /// signed-out reader).
+    pub(crate) fn no_block(&mut self, viewer: Option<&User>, column: &str) -> Result<&mut Self> {
+        if let Some(user) = viewer {
+            let me = self.bind(user.id.to_string())?;
+            self.push(" AND ")
+                .push(&crate::blocks::no_block(&me, column));
+        }
+        Ok(self)
+    }
+
     pub(crate) async fn fetch_optional<R>(self, db: &Db) -> Result<Option<R>>
     where
         R: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,

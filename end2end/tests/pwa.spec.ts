@@ -15,6 +15,38 @@ async function workerInCharge(page: Page) {
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
 }
 
+/** The words of the upload form and the queue, in the page's language. */
+type UploadLabels = { caption: string; alt: string; post: string; waiting: string };
+const english: UploadLabels = {
+  caption: 'Caption',
+  alt: 'Description for people who cannot see the photo (alt text)',
+  post: 'Post photo',
+  waiting: 'Waiting to upload',
+};
+
+/**
+ * Opens the upload page once online (so that it opens offline), goes offline, reloads, posts a
+ * photo with `caption` and `alt`, and checks that it waits at the top of Recent.
+ */
+async function postOffline(page: Page, labels: UploadLabels, photo: { name: string; seed: number; caption: string; alt: string }) {
+  await page.goto('/');
+  await workerInCharge(page);
+  await page.goto('/upload');
+  await expect(page.getByTestId('file-input')).toBeAttached();
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles({ name: photo.name, mimeType: 'image/png', buffer: makePng(800, 600, photo.seed) });
+  await imageLoaded(page, 'img.preview');
+  await page.getByLabel(labels.caption).fill(photo.caption);
+  await page.getByLabel(labels.alt).fill(photo.alt);
+  await page.getByRole('button', { name: labels.post }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const waiting = page.getByTestId('waiting-upload');
+  await expect(waiting).toHaveCount(1);
+  await expect(waiting).toContainText(labels.waiting);
+  await expect(waiting).toContainText(photo.caption);
+}
+
 /** The PNG's width and height, from its IHDR. */
 function pngSize(bytes: Buffer) {
   expect(bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
@@ -73,25 +105,8 @@ test('offline, the app opens and shows the last feed with an offline notice', as
 
 test('a photo posted offline waits, survives a reload, and is on the server once after going online', async ({ browser }, info) => {
   const { context, page, handle } = await newUser(browser, 'train', phone);
-  await page.goto('/');
-  await workerInCharge(page);
-  // Seen once online, so that the upload page opens offline.
-  await page.goto('/upload');
-  await expect(page.getByTestId('file-input')).toBeAttached();
-
-  await context.setOffline(true);
-  await page.reload();
-  await page.getByTestId('file-input').setInputFiles({ name: 'tunnel.png', mimeType: 'image/png', buffer: makePng(800, 600, 52) });
-  await imageLoaded(page, 'img.preview');
   const caption = `posted in a tunnel ${Date.now()}`;
-  await page.getByLabel('Caption').fill(caption);
-  await page.getByLabel('Description for people who cannot see the photo (alt text)').fill('A dark tunnel with a light at its end');
-  await page.getByRole('button', { name: 'Post photo' }).click();
-  await expect(page).toHaveURL(/\/$/);
-  const waiting = page.getByTestId('waiting-upload');
-  await expect(waiting).toHaveCount(1);
-  await expect(waiting).toContainText('Waiting to upload');
-  await expect(waiting).toContainText(caption);
+  await postOffline(page, english, { name: 'tunnel.png', seed: 52, caption, alt: 'A dark tunnel with a light at its end' });
   // Offline, a list with nothing kept shows no error: the notice above says why.
   await expect(page.getByText('PhotoShare cannot be reached')).toHaveCount(0);
   await snap(page, info, 'waiting-to-upload');
@@ -156,22 +171,11 @@ test('the composer draws a status image and posts it with the message as its alt
 
 test('in Japanese on a phone: the offline notice, a photo waiting to upload, and the composer', async ({ browser }, info) => {
   const { context, page } = await newUser(browser, 'densha', { locale: 'ja-JP', ...phone });
-  await page.goto('/');
-  await workerInCharge(page);
-  await page.goto('/upload');
-  await expect(page.getByTestId('file-input')).toBeAttached();
-  await context.setOffline(true);
-  await page.reload();
-  await expect(page.getByTestId('offline-notice')).toContainText('オフラインです。');
-  await page.getByTestId('file-input').setInputFiles({ name: 'mado.png', mimeType: 'image/png', buffer: makePng(800, 600, 53) });
-  await imageLoaded(page, 'img.preview');
   const caption = `電車の窓から ${Date.now()}`;
-  await page.getByLabel('キャプション').fill(caption);
-  await page.getByLabel('写真が見えない人のための説明（代替テキスト）').fill('窓の外に広がる田んぼと山');
-  await page.getByRole('button', { name: '投稿する' }).click();
+  const japanese = { caption: 'キャプション', alt: '写真が見えない人のための説明（代替テキスト）', post: '投稿する', waiting: 'アップロード待ち' };
+  await postOffline(page, japanese, { name: 'mado.png', seed: 53, caption, alt: '窓の外に広がる田んぼと山' });
+  await expect(page.getByTestId('offline-notice')).toContainText('オフラインです。');
   const waiting = page.getByTestId('waiting-upload');
-  await expect(waiting).toContainText('アップロード待ち');
-  await expect(waiting).toContainText(caption);
   // Recent was never kept on this device: a quiet line under the notice, not an error.
   await expect(page.getByText('PhotoShare に接続できません')).toHaveCount(0);
   await snap(page, info, 'waiting-to-upload-ja');

@@ -114,6 +114,25 @@ async fn what_others_do_with_my_photos_notifies_me_grouped_per_photo_and_day() {
     assert_eq!(unread(&app, &alice).await, 0);
     assert!(page(&app, &alice).await.iter().all(|g| !g.unread));
 
+    // A line names the latest three people, each once, however often they acted.
+    for (who, body) in [
+        (&erin, "wow"),
+        (&dan, "lovely"),
+        (&bob, "again!"),
+        (&dan, "and again"),
+    ] {
+        ok(&app, who, "POST", &comments, Some(json!({ "body": body }))).await;
+    }
+    let groups = page(&app, &alice).await;
+    let said = groups
+        .iter()
+        .find(|g| g.kind == NotificationKind::Comment)
+        .unwrap();
+    assert_eq!((said.people, said.unread), (4, true));
+    let who: Vec<_> = said.actors.iter().map(|a| a.handle.as_str()).collect();
+    assert_eq!(who, ["dan", "bob", "erin"]);
+    ok(&app, &alice, "POST", "/api/v1/notifications/read", None).await;
+
     // A kind turned off, and a blocked user, bring nothing.
     let settings: NotificationSettings = app
         .call_as(
