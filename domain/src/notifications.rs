@@ -10,10 +10,11 @@ use crate::blocks::blocked_between;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::Result;
 use crate::live::Live;
-use crate::store::hash_url;
+use crate::store::{hash_url, Sql};
 use crate::types::{Cursor, Page, User};
 use crate::views::{NotificationGroup, NotificationKind, NotificationSettings, UnreadCount};
-use std::collections::HashMap;
+use sqlx::{FromRow, Row as _};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Microseconds in a day: the page groups events per UTC day.
@@ -57,29 +58,37 @@ pub struct Notifications {
 /// The kinds of notification that are never grouped: each is a group of its own.
 const SINGLE_KINDS: [&str; 3] = ["mention", "hidden", "removed"];
 
-/// A notification of [`Notifications::page`]'s days, with its actor.
+/// A notification of [`Notifications::page`]'s days.
 #[derive(sqlx::FromRow)]
-struct ActorRow {
+struct Row {
     kind: String,
     photo: String,
     created_at: i64,
-    notification_id: String,
-    #[sqlx(flatten)]
-    actor: crate::social::SummaryRow,
+    id: String,
+    /// None for an admin's action (admins stay unnamed).
+    actor_id: Option<String>,
+    unread: i64,
 }
 
-/// One group of [`Notifications::page`].
-#[derive(sqlx::FromRow)]
-struct GroupRow {
+/// One line of [`Notifications::page`], as it is being built.
+struct Group {
     kind: String,
     photo: String,
-    day: i64,
-    single: String,
     latest: i64,
     last_id: String,
+    /// The latest three people, newest first, each once.
+    actors: Vec<String>,
+    /// How many people.
     people: i64,
-    unread: i64,
-    thumb_hash: Option<String>,
+    unread: bool,
+}
+
+/// A user of [`Notifications::page`]'s lines.
+#[derive(sqlx::FromRow)]
+struct Actor {
+    id: String,
+    #[sqlx(flatten)]
+    summary: crate::social::SummaryRow,
 }
 
 impl Notifications {
@@ -248,21 +257,15 @@ impl Notifications {
             Some(c) => (c.key.div_euclid(DAY) + 1).saturating_mul(DAY),
             None => i64::MAX,
         };
-        let (after_key, after_id) = cursor
-            .map(|c| (c.key, c.id.to_string()))
-            .unwrap_or((i64::MAX, String::new()));
+        let after = cursor.map(|c| (c.key, c.id.to_string()));
         // Every row of a group lies in one UTC day, so the groups run day by day: the page's
-        // groups are those of the latest whole days before the cursor's day ends. Group only
+        // groups are those of the latest whole days before the cursor's day ends. Read only
         // those days — the days of the next `window` rows, widened until they hold more groups
-        // than the page — rather than every notification the user ever had.
-        let after_id = if after_id.is_empty() {
-            "~".to_owned()
-        } else {
-            after_id
-        };
-        let singles = SINGLE_KINDS.map(|k| format!("'{k}'")).join(", ");
+        // than the page — newest first (the index's order), and group them here (a GROUP BY
+        // with COUNT(DISTINCT …), then a second read of the days for each line's people, cost
+        // twice the reading).
         let mut window: i64 = 16 * (i64::from(limit) + 1);
-        let rows: Vec<GroupRow> = loop {
+        let mut groups: Vec<Group> = loop {
             let edge: Option<i64> = sqlx::query_scalar(
                 "SELECT created_at FROM notifications WHERE user_id = $1 AND created_at < $2
                  ORDER BY created_at DESC LIMIT 1 OFFSET $3",
@@ -274,120 +277,97 @@ impl Notifications {
             .await?;
             // From the start of the edge row's day (or from the first notification).
             let from = edge.map_or(i64::MIN, |t| t.div_euclid(DAY) * DAY);
-            // Group first, then look up the photo of each of the page's groups (joining
-            // photos row by row cost a lookup for every notification of the window).
-            let rows: Vec<GroupRow> = sqlx::query_as(&format!(
-                "SELECT g.kind, g.photo, g.day, g.single, g.latest, g.last_id, g.people, g.unread,
-                    p.thumb_hash
-                 FROM (SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
-                        CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
-                        MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
-                        COUNT(DISTINCT n.actor_id) AS people,
-                        SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread
-                     FROM notifications n
-                     WHERE n.user_id = $1 AND n.created_at >= $5 AND n.created_at < $6
-                     GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
-                        CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END
-                     HAVING MAX(n.created_at) < $2 OR (MAX(n.created_at) = $2 AND MAX(n.id) < $3)
-                     ORDER BY latest DESC, last_id DESC LIMIT $4) g
-                 LEFT JOIN photos p ON p.id = g.photo
-                 ORDER BY g.latest DESC, g.last_id DESC"
-            ))
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT kind, COALESCE(photo_id, '') AS photo, created_at, id, actor_id,
+                    CASE WHEN read_at IS NULL THEN 1 ELSE 0 END AS unread
+                 FROM notifications
+                 WHERE user_id = $1 AND created_at >= $2 AND created_at < $3
+                 ORDER BY created_at DESC, id DESC",
+            )
             .bind(&me)
-            .bind(after_key)
-            .bind(&after_id)
-            .bind(i64::from(limit) + 1)
             .bind(from)
             .bind(before)
             .fetch_all(self.db.pool())
             .await?;
-            if rows.len() > limit as usize || edge.is_none() {
-                break rows;
+            let mut groups = group(rows);
+            if let Some((key, id)) = &after {
+                groups.retain(|g| (g.latest, g.last_id.as_str()) < (*key, id.as_str()));
+            }
+            if groups.len() > limit as usize || edge.is_none() {
+                break groups;
             }
             window = window.saturating_mul(4);
         };
-        let more = rows.len() > limit as usize;
-        let rows: Vec<GroupRow> = rows.into_iter().take(limit as usize).collect();
-        // The latest three people of every group, in one read of the page's days (newest
-        // first; a query per group cost more than the groups themselves).
-        let mut actors: HashMap<(String, String, i64, String), Vec<crate::social::SummaryRow>> =
-            HashMap::new();
-        if let (Some(first), Some(last)) = (
-            rows.iter().map(|r| r.day).min(),
-            rows.iter().map(|r| r.day).max(),
-        ) {
-            // Each person once a group (their latest), the latest three a group, and only
-            // those looked up in users.
-            let people: Vec<ActorRow> = sqlx::query_as(&format!(
-                "SELECT a.kind, a.photo, a.created_at, a.notification_id, {summary}
-                 FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.kind, d.photo, d.day, d.single
-                            ORDER BY d.created_at DESC, d.notification_id DESC) AS place
-                       FROM (SELECT n.kind, COALESCE(n.photo_id, '') AS photo,
-                                n.created_at / {DAY} AS day,
-                                CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
-                                n.actor_id, MAX(n.created_at) AS created_at,
-                                MAX(n.id) AS notification_id
-                             FROM notifications n
-                             WHERE n.user_id = $1 AND n.created_at >= $2 AND n.created_at < $3
-                             GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
-                                CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END,
-                                n.actor_id) d) a
-                 {user}
-                 WHERE a.place <= 3
-                 ORDER BY a.created_at DESC, a.notification_id DESC",
-                summary = crate::social::USER_SUMMARY,
-                user = crate::social::join_user(self.db.backend(), "a.actor_id"),
-            ))
-            .bind(&me)
-            .bind(first.saturating_mul(DAY))
-            .bind(last.saturating_add(1).saturating_mul(DAY))
-            .fetch_all(self.db.pool())
-            .await?;
-            for p in people {
-                let single = if SINGLE_KINDS.contains(&p.kind.as_str()) {
-                    p.notification_id
-                } else {
-                    String::new()
-                };
-                let key = (p.kind, p.photo, p.created_at.div_euclid(DAY), single);
-                let list = actors.entry(key).or_default();
-                if list.len() < 3 && !list.iter().any(|a| a.handle() == p.actor.handle()) {
-                    list.push(p.actor);
-                }
+        groups.sort_by(|a, b| (b.latest, &b.last_id).cmp(&(a.latest, &a.last_id)));
+        let more = groups.len() > limit as usize;
+        groups.truncate(limit as usize);
+
+        // The lines' photos and their latest three people, each looked up once.
+        let mut thumbs: HashMap<String, Option<String>> = HashMap::new();
+        let photos: Vec<&str> = groups
+            .iter()
+            .filter(|g| !g.photo.is_empty())
+            .map(|g| g.photo.as_str())
+            .collect();
+        if !photos.is_empty() {
+            let mut sql = Sql::new("SELECT id, thumb_hash FROM photos WHERE id IN (");
+            let list = photos
+                .iter()
+                .map(|p| sql.bind(p.to_string()))
+                .collect::<Result<Vec<_>>>()?;
+            sql.push(&list.join(", ")).push(")");
+            for row in sql.fetch_all(&self.db).await? {
+                thumbs.insert(row.try_get("id")?, row.try_get("thumb_hash")?);
             }
         }
+        let mut people: HashMap<String, crate::social::SummaryRow> = HashMap::new();
+        let ids: Vec<&str> = groups
+            .iter()
+            .flat_map(|g| g.actors.iter().map(String::as_str))
+            .collect();
+        if !ids.is_empty() {
+            let mut sql = Sql::new(format!(
+                "SELECT {} FROM users u WHERE u.id IN (",
+                crate::social::USER_SUMMARY
+            ));
+            let list = ids
+                .iter()
+                .map(|p| sql.bind(p.to_string()))
+                .collect::<Result<Vec<_>>>()?;
+            sql.push(&list.join(", ")).push(")");
+            for row in sql.fetch_all(&self.db).await? {
+                let actor = Actor::from_row(&row)?;
+                people.insert(actor.id, actor.summary);
+            }
+        }
+
         let mut items = Vec::new();
         let mut next_cursor = None;
-        for row in rows {
-            let Some(kind) = NotificationKind::parse(&row.kind) else {
+        for g in groups {
+            let Some(kind) = NotificationKind::parse(&g.kind) else {
                 continue;
             };
-            let actors = actors
-                .remove(&(
-                    row.kind.clone(),
-                    row.photo.clone(),
-                    row.day,
-                    row.single.clone(),
-                ))
-                .unwrap_or_default();
             next_cursor = Some(
                 Cursor {
-                    key: row.latest,
-                    id: row.last_id.parse().map_err(crate::error::Error::internal)?,
+                    key: g.latest,
+                    id: g.last_id.parse().map_err(crate::error::Error::internal)?,
                 }
                 .encode(),
             );
+            let thumb = thumbs.get(&g.photo).cloned().flatten();
             items.push(NotificationGroup {
                 kind,
-                photo_id: (!row.photo.is_empty()).then_some(row.photo),
-                photo_thumb_url: row.thumb_hash.as_deref().map(hash_url).transpose()?,
-                actors: actors
-                    .into_iter()
+                photo_id: (!g.photo.is_empty()).then_some(g.photo),
+                photo_thumb_url: thumb.as_deref().map(hash_url).transpose()?,
+                actors: g
+                    .actors
+                    .iter()
+                    .filter_map(|id| people.get(id).cloned())
                     .map(crate::social::SummaryRow::view)
                     .collect::<Result<_>>()?,
-                people: row.people,
-                unread: row.unread > 0,
-                latest_at: rfc3339(row.latest),
+                people: g.people,
+                unread: g.unread,
+                latest_at: rfc3339(g.latest),
             });
         }
         Ok(Page {
@@ -395,6 +375,49 @@ impl Notifications {
             next_cursor: if more { next_cursor } else { None },
         })
     }
+}
+
+/// Groups rows (newest first) into lines: per kind, photo and UTC day, each mention and admin
+/// action a line of its own.
+fn group(rows: Vec<Row>) -> Vec<Group> {
+    let mut at: HashMap<(String, String, i64, String), usize> = HashMap::new();
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for r in rows {
+        let single = if SINGLE_KINDS.contains(&r.kind.as_str()) {
+            r.id.clone()
+        } else {
+            String::new()
+        };
+        let key = (r.kind.clone(), r.photo.clone(), r.created_at.div_euclid(DAY), single);
+        let i = *at.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                kind: r.kind.clone(),
+                photo: r.photo.clone(),
+                latest: r.created_at,
+                last_id: r.id.clone(),
+                actors: Vec::new(),
+                people: 0,
+                unread: false,
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        g.latest = g.latest.max(r.created_at);
+        if r.id > g.last_id {
+            g.last_id = r.id;
+        }
+        g.unread |= r.unread != 0;
+        if let Some(actor) = r.actor_id {
+            if seen.insert((i, actor.clone())) {
+                g.people += 1;
+                if g.actors.len() < 3 {
+                    g.actors.push(actor);
+                }
+            }
+        }
+    }
+    groups
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@
 use crate::db::{Backend, Db};
 use crate::problem::Problem;
 use crate::social::{SummaryRow, USER_SUMMARY};
-use crate::store::{select_photos, viewer_id, Keyset, PhotoRow, Sql};
+use crate::store::{select_photos, Keyset, PhotoRow, Sql};
 use crate::types::{Cursor, Page, PhotoView, User, UserSummary};
 use crate::Result;
 use unicode_normalization::UnicodeNormalization;
@@ -510,13 +510,13 @@ impl Search {
             ),
             // The matches first, each person then looked up by id: PostgreSQL guesses that a
             // prefix matches 2,000 people, and for so many it chose to walk every user by
-            // fans count (240 ms for a name eleven people have). The `OFFSET 0` fence keeps
-            // the planner from undoing that order.
+            // fans count (240 ms for a name eleven people have), or to hash-join the whole
+            // users table. The `OFFSET 0` fences keep the planner from undoing that order.
             Backend::Postgres => format!(
                 "(SELECT us.user_id FROM user_search us
                     WHERE us.tokens @@ CAST({m} AS tsquery) OFFSET 0) m
-                 {} WHERE 1 = 1",
-                crate::social::join_user(backend, "m.user_id")
+                 CROSS JOIN LATERAL (SELECT * FROM users x WHERE x.id = m.user_id OFFSET 0) u
+                 WHERE 1 = 1"
             ),
         });
         sql.no_block(viewer, "u.id")?;

@@ -2,7 +2,7 @@
 //! shown on a page (favorites, comments, fans) is kept on its row and changed in the same
 //! transaction as the thing it counts, so reading a feed never counts anything.
 
-use crate::blocks::{blocked_between, no_block};
+use crate::blocks::blocked_between;
 use crate::db::{now_micros, rfc3339, Db};
 use crate::error::{Error, Problem, Result};
 use crate::store::{
@@ -26,21 +26,8 @@ pub struct Social {
 
 pub(crate) const USER_SUMMARY: &str = "u.id, u.handle, u.display_name, u.icon_hash, u.fans_count";
 
-/// Joins the user whose id is `id` as `u` (for [`USER_SUMMARY`]) to rows found first. On
-/// PostgreSQL each user is looked up by id: its planner guesses the found rows by thousands
-/// (a text search's prefix, a time range to `i64::MAX`) and then reads the whole users table
-/// to join them (20–240 ms for a few rows); the `OFFSET 0` keeps it from undoing that.
-pub(crate) fn join_user(backend: crate::db::Backend, id: &str) -> String {
-    match backend {
-        crate::db::Backend::Sqlite => format!("JOIN users u ON u.id = {id}"),
-        crate::db::Backend::Postgres => {
-            format!("CROSS JOIN LATERAL (SELECT * FROM users x WHERE x.id = {id} OFFSET 0) u")
-        }
-    }
-}
-
 /// A row of [`USER_SUMMARY`].
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub(crate) struct SummaryRow {
     handle: String,
     display_name: String,
@@ -49,10 +36,6 @@ pub(crate) struct SummaryRow {
 }
 
 impl SummaryRow {
-    pub(crate) fn handle(&self) -> &str {
-        &self.handle
-    }
-
     pub(crate) fn view(self) -> Result<UserSummary> {
         Ok(UserSummary {
             handle: self.handle,
