@@ -13,8 +13,8 @@ use crate::live::Live;
 use crate::store::{hash_url, Sql};
 use crate::types::{Cursor, Page, User};
 use crate::views::{NotificationGroup, NotificationKind, NotificationSettings, UnreadCount};
-use sqlx::{FromRow, Row as _};
-use std::collections::{HashMap, HashSet};
+use sqlx::FromRow;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Microseconds in a day: the page groups events per UTC day.
@@ -58,29 +58,43 @@ pub struct Notifications {
 /// The kinds of notification that are never grouped: each is a group of its own.
 const SINGLE_KINDS: [&str; 3] = ["mention", "hidden", "removed"];
 
-/// A notification of [`Notifications::page`]'s days.
+/// One line of [`Notifications::page`]: a group of notifications.
 #[derive(sqlx::FromRow)]
-struct Row {
-    kind: String,
-    photo: String,
-    created_at: i64,
-    id: String,
-    /// None for an admin's action (admins stay unnamed).
-    actor_id: Option<String>,
-    unread: i64,
-}
-
-/// One line of [`Notifications::page`], as it is being built.
-struct Group {
+struct GroupRow {
     kind: String,
     photo: String,
     latest: i64,
     last_id: String,
-    /// The latest three people, newest first, each once.
-    actors: Vec<String>,
-    /// How many people.
     people: i64,
-    unread: bool,
+    unread: i64,
+    /// Everyone's "time:user id", in no order (none for an admin's action).
+    actors: Option<String>,
+    thumb_hash: Option<String>,
+}
+
+impl GroupRow {
+    /// The latest three people, newest first, each once.
+    fn latest_actors(&self) -> Vec<&str> {
+        let mut all: Vec<(i64, &str)> = self
+            .actors
+            .as_deref()
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|w| w.split_once(':'))
+            .filter_map(|(t, id)| Some((t.parse().ok()?, id)))
+            .collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        let mut latest: Vec<&str> = Vec::new();
+        for (_, id) in all {
+            if !latest.contains(&id) {
+                latest.push(id);
+                if latest.len() == 3 {
+                    break;
+                }
+            }
+        }
+        latest
+    }
 }
 
 /// A user of [`Notifications::page`]'s lines.
@@ -261,11 +275,10 @@ impl Notifications {
         // Every row of a group lies in one UTC day, so the groups run day by day: the page's
         // groups are those of the latest whole days before the cursor's day ends. Read only
         // those days — the days of the next `window` rows, widened until they hold more groups
-        // than the page — newest first (the index's order), and group them here (a GROUP BY
-        // with COUNT(DISTINCT …), then a second read of the days for each line's people, cost
-        // twice the reading).
+        // than the page — rather than every notification the user ever had.
+        let singles = SINGLE_KINDS.map(|k| format!("'{k}'")).join(", ");
         let mut window: i64 = 16 * (i64::from(limit) + 1);
-        let mut groups: Vec<Group> = loop {
+        let mut groups: Vec<GroupRow> = loop {
             let edge: Option<i64> = sqlx::query_scalar(
                 "SELECT created_at FROM notifications WHERE user_id = $1 AND created_at < $2
                  ORDER BY created_at DESC LIMIT 1 OFFSET $3",
@@ -277,19 +290,28 @@ impl Notifications {
             .await?;
             // From the start of the edge row's day (or from the first notification).
             let from = edge.map_or(i64::MIN, |t| t.div_euclid(DAY) * DAY);
-            let rows: Vec<Row> = sqlx::query_as(
-                "SELECT kind, COALESCE(photo_id, '') AS photo, created_at, id, actor_id,
-                    CASE WHEN read_at IS NULL THEN 1 ELSE 0 END AS unread
-                 FROM notifications
-                 WHERE user_id = $1 AND created_at >= $2 AND created_at < $3
-                 ORDER BY created_at DESC, id DESC",
-            )
+            // The lines of those days, each with its people as "time:id" words (the page
+            // keeps the latest three): sqlx hands SQLite's rows over one at a time, so reading
+            // the days' rows to group them here cost more than the grouping.
+            let rows: Vec<GroupRow> = sqlx::query_as(&format!(
+                "SELECT n.kind, COALESCE(n.photo_id, '') AS photo, n.created_at / {DAY} AS day,
+                    CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END AS single,
+                    MAX(n.created_at) AS latest, MAX(n.id) AS last_id,
+                    COUNT(DISTINCT n.actor_id) AS people,
+                    SUM(CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END) AS unread,
+                    string_agg(CAST(n.created_at AS TEXT) || ':' || n.actor_id, ' ') AS actors,
+                    MAX(p.thumb_hash) AS thumb_hash
+                 FROM notifications n LEFT JOIN photos p ON p.id = n.photo_id
+                 WHERE n.user_id = $1 AND n.created_at >= $2 AND n.created_at < $3
+                 GROUP BY n.kind, COALESCE(n.photo_id, ''), n.created_at / {DAY},
+                    CASE WHEN n.kind IN ({singles}) THEN n.id ELSE '' END"
+            ))
             .bind(&me)
             .bind(from)
             .bind(before)
             .fetch_all(self.db.pool())
             .await?;
-            let mut groups = group(rows);
+            let mut groups = rows;
             if let Some((key, id)) = &after {
                 groups.retain(|g| (g.latest, g.last_id.as_str()) < (*key, id.as_str()));
             }
@@ -302,29 +324,12 @@ impl Notifications {
         let more = groups.len() > limit as usize;
         groups.truncate(limit as usize);
 
-        // The lines' photos and their latest three people, each looked up once.
-        let mut thumbs: HashMap<String, Option<String>> = HashMap::new();
-        let photos: Vec<&str> = groups
-            .iter()
-            .filter(|g| !g.photo.is_empty())
-            .map(|g| g.photo.as_str())
-            .collect();
-        if !photos.is_empty() {
-            let mut sql = Sql::new("SELECT id, thumb_hash FROM photos WHERE id IN (");
-            let list = photos
-                .iter()
-                .map(|p| sql.bind(p.to_string()))
-                .collect::<Result<Vec<_>>>()?;
-            sql.push(&list.join(", ")).push(")");
-            for row in sql.fetch_all(&self.db).await? {
-                thumbs.insert(row.try_get("id")?, row.try_get("thumb_hash")?);
-            }
-        }
+        // The lines' latest three people, each looked up once.
+        let actors: Vec<Vec<&str>> = groups.iter().map(GroupRow::latest_actors).collect();
         let mut people: HashMap<String, crate::social::SummaryRow> = HashMap::new();
-        let ids: Vec<&str> = groups
-            .iter()
-            .flat_map(|g| g.actors.iter().map(String::as_str))
-            .collect();
+        let mut ids: Vec<&str> = actors.iter().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
         if !ids.is_empty() {
             let mut sql = Sql::new(format!(
                 "SELECT {} FROM users u WHERE u.id IN (",
@@ -343,7 +348,7 @@ impl Notifications {
 
         let mut items = Vec::new();
         let mut next_cursor = None;
-        for g in groups {
+        for (g, actors) in groups.iter().zip(actors) {
             let Some(kind) = NotificationKind::parse(&g.kind) else {
                 continue;
             };
@@ -354,19 +359,17 @@ impl Notifications {
                 }
                 .encode(),
             );
-            let thumb = thumbs.get(&g.photo).cloned().flatten();
             items.push(NotificationGroup {
                 kind,
-                photo_id: (!g.photo.is_empty()).then_some(g.photo),
-                photo_thumb_url: thumb.as_deref().map(hash_url).transpose()?,
-                actors: g
-                    .actors
+                photo_id: (!g.photo.is_empty()).then(|| g.photo.clone()),
+                photo_thumb_url: g.thumb_hash.as_deref().map(hash_url).transpose()?,
+                actors: actors
                     .iter()
-                    .filter_map(|id| people.get(id).cloned())
+                    .filter_map(|id| people.get(*id).cloned())
                     .map(crate::social::SummaryRow::view)
                     .collect::<Result<_>>()?,
                 people: g.people,
-                unread: g.unread,
+                unread: g.unread > 0,
                 latest_at: rfc3339(g.latest),
             });
         }
@@ -375,49 +378,6 @@ impl Notifications {
             next_cursor: if more { next_cursor } else { None },
         })
     }
-}
-
-/// Groups rows (newest first) into lines: per kind, photo and UTC day, each mention and admin
-/// action a line of its own.
-fn group(rows: Vec<Row>) -> Vec<Group> {
-    let mut at: HashMap<(String, String, i64, String), usize> = HashMap::new();
-    let mut seen: HashSet<(usize, String)> = HashSet::new();
-    let mut groups: Vec<Group> = Vec::new();
-    for r in rows {
-        let single = if SINGLE_KINDS.contains(&r.kind.as_str()) {
-            r.id.clone()
-        } else {
-            String::new()
-        };
-        let key = (r.kind.clone(), r.photo.clone(), r.created_at.div_euclid(DAY), single);
-        let i = *at.entry(key).or_insert_with(|| {
-            groups.push(Group {
-                kind: r.kind.clone(),
-                photo: r.photo.clone(),
-                latest: r.created_at,
-                last_id: r.id.clone(),
-                actors: Vec::new(),
-                people: 0,
-                unread: false,
-            });
-            groups.len() - 1
-        });
-        let g = &mut groups[i];
-        g.latest = g.latest.max(r.created_at);
-        if r.id > g.last_id {
-            g.last_id = r.id;
-        }
-        g.unread |= r.unread != 0;
-        if let Some(actor) = r.actor_id {
-            if seen.insert((i, actor.clone())) {
-                g.people += 1;
-                if g.actors.len() < 3 {
-                    g.actors.push(actor);
-                }
-            }
-        }
-    }
-    groups
 }
 
 #[cfg(test)]
