@@ -31,8 +31,22 @@ async fn handles(app: &TestApp, client: &reqwest::Client, q: &str) -> Vec<String
 }
 
 async fn photo_ids(app: &TestApp, client: &reqwest::Client, q: &str) -> Vec<String> {
-    let page: Page<PhotoView> = app.get_as(client, &search_path("photos", q)).await;
-    page.items.into_iter().map(|p| p.id).collect()
+    photo_page(app, client, q, "").await.0
+}
+
+/// A page of photos matching `q` (`more`: further query parameters): their ids and the cursor.
+async fn photo_page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    q: &str,
+    more: &str,
+) -> (Vec<String>, Option<String>) {
+    let path = format!("{}{more}", search_path("photos", q));
+    let page: Page<PhotoView> = app.get_as(client, &path).await;
+    (
+        page.items.into_iter().map(|p| p.id).collect(),
+        page.next_cursor,
+    )
 }
 
 async fn post(
@@ -487,13 +501,7 @@ async fn photos_far_below_the_newest_are_found_in_order() {
             .id,
         );
     }
-    let page: Page<PhotoView> = app
-        .get_as(
-            &alice,
-            &format!("{}&limit=4", search_path("photos", "lisbon")),
-        )
-        .await;
-    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    let (ids, next) = photo_page(&app, &alice, "lisbon", "&limit=4").await;
     assert_eq!(
         ids,
         [
@@ -503,16 +511,10 @@ async fn photos_far_below_the_newest_are_found_in_order() {
             old[2].clone()
         ]
     );
-    let next = page.next_cursor.expect("more follow");
-    let page: Page<PhotoView> = app
-        .get_as(
-            &alice,
-            &format!("{}&limit=4&cursor={next}", search_path("photos", "lisbon")),
-        )
-        .await;
-    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    let next = next.expect("more follow");
+    let (ids, next) = photo_page(&app, &alice, "lisbon", &format!("&limit=4&cursor={next}")).await;
     assert_eq!(ids, [old[1].clone(), old[0].clone()]);
-    assert!(page.next_cursor.is_none());
+    assert!(next.is_none());
     // Only the old ones have “old”: none of them is in the walk.
     let ids = photo_ids(&app, &alice, "old lisbon").await;
     assert_eq!(ids, [old[2].clone(), old[1].clone(), old[0].clone()]);
